@@ -62,6 +62,7 @@ public final class Dense extends Layer {
         inDim = Shapes.last(in.get(0));
         kernel = addWeight("kernel", inDim, units);
         if (useBias) bias = addWeight("bias", units);
+        io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inDim, units, initRandom());
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class Embedding extends Layer {
     @Override
     protected void createWeights(List<int[]> in) {
         embeddings = addWeight("embeddings", inputDim, outputDim);
+        io.seqstream.model.ops.Initializers.uniform(embeddings.value, 0.05, initRandom());
     }
 
     /** Validates one id: whole number in [0, inputDim). */

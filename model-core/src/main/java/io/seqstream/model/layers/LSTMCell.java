@@ -58,11 +58,15 @@ public final class LSTMCell extends RecurrentCell {
     }
 
     @Override
-    void build(int inputDim, Layer owner) {
+    void build(int inputDim, Layer owner, java.util.SplittableRandom rnd) {
         this.inputDim = inputDim;
         kernel = owner.addWeight("kernel", inputDim, 4 * units);
         recurrentKernel = owner.addWeight("recurrent_kernel", units, 4 * units);
         if (useBias) bias = owner.addWeight("bias", 4 * units);
+        // Keras defaults: glorot_uniform kernel, orthogonal recurrent kernel, unit_forget_bias.
+        io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inputDim, 4 * units, rnd);
+        io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, 4 * units, rnd);
+        if (bias != null) java.util.Arrays.fill(bias.value, units, 2 * units, 1f);
     }
 
     private record Cache(float[] pre, float[] act, float[] c, float[] h, float[] tanhC) {}

@@ -24,6 +24,7 @@ public abstract class Layer {
     private final String name;
     private final int[] batchInputShape; // may be null: shape comes from the previous layer
     private final boolean intInput;
+    private final java.util.SplittableRandom initRandom;
     private final List<Weight> weights = new ArrayList<>();
     private List<int[]> builtInputShapes;
     private final List<KerasTensor.Node> inboundNodes = new ArrayList<>();
@@ -32,6 +33,12 @@ public abstract class Layer {
         this.name = b.name != null ? b.name : uniqueName(defaultPrefix);
         this.batchInputShape = b.batchInputShape;
         this.intInput = b.intInput;
+        this.initRandom = b.seed != null ? new java.util.SplittableRandom(b.seed) : new java.util.SplittableRandom();
+    }
+
+    /** Random source for initial weights: seeded when the builder was given a seed. */
+    protected final java.util.SplittableRandom initRandom() {
+        return initRandom;
     }
 
     static String uniqueName(String prefix) {
@@ -198,6 +205,13 @@ public abstract class Layer {
         String name;
         int[] batchInputShape;
         boolean intInput;
+        Long seed;
+
+        /** Seed for the initial weights (Keras initialisers), for reproducible models. */
+        public B seed(long seed) {
+            this.seed = seed;
+            return self();
+        }
 
         @SuppressWarnings("unchecked")
         protected B self() {

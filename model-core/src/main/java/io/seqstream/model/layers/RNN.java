@@ -103,7 +103,7 @@ public class RNN extends Layer {
     @Override
     protected void createWeights(List<int[]> in) {
         int[] s = in.get(0);
-        cell.build(s[2], this);
+        cell.build(s[2], this, initRandom());
         if (stateful) {
             fixedBatch = s[0];
             states = new float[cell.stateCount()][fixedBatch * cell.units()];

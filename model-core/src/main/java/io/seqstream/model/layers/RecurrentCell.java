@@ -45,7 +45,7 @@ public abstract class RecurrentCell {
     /** Names of the states, as Keras reports them. */
     public abstract String[] stateNames();
 
-    abstract void build(int inputDim, Layer owner);
+    abstract void build(int inputDim, Layer owner, java.util.SplittableRandom rnd);
 
     /**
      * Runs a sequence {@code x} [B, T, inputDim] (already in processing order) from {@code init}

@@ -47,11 +47,13 @@ public final class SimpleRNNCell extends RecurrentCell {
     }
 
     @Override
-    void build(int inputDim, Layer owner) {
+    void build(int inputDim, Layer owner, java.util.SplittableRandom rnd) {
         this.inputDim = inputDim;
         kernel = owner.addWeight("kernel", inputDim, units);
         recurrentKernel = owner.addWeight("recurrent_kernel", units, units);
         if (useBias) bias = owner.addWeight("bias", units);
+        io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inputDim, units, rnd);
+        io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, units, rnd);
     }
 
     private record Cache(float[] pre, float[] h) {}

@@ -1,0 +1,59 @@
+package io.seqstream.model.stream;
+
+import io.seqstream.model.ops.ActivationFunction;
+
+/** Plain-Java kernels: the fallback when the Vector API module is absent. */
+final class ScalarKernels implements Kernels {
+    @Override
+    public int panelWidth() {
+        return 16;
+    }
+
+    @Override
+    public void gemmAcc(float[] a, int lda, int n, PackedMatrix b, float[] z, int ldz) {
+        int p = b.p, k = b.k;
+        float[] acc = new float[p];
+        for (int pi = 0; pi < b.panels; pi++) {
+            int base = pi * k * p;
+            for (int r = 0; r < n; r++) {
+                int zo = r * ldz + pi * p;
+                System.arraycopy(z, zo, acc, 0, p);
+                int ao = r * lda;
+                for (int kk = 0; kk < k; kk++) {
+                    float av = a[ao + kk];
+                    int bo = base + kk * p;
+                    for (int j = 0; j < p; j++) acc[j] += av * b.data[bo + j];
+                }
+                System.arraycopy(acc, 0, z, zo, p);
+            }
+        }
+    }
+
+    @Override
+    public void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec) {
+        for (int r = 0; r < n; r++) {
+            int zo = r * ldz, so = r * u;
+            for (int j = 0; j < u; j++) {
+                float i = rec.apply(z[zo + j]);
+                float f = rec.apply(z[zo + u + j]);
+                float g = act.apply(z[zo + 2 * u + j]);
+                float o = rec.apply(z[zo + 3 * u + j]);
+                float cn = f * c[so + j] + i * g;
+                c[so + j] = cn;
+                h[so + j] = o * act.apply(cn);
+            }
+        }
+    }
+
+    @Override
+    public void denseRows(float[] x, int n, int k, float[] wT, float[] bias, float[] out, int m) {
+        for (int r = 0; r < n; r++) {
+            for (int o = 0; o < m; o++) {
+                float s = 0f;
+                int xo = r * k, wo = o * k;
+                for (int kk = 0; kk < k; kk++) s += x[xo + kk] * wT[wo + kk];
+                out[r * m + o] = s + bias[o];
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.seqstream.model.stream;
+
+import io.seqstream.model.ops.ActivationFunction;
+
+/** One stage of a compiled per-step function; immutable, shared by all steppers of a model. */
+sealed interface StepOp {
+    /** Width of each row this stage produces. */
+    int outWidth();
+
+    /** Embedding lookup for token input (when it is not fused into the first recurrent layer). */
+    record EmbeddingLookup(float[] table, int vocab, int width) implements StepOp {
+        @Override
+        public int outWidth() {
+            return width;
+        }
+    }
+
+    /**
+     * An LSTM or SimpleRNN step. Input projection either from a fused token table {@code [vocab, paddedG]}
+     * (embedding row times kernel plus bias, precomputed once) or from {@code kernel} plus {@code bias}.
+     */
+    record Recurrent(boolean lstm, int units, int inWidth, PackedMatrix kernel, float[] bias, float[] tokenTable,
+            PackedMatrix recurrent, ActivationFunction activation, ActivationFunction recurrentActivation,
+            int stateOffset, String layerName) implements StepOp {
+        @Override
+        public int outWidth() {
+            return units;
+        }
+
+        int gateWidth() {
+            return recurrent.paddedN;
+        }
+
+        int stateSize() {
+            return lstm ? 2 * units : units;
+        }
+    }
+
+    /** Dense with its kernel transposed ([units][in]) for row-wise dot products. */
+    record DenseStep(float[] kernelT, float[] bias, int in, int units, ActivationFunction activation) implements StepOp {
+        @Override
+        public int outWidth() {
+            return units;
+        }
+    }
+
+    record ActivationStep(ActivationFunction activation, int width) implements StepOp {
+        @Override
+        public int outWidth() {
+            return width;
+        }
+    }
+}
