@@ -22,18 +22,24 @@ final class ModelSummary {
                 : new String[] {"Layer (type)", "Output Shape", "Param #"}));
         sb.append(thick);
         List<KerasTensor.Node> nodes = m.nodes();
-        boolean first = true;
+        List<Layer> rows = new ArrayList<>();
         for (KerasTensor.Node n : nodes) {
-            Layer l = n.layer();
-            if (!functional && l instanceof InputLayer) continue;
-            if (n.nodeIndex() > 0 && !functional) continue;
-            if (!first) sb.append(functional ? "\n" : "");
+            if (!rows.contains(n.layer()) && (functional || !(n.layer() instanceof InputLayer))) rows.add(n.layer());
+        }
+        boolean first = true;
+        for (Layer l : rows) {
+            if (!first && functional) sb.append("\n");
             first = false;
-            String shape = outputShape(n);
-            String params = n.nodeIndex() == 0 ? String.format("%,d", l.countParams()) : "0 (shared)";
-            if (functional) {
-                List<String> conns = new ArrayList<>();
+            KerasTensor.Node node0 = null;
+            List<String> conns = new ArrayList<>();
+            for (KerasTensor.Node n : nodes) {
+                if (n.layer() != l) continue;
+                if (node0 == null) node0 = n;
                 for (KerasTensor t : n.inputs()) conns.add(t.node().layer().name() + "[" + t.node().nodeIndex() + "][" + t.index() + "]");
+            }
+            String shape = outputShape(node0);
+            String params = String.format("%,d", l.countParams());
+            if (functional) {
                 sb.append(row(cols, new String[] {l.name() + " (" + l.className() + ")", shape, params, conns.isEmpty() ? "[]" : conns.get(0)}));
                 for (int i = 1; i < conns.size(); i++) sb.append(row(cols, new String[] {"", "", "", conns.get(i)}));
             } else {

@@ -93,6 +93,15 @@ public final class Sequential extends Model {
     }
 
     @Override
+    public List<io.seqstream.model.layers.Weight> trainableWeights() {
+        if (input == null) {
+            throw new IllegalStateException("model '" + name() + "' has no weights yet: its input shape is unknown; give the first layer"
+                    + " inputShape(...), call build(...), or run it on data first");
+        }
+        return super.trainableWeights();
+    }
+
+    @Override
     public List<Layer> layers() {
         return input == null ? List.copyOf(stack) : super.layers();
     }
