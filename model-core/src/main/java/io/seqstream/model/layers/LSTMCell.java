@@ -2,7 +2,9 @@ package io.seqstream.model.layers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seqstream.model.ops.ActivationFunction;
+import io.seqstream.model.ops.FastGemm;
 import io.seqstream.model.ops.Gemm;
+import io.seqstream.model.ops.PackedMatrix;
 
 /**
  * Keras' LSTM cell. Weights in Keras layout and gate order i, f, c (candidate), o:
@@ -69,120 +71,112 @@ public final class LSTMCell extends RecurrentCell {
         if (bias != null) java.util.Arrays.fill(bias.value, units, 2 * units, 1f);
     }
 
-    private record Cache(float[] pre, float[] act, float[] c, float[] h, float[] tanhC) {}
+    /** Time-major buffers of one sequence run: pre-activations, gate outputs, c and h for t = 0..T. */
+    private record Cache(float[] xT, float[] pre, float[] act, float[] c, float[] h, float[] tanhC) {}
 
+    // Layout: time-major [T, B, ...] so that every step's product over the batch is one matrix product.
     @Override
     Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep) {
-        int u = units, g = 4 * u, d = inputDim;
-        float[] xz = new float[batch * time * g];
-        Gemm.nn(x, 0, kernel.value, 0, xz, 0, batch * time, d, g, false);
+        int u = units, g = 4 * u, d = inputDim, bu = batch * u, bg = batch * g;
+        float[] xT = toTimeMajor(x, batch, time, d);
+        float[] z = new float[time * bg];
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) for (int j = 0; j < g; j++) xz[r * g + j] += bias.value[j];
+            for (int r = 0; r < batch * time; r++) System.arraycopy(bias.value, 0, z, r * g, g);
         }
-        // h and c for steps 0..T (index 0 = initial state), [B, T+1, u]
-        float[] h = new float[batch * (time + 1) * u];
-        float[] c = new float[batch * (time + 1) * u];
-        float[] act = keep ? new float[batch * time * g] : null;
-        float[] tanhC = keep ? new float[batch * time * u] : null;
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(init[0], b * u, h, b * (time + 1) * u, u);
-            System.arraycopy(init[1], b * u, c, b * (time + 1) * u, u);
-        }
-        float[] z = new float[g];
+        Gemm.nn(xT, 0, kernel.value, 0, z, 0, batch * time, d, g, true);
+        float[] h = new float[(time + 1) * bu];
+        float[] c = new float[(time + 1) * bu];
+        System.arraycopy(init[0], 0, h, 0, bu);
+        System.arraycopy(init[1], 0, c, 0, bu);
+        float[] act = keep ? new float[time * bg] : null;
+        float[] tanhC = keep ? new float[time * bu] : null;
+        PackedMatrix rec = FastGemm.pack(recurrentKernel.value, u, g);
         for (int t = 0; t < time; t++) {
+            FastGemm.mulAcc(h, t * bu, u, batch, rec, z, t * bg);
             for (int b = 0; b < batch; b++) {
-                int row = (b * time + t) * g;
-                int prev = (b * (time + 1) + t) * u;
-                int next = prev + u;
-                System.arraycopy(xz, row, z, 0, g);
-                // z += h_prev @ R
-                for (int k = 0; k < u; k++) {
-                    float hv = h[prev + k];
-                    if (hv == 0f) continue;
-                    int rk = k * g;
-                    float[] r = recurrentKernel.value;
-                    for (int j = 0; j < g; j++) z[j] += hv * r[rk + j];
-                }
-                System.arraycopy(z, 0, xz, row, g); // keep pre-activations for backward
+                int zo = t * bg + b * g, prev = t * bu + b * u, next = prev + bu;
                 for (int j = 0; j < u; j++) {
-                    float ig = recurrentActivation.apply(z[j]);
-                    float fg = recurrentActivation.apply(z[u + j]);
-                    float cg = activation.apply(z[2 * u + j]);
-                    float og = recurrentActivation.apply(z[3 * u + j]);
+                    float ig = recurrentActivation.apply(z[zo + j]);
+                    float fg = recurrentActivation.apply(z[zo + u + j]);
+                    float cg = activation.apply(z[zo + 2 * u + j]);
+                    float og = recurrentActivation.apply(z[zo + 3 * u + j]);
                     float ct = fg * c[prev + j] + ig * cg;
                     float tc = activation.apply(ct);
                     c[next + j] = ct;
                     h[next + j] = og * tc;
                     if (keep) {
-                        int a = (b * time + t) * g;
-                        act[a + j] = ig;
-                        act[a + u + j] = fg;
-                        act[a + 2 * u + j] = cg;
-                        act[a + 3 * u + j] = og;
-                        tanhC[(b * time + t) * u + j] = tc;
+                        act[zo + j] = ig;
+                        act[zo + u + j] = fg;
+                        act[zo + 2 * u + j] = cg;
+                        act[zo + 3 * u + j] = og;
+                        tanhC[t * bu + b * u + j] = tc;
                     }
                 }
             }
         }
-        float[] outputs = new float[batch * time * u];
-        float[] hT = new float[batch * u], cT = new float[batch * u];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) System.arraycopy(h, (b * (time + 1) + t + 1) * u, outputs, (b * time + t) * u, u);
-            System.arraycopy(h, (b * (time + 1) + time) * u, hT, b * u, u);
-            System.arraycopy(c, (b * (time + 1) + time) * u, cT, b * u, u);
-        }
-        return new Sequence(x, batch, time, outputs, new float[][] {hT, cT},
-                keep ? new Cache(xz, act, c, h, tanhC) : null);
+        float[] outputs = fromTimeMajor(h, bu, batch, time, u);
+        float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
+        float[] cT = java.util.Arrays.copyOfRange(c, time * bu, (time + 1) * bu);
+        return new Sequence(x, batch, time, outputs, new float[][] {hT, cT}, keep ? new Cache(xT, z, act, c, h, tanhC) : null);
     }
 
     @Override
     float[] backward(Sequence seq, float[] dHs, float[][] dFinal) {
         Cache k = (Cache) seq.cache;
-        int u = units, g = 4 * u, d = inputDim, batch = seq.batch, time = seq.time;
-        float[] dz = new float[batch * time * g];
-        float[] dhNext = new float[batch * u];
-        float[] dcNext = new float[batch * u];
-        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dhNext, 0, batch * u);
-        if (dFinal[1] != null) System.arraycopy(dFinal[1], 0, dcNext, 0, batch * u);
-        float[] r = recurrentKernel.value;
+        int u = units, g = 4 * u, d = inputDim, batch = seq.batch, time = seq.time, bu = batch * u, bg = batch * g;
+        float[] dz = new float[time * bg];
+        float[] dh = new float[bu];
+        float[] dcNext = new float[bu];
+        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
+        if (dFinal[1] != null) System.arraycopy(dFinal[1], 0, dcNext, 0, bu);
+        float[] dHsT = dHs == null ? null : toTimeMajor(dHs, batch, time, u);
+        PackedMatrix recT = FastGemm.packTransposed(recurrentKernel.value, u, g); // [g, u]
         for (int t = time - 1; t >= 0; t--) {
+            if (dHsT != null) for (int i = 0; i < bu; i++) dh[i] += dHsT[t * bu + i];
             for (int b = 0; b < batch; b++) {
-                int a = (b * time + t) * g;
-                int prev = (b * (time + 1) + t) * u;
+                int a = t * bg + b * g, prev = t * bu + b * u, s = b * u;
                 for (int j = 0; j < u; j++) {
-                    float dh = dhNext[b * u + j] + (dHs == null ? 0f : dHs[(b * time + t) * u + j]);
                     float ig = k.act[a + j], fg = k.act[a + u + j], cg = k.act[a + 2 * u + j], og = k.act[a + 3 * u + j];
-                    float tc = k.tanhC[(b * time + t) * u + j];
-                    float ct = k.c[prev + u + j];
-                    float dc = dcNext[b * u + j] + dh * og * activation.derivative(ct, tc);
-                    float cPrev = k.c[prev + j];
+                    float tc = k.tanhC[prev + j];
+                    float ct = k.c[prev + bu + j];
+                    float dc = dcNext[s + j] + dh[s + j] * og * activation.derivative(ct, tc);
                     dz[a + j] = dc * cg * recurrentActivation.derivative(k.pre[a + j], ig);
-                    dz[a + u + j] = dc * cPrev * recurrentActivation.derivative(k.pre[a + u + j], fg);
+                    dz[a + u + j] = dc * k.c[prev + j] * recurrentActivation.derivative(k.pre[a + u + j], fg);
                     dz[a + 2 * u + j] = dc * ig * activation.derivative(k.pre[a + 2 * u + j], cg);
-                    dz[a + 3 * u + j] = dh * tc * recurrentActivation.derivative(k.pre[a + 3 * u + j], og);
-                    dcNext[b * u + j] = dc * fg;
-                }
-                // dR += h_prev^T dz_t ; dh_prev = dz_t R^T
-                for (int i = 0; i < u; i++) {
-                    float hv = k.h[prev + i];
-                    float s = 0f;
-                    int ri = i * g;
-                    for (int j = 0; j < g; j++) {
-                        float dzj = dz[a + j];
-                        recurrentKernel.grad[ri + j] += hv * dzj;
-                        s += dzj * r[ri + j];
-                    }
-                    dhNext[b * u + i] = s;
+                    dz[a + 3 * u + j] = dh[s + j] * tc * recurrentActivation.derivative(k.pre[a + 3 * u + j], og);
+                    dcNext[s + j] = dc * fg;
                 }
             }
+            java.util.Arrays.fill(dh, 0f);
+            FastGemm.mulAcc(dz, t * bg, g, batch, recT, dh, 0); // dh_{t-1} = dz_t R^T
         }
-        Gemm.tnAcc(seq.x, 0, dz, 0, kernel.grad, 0, batch * time, d, g);
+        // Weight gradients as whole-sequence products: dR = H_prev^T dZ, dK = X^T dZ.
+        Gemm.tnAcc(k.h, 0, dz, 0, recurrentKernel.grad, 0, time * batch, u, g);
+        Gemm.tnAcc(k.xT, 0, dz, 0, kernel.grad, 0, time * batch, d, g);
         if (bias != null) {
-            for (int rI = 0; rI < batch * time; rI++) for (int j = 0; j < g; j++) bias.grad[j] += dz[rI * g + j];
+            for (int r = 0; r < batch * time; r++) for (int j = 0; j < g; j++) bias.grad[j] += dz[r * g + j];
         }
-        float[] dx = new float[batch * time * d];
-        Gemm.nt(dz, 0, kernel.value, 0, dx, 0, batch * time, g, d, false);
-        return dx;
+        float[] dxT = new float[time * batch * d];
+        Gemm.nt(dz, 0, kernel.value, 0, dxT, 0, time * batch, g, d, false);
+        return fromTimeMajor(dxT, 0, batch, time, d);
+    }
+
+    /** [B, T, w] to [T, B, w]. */
+    static float[] toTimeMajor(float[] x, int batch, int time, int w) {
+        float[] r = new float[batch * time * w];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) System.arraycopy(x, (b * time + t) * w, r, (t * batch + b) * w, w);
+        }
+        return r;
+    }
+
+    /** Time-major rows starting at {@code skip} (e.g. past the initial state) back to [B, T, w]. */
+    static float[] fromTimeMajor(float[] xT, int skip, int batch, int time, int w) {
+        float[] r = new float[batch * time * w];
+        for (int t = 0; t < time; t++) {
+            for (int b = 0; b < batch; b++) System.arraycopy(xT, skip + (t * batch + b) * w, r, (b * time + t) * w, w);
+        }
+        return r;
     }
 
     @Override

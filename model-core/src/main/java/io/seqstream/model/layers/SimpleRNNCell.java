@@ -1,7 +1,9 @@
 package io.seqstream.model.layers;
 
 import io.seqstream.model.ops.ActivationFunction;
+import io.seqstream.model.ops.FastGemm;
 import io.seqstream.model.ops.Gemm;
+import io.seqstream.model.ops.PackedMatrix;
 
 /**
  * Keras' SimpleRNN cell: {@code h_t = act(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)}.
@@ -56,73 +58,54 @@ public final class SimpleRNNCell extends RecurrentCell {
         io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, units, rnd);
     }
 
-    private record Cache(float[] pre, float[] h) {}
+    private record Cache(float[] xT, float[] pre, float[] h) {}
 
+    // Time-major [T, B, ...], as in LSTMCell: each step's batch product is one matrix product.
     @Override
     Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep) {
-        int u = units, d = inputDim;
-        float[] pre = new float[batch * time * u];
-        Gemm.nn(x, 0, kernel.value, 0, pre, 0, batch * time, d, u, false);
+        int u = units, d = inputDim, bu = batch * u;
+        float[] xT = LSTMCell.toTimeMajor(x, batch, time, d);
+        float[] pre = new float[time * bu];
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) for (int j = 0; j < u; j++) pre[r * u + j] += bias.value[j];
+            for (int r = 0; r < batch * time; r++) System.arraycopy(bias.value, 0, pre, r * u, u);
         }
-        float[] h = new float[batch * (time + 1) * u];
-        for (int b = 0; b < batch; b++) System.arraycopy(init[0], b * u, h, b * (time + 1) * u, u);
-        float[] r = recurrentKernel.value;
+        Gemm.nn(xT, 0, kernel.value, 0, pre, 0, batch * time, d, u, true);
+        float[] h = new float[(time + 1) * bu];
+        System.arraycopy(init[0], 0, h, 0, bu);
+        PackedMatrix rec = FastGemm.pack(recurrentKernel.value, u, u);
         for (int t = 0; t < time; t++) {
-            for (int b = 0; b < batch; b++) {
-                int row = (b * time + t) * u;
-                int prev = (b * (time + 1) + t) * u;
-                for (int k = 0; k < u; k++) {
-                    float hv = h[prev + k];
-                    if (hv == 0f) continue;
-                    for (int j = 0; j < u; j++) pre[row + j] += hv * r[k * u + j];
-                }
-                for (int j = 0; j < u; j++) h[prev + u + j] = activation.apply(pre[row + j]);
-            }
+            FastGemm.mulAcc(h, t * bu, u, batch, rec, pre, t * bu);
+            for (int i = 0; i < bu; i++) h[(t + 1) * bu + i] = activation.apply(pre[t * bu + i]);
         }
-        float[] outputs = new float[batch * time * u];
-        float[] hT = new float[batch * u];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) System.arraycopy(h, (b * (time + 1) + t + 1) * u, outputs, (b * time + t) * u, u);
-            System.arraycopy(h, (b * (time + 1) + time) * u, hT, b * u, u);
-        }
-        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(pre, h) : null);
+        float[] outputs = LSTMCell.fromTimeMajor(h, bu, batch, time, u);
+        float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
+        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(xT, pre, h) : null);
     }
 
     @Override
     float[] backward(Sequence seq, float[] dHs, float[][] dFinal) {
         Cache k = (Cache) seq.cache;
-        int u = units, d = inputDim, batch = seq.batch, time = seq.time;
-        float[] dpre = new float[batch * time * u];
-        float[] dhNext = new float[batch * u];
-        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dhNext, 0, batch * u);
-        float[] r = recurrentKernel.value;
+        int u = units, d = inputDim, batch = seq.batch, time = seq.time, bu = batch * u;
+        float[] dpre = new float[time * bu];
+        float[] dh = new float[bu];
+        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
+        float[] dHsT = dHs == null ? null : LSTMCell.toTimeMajor(dHs, batch, time, u);
+        PackedMatrix recT = FastGemm.packTransposed(recurrentKernel.value, u, u);
         for (int t = time - 1; t >= 0; t--) {
-            for (int b = 0; b < batch; b++) {
-                int row = (b * time + t) * u;
-                int prev = (b * (time + 1) + t) * u;
-                for (int j = 0; j < u; j++) {
-                    float dh = dhNext[b * u + j] + (dHs == null ? 0f : dHs[row + j]);
-                    dpre[row + j] = dh * activation.derivative(k.pre[row + j], k.h[prev + u + j]);
-                }
-                for (int i = 0; i < u; i++) {
-                    float hv = k.h[prev + i];
-                    float s = 0f;
-                    for (int j = 0; j < u; j++) {
-                        recurrentKernel.grad[i * u + j] += hv * dpre[row + j];
-                        s += dpre[row + j] * r[i * u + j];
-                    }
-                    dhNext[b * u + i] = s;
-                }
+            for (int i = 0; i < bu; i++) {
+                float g = dh[i] + (dHsT == null ? 0f : dHsT[t * bu + i]);
+                dpre[t * bu + i] = g * activation.derivative(k.pre[t * bu + i], k.h[(t + 1) * bu + i]);
             }
+            java.util.Arrays.fill(dh, 0f);
+            FastGemm.mulAcc(dpre, t * bu, u, batch, recT, dh, 0);
         }
-        Gemm.tnAcc(seq.x, 0, dpre, 0, kernel.grad, 0, batch * time, d, u);
+        Gemm.tnAcc(k.h, 0, dpre, 0, recurrentKernel.grad, 0, time * batch, u, u);
+        Gemm.tnAcc(k.xT, 0, dpre, 0, kernel.grad, 0, time * batch, d, u);
         if (bias != null) {
-            for (int rI = 0; rI < batch * time; rI++) for (int j = 0; j < u; j++) bias.grad[j] += dpre[rI * u + j];
+            for (int r = 0; r < batch * time; r++) for (int j = 0; j < u; j++) bias.grad[j] += dpre[r * u + j];
         }
-        float[] dx = new float[batch * time * d];
-        Gemm.nt(dpre, 0, kernel.value, 0, dx, 0, batch * time, u, d, false);
-        return dx;
+        float[] dxT = new float[time * batch * d];
+        Gemm.nt(dpre, 0, kernel.value, 0, dxT, 0, time * batch, u, d, false);
+        return LSTMCell.fromTimeMajor(dxT, 0, batch, time, d);
     }
 }

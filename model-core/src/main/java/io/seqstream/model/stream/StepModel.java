@@ -1,5 +1,10 @@
 package io.seqstream.model.stream;
 
+import io.seqstream.model.ops.Kernels;
+import io.seqstream.model.ops.PackedMatrix;
+import io.seqstream.model.ops.ScalarKernels;
+import io.seqstream.model.ops.VectorKernels;
+
 import io.seqstream.model.KerasTensor;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
@@ -144,15 +149,15 @@ public final class StepModel {
                     int e = pendingEmbedding.outputDim();
                     float[] prod = new float[vocab * g];
                     Gemm.nn(emb, 0, k, 0, prod, 0, vocab, e, g, false);
-                    tokenTable = new float[vocab * rec.paddedN];
+                    tokenTable = new float[vocab * rec.paddedCols()];
                     for (int t = 0; t < vocab; t++) {
-                        for (int j = 0; j < g; j++) tokenTable[t * rec.paddedN + j] = prod[t * g + j] + bias[j];
+                        for (int j = 0; j < g; j++) tokenTable[t * rec.paddedCols() + j] = prod[t * g + j] + bias[j];
                     }
                     pendingEmbedding = null;
                 } else {
                     kernel = new PackedMatrix(k, width, g, panel);
                 }
-                float[] paddedBias = new float[rec.paddedN];
+                float[] paddedBias = new float[rec.paddedCols()];
                 System.arraycopy(bias, 0, paddedBias, 0, g);
                 ActivationFunction recAct = lstm ? ((LSTMCell) cell).recurrentActivation() : cell.activation();
                 ops.add(new StepOp.Recurrent(lstm, units, width, kernel, paddedBias, tokenTable, rec, cell.activation(), recAct, state, l.name()));

@@ -1,5 +1,10 @@
 package io.seqstream.model.stream;
 
+import io.seqstream.model.ops.Kernels;
+import io.seqstream.model.ops.PackedMatrix;
+import io.seqstream.model.ops.ScalarKernels;
+import io.seqstream.model.ops.VectorKernels;
+
 import io.seqstream.model.ops.ActivationFunction;
 
 /** One stage of a compiled per-step function; immutable, shared by all steppers of a model. */
@@ -28,7 +33,7 @@ sealed interface StepOp {
         }
 
         int gateWidth() {
-            return recurrent.paddedN;
+            return recurrent.paddedCols();
         }
 
         int stateSize() {

@@ -1,5 +1,10 @@
 package io.seqstream.model.stream;
 
+import io.seqstream.model.ops.Kernels;
+import io.seqstream.model.ops.PackedMatrix;
+import io.seqstream.model.ops.ScalarKernels;
+import io.seqstream.model.ops.VectorKernels;
+
 import io.seqstream.model.ops.ActivationFunction;
 import java.util.Arrays;
 
@@ -126,9 +131,9 @@ public final class Stepper {
             for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), tokens[i] * g, z, i * g, g);
         } else {
             for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
-            k.gemmAcc(x, r.inWidth(), n, r.kernel(), z, g);
+            k.gemmAcc(x, 0, r.inWidth(), n, r.kernel(), z, 0, g);
         }
-        k.gemmAcc(hb, u, n, r.recurrent(), z, g);
+        k.gemmAcc(hb, 0, u, n, r.recurrent(), z, 0, g);
         if (r.lstm()) {
             k.lstmGates(z, g, cb, hb, n, u, r.activation(), r.recurrentActivation());
         } else {

@@ -12,6 +12,8 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.layers.SimpleRNN;
+import io.seqstream.model.ops.Kernels;
+import io.seqstream.model.ops.ScalarKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

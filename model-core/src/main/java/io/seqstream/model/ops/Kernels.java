@@ -1,18 +1,20 @@
-package io.seqstream.model.stream;
+package io.seqstream.model.ops;
 
-import io.seqstream.model.ops.ActivationFunction;
 
 /**
  * The arithmetic of one batched step. Two implementations: {@link VectorKernels} on the Vector API
  * ({@code jdk.incubator.vector}) and {@link ScalarKernels}, used when that module is absent or
  * {@code -Dseqstream.kernels=scalar} asks for it. Both compute the same function.
  */
-interface Kernels {
+public interface Kernels {
     /** Panel width the kernels want for packed matrices. */
     int panelWidth();
 
-    /** {@code z[r*ldz + j] += sum_k a[r*lda + k] * B[k, j]} for rows r < n, all j of the padded width. */
-    void gemmAcc(float[] a, int lda, int n, PackedMatrix b, float[] z, int ldz);
+    /**
+     * {@code z[zOff + r*ldz + j] += sum_k a[aOff + r*lda + k] * B[k, j]} for rows r < n and every j of the
+     * padded width ({@code ldz >= b.paddedCols()}).
+     */
+    void gemmAcc(float[] a, int aOff, int lda, int n, PackedMatrix b, float[] z, int zOff, int ldz);
 
     /**
      * LSTM gates for rows r < n: from z (row stride ldz; blocks i, f, c, o of width u) and c (in place),
@@ -23,6 +25,7 @@ interface Kernels {
     /** {@code out[r*m + o] = bias[o] + dot(x[r*k ..], wT[o*k ..])} for rows r < n. */
     void denseRows(float[] x, int n, int k, float[] wT, float[] bias, float[] out, int m);
 
+    /** The Vector API kernels when available (and not disabled by -Dseqstream.kernels=scalar), else scalar. */
     static Kernels best() {
         if (!"scalar".equals(System.getProperty("seqstream.kernels"))) {
             try {

@@ -1,11 +1,11 @@
-package io.seqstream.model.stream;
+package io.seqstream.model.ops;
 
 /**
  * A weight matrix W [k, n] (row-major, Keras layout) repacked into column panels of width {@code p}:
  * panel j holds W[:, j*p .. j*p+p) contiguously, k-major, zero-padded past n. A micro-kernel then streams
  * one panel per block of rows with unit stride, and the panel stays in L1 while the rows go by.
  */
-final class PackedMatrix {
+public final class PackedMatrix {
     final int k;
     final int n;
     final int p;
@@ -13,7 +13,7 @@ final class PackedMatrix {
     final int paddedN;
     final float[] data;
 
-    PackedMatrix(float[] w, int k, int n, int p) {
+    public PackedMatrix(float[] w, int k, int n, int p) {
         this.k = k;
         this.n = n;
         this.p = p;
@@ -28,5 +28,20 @@ final class PackedMatrix {
                 }
             }
         }
+    }
+
+    /** Rows of the original matrix. */
+    public int rows() {
+        return k;
+    }
+
+    /** Columns of the original matrix. */
+    public int cols() {
+        return n;
+    }
+
+    /** Columns rounded up to whole panels: the row stride of a product's output. */
+    public int paddedCols() {
+        return paddedN;
     }
 }

@@ -1,24 +1,23 @@
-package io.seqstream.model.stream;
+package io.seqstream.model.ops;
 
-import io.seqstream.model.ops.ActivationFunction;
 
 /** Plain-Java kernels: the fallback when the Vector API module is absent. */
-final class ScalarKernels implements Kernels {
+public final class ScalarKernels implements Kernels {
     @Override
     public int panelWidth() {
         return 16;
     }
 
     @Override
-    public void gemmAcc(float[] a, int lda, int n, PackedMatrix b, float[] z, int ldz) {
+    public void gemmAcc(float[] a, int aOff, int lda, int n, PackedMatrix b, float[] z, int zOff, int ldz) {
         int p = b.p, k = b.k;
         float[] acc = new float[p];
         for (int pi = 0; pi < b.panels; pi++) {
             int base = pi * k * p;
             for (int r = 0; r < n; r++) {
-                int zo = r * ldz + pi * p;
+                int zo = zOff + r * ldz + pi * p;
                 System.arraycopy(z, zo, acc, 0, p);
-                int ao = r * lda;
+                int ao = aOff + r * lda;
                 for (int kk = 0; kk < k; kk++) {
                     float av = a[ao + kk];
                     int bo = base + kk * p;

@@ -1,6 +1,5 @@
-package io.seqstream.model.stream;
+package io.seqstream.model.ops;
 
-import io.seqstream.model.ops.ActivationFunction;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * packed panel, 8 accumulators that stay in registers over the whole inner dimension. Gates use
  * vectorised exp/tanh.
  */
-final class VectorKernels implements Kernels {
+public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -26,7 +25,7 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void gemmAcc(float[] a, int lda, int n, PackedMatrix b, float[] z, int ldz) {
+    public void gemmAcc(float[] a, int aOff, int lda, int n, PackedMatrix b, float[] z, int zOff, int ldz) {
         final int p = b.p, k = b.k;
         final float[] bd = b.data;
         for (int pi = 0; pi < b.panels; pi++) {
@@ -34,12 +33,12 @@ final class VectorKernels implements Kernels {
             final int col = pi * p;
             int r = 0;
             for (; r + 4 <= n; r += 4) {
-                int z0 = r * ldz + col, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
+                int z0 = zOff + r * ldz + col, z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
                 FloatVector c00 = FloatVector.fromArray(S, z, z0), c01 = FloatVector.fromArray(S, z, z0 + L);
                 FloatVector c10 = FloatVector.fromArray(S, z, z1), c11 = FloatVector.fromArray(S, z, z1 + L);
                 FloatVector c20 = FloatVector.fromArray(S, z, z2), c21 = FloatVector.fromArray(S, z, z2 + L);
                 FloatVector c30 = FloatVector.fromArray(S, z, z3), c31 = FloatVector.fromArray(S, z, z3 + L);
-                int a0 = r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+                int a0 = aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
                 for (int kk = 0, bo = base; kk < k; kk++, bo += p) {
                     FloatVector b0 = FloatVector.fromArray(S, bd, bo);
                     FloatVector b1 = FloatVector.fromArray(S, bd, bo + L);
@@ -66,10 +65,10 @@ final class VectorKernels implements Kernels {
                 c31.intoArray(z, z3 + L);
             }
             for (; r < n; r++) {
-                int z0 = r * ldz + col;
+                int z0 = zOff + r * ldz + col;
                 FloatVector c00 = FloatVector.fromArray(S, z, z0), c01 = FloatVector.fromArray(S, z, z0 + L);
                 FloatVector d00 = FloatVector.zero(S), d01 = FloatVector.zero(S);
-                int a0 = r * lda;
+                int a0 = aOff + r * lda;
                 int kk = 0, bo = base;
                 // two independent chains hide the FMA latency for a single row
                 for (; kk + 1 < k; kk += 2, bo += 2 * p) {
