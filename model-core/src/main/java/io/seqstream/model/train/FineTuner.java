@@ -1,0 +1,79 @@
+package io.seqstream.model.train;
+
+import io.seqstream.model.FitOptions;
+import io.seqstream.model.History;
+import io.seqstream.model.Model;
+import io.seqstream.model.Models;
+import io.seqstream.model.Provenance;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Fine-tunes a copy of a model on a window of examples and measures the copy and the original on a
+ * holdout split of the same window, so a caller can decide whether the candidate replaces the model.
+ * The original is never modified.
+ */
+public final class FineTuner {
+    /** Options: epochs, batch size, learning rate (Adam), holdout fraction, seed, progress sink. */
+    public record Options(int epochs, int batchSize, double learningRate, double holdoutFraction, long seed, Consumer<String> progress) {
+        public Options {
+            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            if (!(holdoutFraction > 0 && holdoutFraction < 1)) throw new IllegalArgumentException("holdout fraction must be in (0, 1), got " + holdoutFraction);
+        }
+
+        public static Options defaults() {
+            return new Options(2, 64, 0.003, 0.2, 1, System.out::println);
+        }
+
+        public Options withEpochs(int e) {
+            return new Options(e, batchSize, learningRate, holdoutFraction, seed, progress);
+        }
+
+        public Options withProgress(Consumer<String> p) {
+            return new Options(epochs, batchSize, learningRate, holdoutFraction, seed, p);
+        }
+
+        public Options withLearningRate(double lr) {
+            return new Options(epochs, batchSize, lr, holdoutFraction, seed, progress);
+        }
+    }
+
+    /** The candidate, the metrics of both models on the holdout, and the training history. */
+    public record Result(Model candidate, Map<String, Double> before, Map<String, Double> after, History history, int trainWindows,
+            int holdoutWindows, long millis) {
+        /** Holdout accuracy gained by the candidate (negative when it is worse). */
+        public double accuracyGain() {
+            return after.get("accuracy") - before.get("accuracy");
+        }
+    }
+
+    private FineTuner() {}
+
+    public static Result fineTune(Model current, SequenceExamples examples, Options opt, String description) {
+        long t0 = System.nanoTime();
+        int n = examples.size();
+        int holdout = Math.max(1, (int) Math.round(n * opt.holdoutFraction()));
+        if (n - holdout < 1) throw new IllegalArgumentException("need at least 2 windows to fine-tune, got " + n);
+        SequenceExamples train = examples.slice(0, n - holdout), test = examples.slice(n - holdout, n);
+
+        Model reference = Models.statelessCopy(current);
+        reference.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(opt.learningRate()), "accuracy");
+        Map<String, Double> before = reference.evaluate(test.inputs(), test.targets());
+
+        Model candidate = Models.statelessCopy(current);
+        candidate.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(opt.learningRate()), "accuracy");
+        History h = candidate.fit(train.inputs(), train.targets(),
+                FitOptions.builder().epochs(opt.epochs()).batchSize(opt.batchSize()).seed(opt.seed()).progress(opt.progress()).build());
+        Map<String, Double> after = candidate.evaluate(test.inputs(), test.targets());
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        before.forEach((k, v) -> metrics.put("before_" + k, v));
+        after.forEach((k, v) -> metrics.put("after_" + k, v));
+        metrics.put("train_windows", (double) train.size());
+        candidate.setProvenance(new Provenance(description, Instant.now(), metrics, current.provenance().properties()));
+        return new Result(candidate, before, after, h, train.size(), test.size(), (System.nanoTime() - t0) / 1_000_000);
+    }
+}
