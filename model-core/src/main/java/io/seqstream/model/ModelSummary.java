@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Renders Keras' {@code model.summary()} table. */
-final class ModelSummary {
+public final class ModelSummary {
     private ModelSummary() {}
 
-    static String render(Model m) {
+    public static String render(Model m) {
         boolean functional = !(m instanceof Sequential);
         int[] cols = functional ? new int[] {29, 26, 10, 33} : new int[] {28, 26, 11};
         int width = 0;

@@ -34,6 +34,19 @@ final class KerasLayerConfig {
         }
         if (!config.isObject()) throw new KerasImportException(where + ": field 'config' must be an object, got " + config);
         ObjectNode c = ((ObjectNode) config).deepCopy();
+        if (cls.equals("TimeDistributed")) {
+            // TimeDistributed(Dense) is Dense on the last axis, which is what Dense does on any rank.
+            JsonNode inner = c.path("layer");
+            String innerCls = inner.path("class_name").asText();
+            if (!innerCls.equals("Dense") || !inner.path("config").isObject()) {
+                throw new KerasImportException(where + ": TimeDistributed(" + innerCls + ") is not supported; only TimeDistributed(Dense)");
+            }
+            c = ((ObjectNode) inner.get("config")).deepCopy();
+            cls = "Dense";
+        } else if (cls.equals("TimeDistributedDense")) {
+            cls = "Dense"; // Keras 1's per-time-step Dense
+        }
+        c.remove("name"); // the layer's name is the entry's (for a wrapper, the wrapper's: its weights are stored under it)
         checkNotSet(c, "quantization_config", where);
         checkNotSet(c, "lora_rank", where);
         // Shapes of a model's input live in its declared input; on other layers they are stale.

@@ -28,7 +28,9 @@ record KerasVersion(String text, int major) {
 
     /**
      * The version stated in a file, or else a guess from the config's shape: Keras 3 configs carry
-     * {@code module} keys and {@code {args, kwargs}} nodes, Keras 1 uses {@code output_dim}.
+     * {@code module} keys, {@code __keras_tensor__} nodes and {@code batch_shape}; Keras 1 has
+     * {@code inner_activation}, or {@code output_dim} where Keras 2 has {@code units}. Only Keras 3 versus
+     * older changes the math (hard_sigmoid); Keras 1 key names are translated whatever the version.
      */
     static KerasVersion statedOrGuessed(String stated, JsonNode modelConfig) {
         if (stated != null && !stated.isBlank()) return of(stated);
@@ -36,7 +38,7 @@ record KerasVersion(String text, int major) {
         if (modelConfig.has("module") || json.contains("\"__keras_tensor__\"") || json.contains("\"batch_shape\"")) {
             return new KerasVersion("", 3);
         }
-        if (json.contains("\"output_dim\"") && !json.contains("\"Embedding\"") || json.contains("\"inner_activation\"")) {
+        if (json.contains("\"inner_activation\"") || (json.contains("\"output_dim\"") && !json.contains("\"units\""))) {
             return new KerasVersion("", 1);
         }
         return new KerasVersion("", 2);

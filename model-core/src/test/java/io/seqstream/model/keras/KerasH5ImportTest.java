@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
+import io.seqstream.model.config.ModelConfig;
+import io.seqstream.model.layers.InputLayer;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.ops.ActivationFunction;
 import java.io.IOException;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -57,7 +61,7 @@ class KerasH5ImportTest {
     void fullconfigLstmReproducesAll283Predictions() throws IOException {
         Model model = fullconfigModel();
         Tensor x = fullconfigInputs();
-        Tensor expected = Npy.read(h5("fullconfigs/lstm/predictions.npy"));
+        Tensor expected = NpyTensors.read(h5("fullconfigs/lstm/predictions.npy"));
         assertThat(x.dim(0)).isEqualTo(283);
         Tensor y = model.predict(x);
         Close.check("fullconfigs/lstm predictions", expected, y.reshape(283), TOL);
@@ -65,7 +69,7 @@ class KerasH5ImportTest {
         assertThat(((LSTM) model.getLayer("lstm_1")).cell().recurrentActivation()).isEqualTo(ActivationFunction.HARD_SIGMOID);
         float[] ones = new float[48];
         Arrays.fill(ones, 1f);
-        assertThat(model.predict(Tensor.wrap(ones, 1, 4, 12)).data()[0]).isCloseTo(0.7216f, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(model.predict(Tensor.wrap(ones, 1, 4, 12)).data()[0]).isCloseTo(0.7216f, Offset.offset(1e-4f));
     }
 
     @ParameterizedTest(name = "{0}/{1}")
@@ -127,7 +131,7 @@ class KerasH5ImportTest {
         shape[0] = 2;
         for (int i = 1; i < shape.length; i++) if (shape[i] < 0) shape[i] = 3;
         float[] x = new float[(int) Tensor.size(shape)];
-        boolean tokens = ((io.seqstream.model.layers.InputLayer) m.inputs().get(0).node().layer()).intDtype();
+        boolean tokens = ((InputLayer) m.inputs().get(0).node().layer()).intDtype();
         for (int i = 0; i < x.length; i++) x[i] = tokens ? i * 7 % 4 : (i * 7 % 4) * 0.25f; // vocabularies here are >= 4
         for (float v : m.predict(Tensor.wrap(x, shape)).data()) assertThat(v).isFinite();
     }
@@ -151,7 +155,7 @@ class KerasH5ImportTest {
         assertThat(y.shape()).containsExactly(2, 5);
         float sum = 0;
         for (int j = 0; j < 5; j++) sum += y.get(0, j);
-        assertThat(sum).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(sum).isCloseTo(1f, Offset.offset(1e-5f));
     }
 
     @Test
@@ -171,6 +175,12 @@ class KerasH5ImportTest {
         assertThat(m.provenance().description()).contains("dense_tensorflow_2.h5");
     }
 
+    /** A model from a config file alone (weights left at zero). */
+    static Model buildConfig(JsonNode root, String source) {
+        KerasVersion v = KerasVersion.statedOrGuessed(root.path("keras_version").asText(""), root);
+        return ModelConfig.fromJson(KerasModelConfig.convert(root, v, source).model(), source, v.options());
+    }
+
     /** Model configs without weights: the supported ones build, the others name what is unsupported. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
@@ -182,7 +192,7 @@ class KerasH5ImportTest {
         "keras2/embedding_flatten_graph_th_keras_2.json, ",
         "keras1/keras1_tf_embedding_conv1d_config.json, unsupported layer class 'Convolution1D'",
         "keras2/keras2_tf_embedding_conv1d_config.json, unsupported layer class 'Conv1D'",
-        "keras1/lstm_tddense_config.json, unsupported layer class 'TimeDistributedDense'",
+        "keras1/lstm_tddense_config.json, ",
         "keras2/bidirectional_lstm_tf_keras_2_config.json, unsupported layer class 'Bidirectional'",
         "keras2/reshape_embedding_concat.json, unsupported layer class 'Reshape'",
         "keras2/embedding_lstm_calculator.json, field 'mask_zero' = true is not supported",
@@ -191,25 +201,40 @@ class KerasH5ImportTest {
     void configsBuildOrNameWhatIsUnsupported(String rel, String error) throws IOException {
         Path f = h5("configs/" + rel);
         JsonNode root = new ObjectMapper().readTree(f.toFile());
-        KerasVersion v = KerasVersion.statedOrGuessed(root.path("keras_version").asText(""), root);
         if (error == null) {
-            Model m = io.seqstream.model.config.ModelConfig.fromJson(KerasModelConfig.convert(root, v, f.toString()).model(), f.toString(), v.options());
-            assertThat(m.countParams()).isPositive();
+            assertThat(buildConfig(root, f.toString()).countParams()).isPositive();
         } else {
-            assertThatThrownBy(() -> io.seqstream.model.config.ModelConfig.fromJson(
-                    KerasModelConfig.convert(root, v, f.toString()).model(), f.toString(), v.options()))
-                    .hasMessageContaining(f.toString()).hasMessageContaining(error);
+            assertThatThrownBy(() -> buildConfig(root, f.toString())).hasMessageContaining(f.toString()).hasMessageContaining(error);
         }
     }
 
     @Test
     void keras1MergeConcatBecomesConcatenate() throws IOException {
         Path f = h5("configs/keras2/embedding_flatten_graph_th_keras_2.json");
-        JsonNode root = new ObjectMapper().readTree(f.toFile());
-        KerasVersion v = KerasVersion.statedOrGuessed("", root);
-        Model m = io.seqstream.model.config.ModelConfig.fromJson(KerasModelConfig.convert(root, v, f.toString()).model(), f.toString(), v.options());
+        Model m = buildConfig(new ObjectMapper().readTree(f.toFile()), f.toString());
         assertThat(m.getLayer("merge_2").className()).isEqualTo("Concatenate");
         assertThat(m.inputs()).hasSize(11);
         assertThat(m.outputs().get(0).shape()).containsExactly(-1, 11);
+    }
+
+    /** Keras 1 TimeDistributedDense and Keras 2 TimeDistributed(Dense) are Dense on the last axis. */
+    @Test
+    void timeDistributedDenseBecomesDense() throws IOException {
+        Path f = h5("configs/keras1/lstm_tddense_config.json");
+        JsonNode root = new ObjectMapper().readTree(f.toFile());
+        Model m = buildConfig(root, f.toString());
+        assertThat(m.getLayer("timedistributeddense_1").className()).isEqualTo("Dense");
+        assertThat(m.outputs().get(0).shape()).containsExactly(-1, 10, 3);
+
+        ObjectNode wrapped = root.deepCopy();
+        ObjectNode td = (ObjectNode) wrapped.get("config").get(2);
+        ObjectNode inner = td.get("config").deepCopy();
+        td.put("class_name", "TimeDistributed");
+        td.putObject("config").put("name", "td").putObject("layer").put("class_name", "Dense").set("config", inner);
+        Model w = buildConfig(wrapped, "wrapped");
+        assertThat(w.outputs().get(0).shape()).containsExactly(-1, 10, 3);
+        ((ObjectNode) td.get("config").get("layer")).put("class_name", "Conv1D");
+        assertThatThrownBy(() -> buildConfig(wrapped, "wrapped")).isInstanceOf(KerasImportException.class)
+                .hasMessageContaining("TimeDistributed(Conv1D) is not supported");
     }
 }

@@ -7,11 +7,25 @@ import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
 import io.seqstream.model.layers.Layer;
 import io.seqstream.model.layers.RNN;
+import io.seqstream.model.stream.StepModel;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** {@link KerasImport#toStreaming}: one step per call reproduces whole-sequence predictions. */
+/**
+ * Streaming an imported model: through the per-key stepper ({@link StepModel}, which takes the non-stateful
+ * import as it is) and through {@link KerasImport#toStreaming}; both reproduce whole-sequence predictions.
+ */
 class KerasStreamingTest {
+    /** Issue 3 point 3: fullconfigs/lstm's 283 stored inputs as 283 keys through the stepper. */
+    @Test
+    void fullconfigLstmAs283KeysThroughTheStepper() throws IOException {
+        Model model = KerasH5ImportTest.fullconfigModel();
+        Tensor x = KerasH5ImportTest.fullconfigInputs();
+        Tensor expected = NpyTensors.read(KerasH5ImportTest.h5("fullconfigs/lstm/predictions.npy")).reshape(283, 1);
+        Close.check("stepper", expected, Stepping.last(Stepping.run(StepModel.compile(model), x)), 1e-5);
+        Close.check("scalar stepper", expected, Stepping.last(Stepping.run(StepModel.compileScalar(model), x)), 1e-5);
+    }
+
     /** fullconfigs/lstm: its 283 sequences as 283 keys, stepped one time step per call. */
     @Test
     void fullconfigLstmStepByStepEqualsWholeSequencePredictions() throws IOException {
@@ -22,7 +36,7 @@ class KerasStreamingTest {
         assertThat(streaming.getWeights()).hasSize(model.getWeights().size());
 
         Tensor x = KerasH5ImportTest.fullconfigInputs();
-        Tensor expected = Npy.read(KerasH5ImportTest.h5("fullconfigs/lstm/predictions.npy"));
+        Tensor expected = NpyTensors.read(KerasH5ImportTest.h5("fullconfigs/lstm/predictions.npy"));
         int n = x.dim(0), time = x.dim(1), f = x.dim(2);
         float[] last = new float[n];
         for (int key = 0; key < n; key++) {
