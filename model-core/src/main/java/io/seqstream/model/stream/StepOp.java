@@ -1,10 +1,6 @@
 package io.seqstream.model.stream;
 
-import io.seqstream.model.ops.Kernels;
 import io.seqstream.model.ops.PackedMatrix;
-import io.seqstream.model.ops.ScalarKernels;
-import io.seqstream.model.ops.VectorKernels;
-
 import io.seqstream.model.ops.ActivationFunction;
 
 /** One stage of a compiled per-step function; immutable, shared by all steppers of a model. */

@@ -1,10 +1,6 @@
 package io.seqstream.model.stream;
 
 import io.seqstream.model.ops.Kernels;
-import io.seqstream.model.ops.PackedMatrix;
-import io.seqstream.model.ops.ScalarKernels;
-import io.seqstream.model.ops.VectorKernels;
-
 import io.seqstream.model.ops.ActivationFunction;
 import java.util.Arrays;
 
