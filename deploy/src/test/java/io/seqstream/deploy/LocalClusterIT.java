@@ -1,0 +1,215 @@
+package io.seqstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqstream.deploy.cluster.ClusterOptions;
+import io.seqstream.deploy.cluster.LocalCluster;
+import io.seqstream.deploy.cluster.PidFile;
+import io.seqstream.deploy.cluster.RunDir;
+import io.seqstream.deploy.testing.EventSender;
+import io.seqstream.deploy.testing.PredictionCheck;
+import io.seqstream.deploy.testing.PredictionReader;
+import io.seqstream.deploy.testing.TestModels;
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.model.Sequential;
+import io.seqstream.model.io.ModelFile;
+import io.seqstream.schemas.Prediction;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The prediction job on a real multi-process Flink cluster (JobManager, TaskManager and Kafka broker JVMs),
+ * submitted from the shaded job jar the way users submit it:
+ * <ol>
+ *   <li>REST submission (jar upload + run), parallelism 1; predictions equal the per-key reference;</li>
+ *   <li>stop with a savepoint (REST), resubmit from it through Flink's own CLI front end with parallelism 2;
+ *       every key continues where it stopped (steps continue, outputs equal the reference over the whole
+ *       sequence, same model version);</li>
+ *   <li>kill -9 of the TaskManager mid-stream, a new TaskManager started; no prediction lost or duplicated
+ *       (read_committed);</li>
+ *   <li>cancel, stop; every process is gone. Processes are killed by pid even if the test fails.</li>
+ * </ol>
+ */
+class LocalClusterIT {
+    private static final int KEYS = 24;
+    private static final int VOCAB = 16;
+    private static final long MODEL_VERSION = 7;
+    private static final double TOLERANCE = 1e-5;
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void restSubmitSavepointRescaleAndTaskManagerCrash() throws Exception {
+        long t0 = System.nanoTime();
+        Path work = TestPaths.workDir("cluster-it");
+        Path runDir = work.resolve("run");
+        Sequential model = TestModels.tokenModel(VOCAB, 8, 16, 42);
+        Path modelFile = work.resolve("model.zip");
+        ModelFile.save(model, modelFile);
+
+        // Whatever happens (failure, timeout, Ctrl-C), kill what this test started, by pid.
+        Thread killer = new Thread(() -> new RunDir(runDir).pidFiles().forEach(PidFile::kill), "kill-cluster");
+        Runtime.getRuntime().addShutdownHook(killer);
+        LocalCluster cluster = null;
+        try {
+            cluster = LocalCluster.start(new ClusterOptions(runDir, TestPaths.clusterClasspath(), TestPaths.toolsClasspath())
+                    .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4));
+            log(t0, "cluster started");
+            assertThat(script("cluster.sh", "status", "--run-dir", runDir.toString())).contains("healthy");
+
+            FlinkRest rest = cluster.rest();
+            String bootstrap = cluster.kafkaBootstrap();
+            List<String> jobArgs = List.of("--config", cluster.runDir().jobProperties().toString(),
+                    "--" + ConfigKeys.MODEL_PATH.name(), modelFile.toString(),
+                    "--" + ConfigKeys.MODEL_VERSION.name(), String.valueOf(MODEL_VERSION),
+                    "--" + ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s",
+                    "--" + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true",
+                    "--" + ConfigKeys.SOURCE_START.name(), "earliest",
+                    "--" + ConfigKeys.KAFKA_TRANSACTION_TIMEOUT.name(), "2m");
+
+            try (EventSender sender = new EventSender(bootstrap, ConfigKeys.TOPIC_EVENTS.defaultValue().orElseThrow(), KEYS, VOCAB, 7);
+                    PredictionReader reader = new PredictionReader(bootstrap, ConfigKeys.TOPIC_PREDICTIONS.defaultValue().orElseThrow())) {
+                // 1. REST: upload + run, parallelism 1.
+                String jarId = rest.uploadJar(TestPaths.jobJar());
+                List<String> args1 = new ArrayList<>(jobArgs);
+                args1.addAll(List.of("--parallelism", "1"));
+                String job1 = rest.runJar(jarId, FlinkRest.RunRequest.of(args1).withParallelism(1));
+                awaitTasksRunning(rest, job1);
+                log(t0, "job 1 running (REST, parallelism 1)");
+                for (int r = 0; r < 20; r++) {
+                    sender.sendRound(null);
+                }
+                check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, SETTLE), "phase 1 (parallelism 1)");
+                log(t0, "phase 1 checked: " + sender.sent() + " predictions");
+
+                // 2. Stop with a savepoint; resubmit from it with Flink's CLI, parallelism 2.
+                String savepoint = rest.stopWithSavepoint(job1, null, false, WAIT);
+                assertThat(rest.awaitJobState(job1, Set.of("FINISHED", "CANCELED"), WAIT)).isIn("FINISHED", "CANCELED");
+                log(t0, "job 1 stopped with savepoint " + savepoint);
+                List<String> cli = new ArrayList<>(List.of("--run-dir", runDir.toString(), "run", "-d", "-s", savepoint, "-p", "2",
+                        TestPaths.jobJar().toString()));
+                cli.addAll(jobArgs);
+                cli.addAll(List.of("--parallelism", "2"));
+                Matcher m = JOB_ID.matcher(script("flink.sh", cli.toArray(String[]::new)));
+                assertThat(m.find()).as("the CLI prints the job id").isTrue();
+                String job2 = m.group(1);
+                awaitTasksRunning(rest, job2);
+                assertThat(rest.vertexParallelism(job2).values()).as("every vertex of job 2").containsOnly(2);
+                log(t0, "job 2 running (CLI, from savepoint, parallelism 2)");
+                for (int r = 0; r < 15; r++) {
+                    sender.sendRound(r == 4 ? "key-0" : null); // one reset: its step restarts at 1
+                }
+                check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, SETTLE), "phase 2 (restored, parallelism 2)");
+                log(t0, "phase 2 checked: " + sender.sent() + " predictions");
+
+                // 3. kill -9 of the TaskManager while events flow; a new TaskManager takes over.
+                long checkpointsBefore = rest.completedCheckpoints(job2);
+                CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
+                    for (int r = 0; r < 25; r++) {
+                        sender.sendRound(null);
+                        sleep(200);
+                    }
+                });
+                awaitCondition(() -> rest.completedCheckpoints(job2) >= checkpointsBefore + 2, "two more checkpoints");
+                List<PidFile> tms = cluster.liveTaskManagers();
+                assertThat(tms).hasSize(1);
+                assertThat(cluster.killTaskManager(tms.get(0).processName())).isTrue();
+                log(t0, "killed " + tms.get(0).processName() + " (kill -9) after " + sender.sent() + " events sent");
+                String replacement = cluster.addTaskManager();
+                log(t0, "started " + replacement);
+                stream.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, Duration.ofSeconds(3)), "phase 3 (TaskManager crash)");
+                log(t0, "phase 3 checked: " + sender.sent() + " predictions, exactly once");
+
+                // 4. Cancel through REST; the job list shows it.
+                rest.cancel(job2);
+                assertThat(rest.awaitJobState(job2, Set.of("CANCELED"), WAIT)).isEqualTo("CANCELED");
+                assertThat(rest.jobs()).extracting(JobSummary::id).contains(job1, job2);
+                assertThat(script("submit.sh", "--run-dir", runDir.toString(), "list")).contains(job1, job2);
+            }
+        } finally {
+            if (cluster != null) {
+                List<String> stopped = cluster.stop();
+                log(t0, "stopped " + stopped);
+            }
+            Runtime.getRuntime().removeShutdownHook(killer);
+        }
+        assertThat(new RunDir(runDir).pidFiles()).as("no pid file left").isEmpty();
+        // Passed: keep the logs, drop the bulk (Flink's temp files, RocksDB's native library, uploaded jars).
+        deleteRecursively(runDir.resolve("tmp"));
+        deleteRecursively(runDir.resolve("jars"));
+    }
+
+    private static void deleteRecursively(Path d) throws IOException {
+        if (!Files.exists(d)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void check(Sequential model, EventSender sender, List<Prediction> got, String phase) {
+        List<String> problems = PredictionCheck.problems(model, MODEL_VERSION, sender.sequences(), got, TOLERANCE);
+        assertThat(problems).as(phase + ": " + got.size() + " predictions for " + sender.sent() + " events").isEmpty();
+        assertThat(got).as(phase).hasSize(sender.sent());
+    }
+
+    private static void awaitTasksRunning(FlinkRest rest, String jobId) {
+        rest.awaitJobState(jobId, Set.of("RUNNING"), WAIT);
+        awaitCondition(() -> rest.allTasksRunning(jobId), "all tasks of job " + jobId + " running");
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier c, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            sleep(200);
+        }
+    }
+
+    /** Runs one of the deploy scripts and returns its output; fails on a non-zero exit. */
+    private static String script(String name, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", TestPaths.deployDir().resolve(name).toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(name + " finished").isTrue();
+        assertThat(p.exitValue()).as(name + " " + String.join(" ", args) + " exit code; output:\n" + out).isZero();
+        return out;
+    }
+
+    private static void log(long t0, String what) {
+        System.out.printf("[cluster-it %6.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
