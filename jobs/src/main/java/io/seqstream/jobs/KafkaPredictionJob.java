@@ -1,0 +1,29 @@
+package io.seqstream.jobs;
+
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.sink.KafkaSinks;
+import io.seqstream.jobs.source.EventDecoder;
+import io.seqstream.jobs.source.KafkaEventSource;
+import io.seqstream.jobs.validate.EventValidator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The prediction job on Kafka: events topic in, predictions and dead-letters topics out. */
+public final class KafkaPredictionJob {
+    private KafkaPredictionJob() {
+    }
+
+    /** The production job: an unbounded source. */
+    public static void build(StreamExecutionEnvironment env, ModelBackend model, JobConfig config) {
+        build(env, model, config, false);
+    }
+
+    /** {@code bounded}: stop at the end offsets the source sees when it starts (tests and benchmarks). */
+    public static void build(StreamExecutionEnvironment env, ModelBackend model, JobConfig config, boolean bounded) {
+        EventDecoder decoder = new EventDecoder(new EventValidator(model.inputSpec()), config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES));
+        PredictionJob.build(env,
+                bounded ? KafkaEventSource.bounded(config, decoder) : KafkaEventSource.create(config, decoder),
+                KafkaSinks.predictions(config), KafkaSinks.deadLetters(config), model, config);
+    }
+}

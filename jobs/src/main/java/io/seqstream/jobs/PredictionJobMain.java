@@ -1,0 +1,28 @@
+package io.seqstream.jobs;
+
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.model.StepModelBackend;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the prediction job on a Flink cluster (or locally when started as a plain Java program):
+ * {@code PredictionJobMain --config job.properties [--key value ...]}. See jobs/CONFIG.md.
+ */
+public final class PredictionJobMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionJobMain.class);
+
+    private PredictionJobMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.fromArgs(args);
+        ModelBackend model = StepModelBackend.fromConfig(config);
+        LOG.info("Starting the prediction job with {}; config:\n{}", model.description(), config.describe());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KafkaPredictionJob.build(env, model, config);
+        env.execute("seqstream prediction (" + model.description() + ")");
+    }
+}

@@ -1,0 +1,88 @@
+package io.seqstream.jobs.demo;
+
+import io.seqstream.jobs.config.ConfigException;
+import io.seqstream.jobs.config.Flags;
+import io.seqstream.jobs.config.JobConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The demo's own flags; every other flag is a job config key (jobs/CONFIG.md) applied on top of the
+ * demo's defaults for the job.
+ */
+record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, int partitions, Optional<Path> model,
+        int trainSamples, int trainEpochs, int badEvery, long seed, Map<String, String> jobFlags) {
+
+    static final String USAGE = """
+            Usage: seqstream demo [options] [--<job config key> <value> ...]
+              --events N          stop after N events and print a summary (default: run until Ctrl-C)
+              --keys K            distinct keys (default 5000)
+              --rate R            events per second, 0 = as fast as possible (default 5000)
+              --bootstrap H:P     use this Kafka instead of starting one in-process
+              --partitions P      partitions of the demo topics when they are created (default 2)
+              --model FILE        use this model file (seqstream or Keras .h5) instead of training one
+              --train-samples N   training sessions for the model trained at start (default 1536)
+              --train-epochs N    training epochs (default 8)
+              --bad-every N       every N-th record is malformed, to show dead letters; 0 = none (default 10000)
+              --seed S            random seed of the event stream (default 1)
+            Job settings (see jobs/CONFIG.md), e.g. --delivery at-least-once --batch.size 64 --state.backend rocksdb
+            """;
+
+    static DemoOptions parse(String... args) {
+        Map<String, String> flags = new LinkedHashMap<>(Flags.parse(args));
+        DemoOptions o = new DemoOptions(
+                longFlag(flags.remove("events"), "events", 0),
+                (int) longFlag(flags.remove("keys"), "keys", 5000),
+                (int) longFlag(flags.remove("rate"), "rate", 5000),
+                Optional.ofNullable(flags.remove("bootstrap")),
+                (int) longFlag(flags.remove("partitions"), "partitions", 2),
+                Optional.ofNullable(flags.remove("model")).map(Path::of),
+                (int) longFlag(flags.remove("train-samples"), "train-samples", 1536),
+                (int) longFlag(flags.remove("train-epochs"), "train-epochs", 8),
+                (int) longFlag(flags.remove("bad-every"), "bad-every", 10_000),
+                longFlag(flags.remove("seed"), "seed", 1),
+                Map.copyOf(flags));
+        if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
+            throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");
+        }
+        return o;
+    }
+
+    private static long longFlag(String v, String name, long dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--" + name + " needs a whole number >= 0, got '" + v + "'");
+        }
+    }
+
+    /** Whether the user named a model file (--model or --model.path); otherwise the demo trains one. */
+    boolean hasModelFile() {
+        return model.isPresent() || jobFlags.containsKey("model.path");
+    }
+
+    /** The job's config: demo defaults (topics, 1 s checkpoints, checkpoints under the run dir), then the user's flags. */
+    JobConfig jobConfig(String bootstrapServers, Path workDir) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("kafka.bootstrap", bootstrapServers);
+        defaults.put("kafka.group-id", "seqstream-demo");
+        defaults.put("kafka.transactional-id-prefix", "seqstream-demo");
+        defaults.put("topics.events", "seqstream-demo-events");
+        defaults.put("topics.predictions", "seqstream-demo-predictions");
+        defaults.put("topics.dead-letters", "seqstream-demo-dead-letters");
+        defaults.put("checkpoint.interval", "1s");
+        defaults.put("checkpoint.dir", workDir.resolve("checkpoints").toUri().toString());
+        defaults.put("model.path", model.map(Path::toString).orElse(workDir.resolve("demo-model.seqstream").toString()));
+        defaults.putAll(jobFlags);
+        return JobConfig.fromFlags(defaults);
+    }
+}

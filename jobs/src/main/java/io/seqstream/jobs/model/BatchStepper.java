@@ -1,0 +1,15 @@
+package io.seqstream.jobs.model;
+
+/**
+ * Steps up to {@link #maxBatch()} independent keys by one event each, updating their states in place and
+ * writing each key's output row. One per operator instance (not thread-safe); no two rows of one call may
+ * belong to the same key. Mirrors model-core's {@code Stepper}, so other engines can stand in for it in
+ * benchmarks.
+ */
+public interface BatchStepper {
+    int maxBatch();
+
+    void stepTokens(float[][] states, int[] tokens, int n, float[][] outputs);
+
+    void stepFeatures(float[][] states, float[][] features, int n, float[][] outputs);
+}

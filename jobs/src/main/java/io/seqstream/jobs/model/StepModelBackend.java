@@ -1,0 +1,137 @@
+package io.seqstream.jobs.model;
+
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.model.Model;
+import io.seqstream.model.io.ModelFile;
+import io.seqstream.model.stream.StepModel;
+import io.seqstream.model.stream.Stepper;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The production backend: a model-core model compiled into a {@link StepModel}, whose stepper runs a
+ * whole micro-batch of keys in one call (vectorised kernels, no allocation per call).
+ *
+ * <p>The model travels as seqstream model-file bytes and is compiled again on each worker.
+ */
+public final class StepModelBackend implements ModelBackend {
+    private static final long serialVersionUID = 1L;
+    static final String VERSION_PROPERTY = "version";
+
+    private final byte[] modelBytes;
+    private final String name;
+    private final long version;
+    private final InputSpec inputSpec;
+    private final int stateSize;
+    private final int outputSize;
+    private transient StepModel compiled; // kept when built on a worker (a hot swap), so open() need not compile again
+
+    private StepModelBackend(byte[] modelBytes, String name, long version, StepModel compiled) {
+        this.compiled = compiled;
+        this.modelBytes = modelBytes;
+        this.name = name;
+        this.version = version;
+        this.inputSpec = compiled.tokenInput() ? InputSpec.tokens(compiled.vocabularySize()) : InputSpec.features(compiled.featureSize());
+        this.stateSize = compiled.stateSize();
+        this.outputSize = compiled.outputSize();
+    }
+
+    /** Compiles once here, so a model that cannot be stepped per key fails when the job is built, not on the workers. */
+    public static StepModelBackend of(Model model, long version) {
+        StepModel compiled;
+        try {
+            compiled = StepModel.compile(model);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("model '" + model.name() + "' cannot run per key: " + e.getMessage(), e);
+        }
+        return new StepModelBackend(ModelFile.toBytes(model), model.name(), version, compiled);
+    }
+
+    /** A backend from model-file bytes (e.g. a ModelSnapshot's), compiled here; {@code source} names them in errors. */
+    public static StepModelBackend fromBytes(byte[] bytes, long version, String source) {
+        Model model;
+        try {
+            model = ModelFile.fromBytes(bytes, source);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        StepModel compiled;
+        try {
+            compiled = StepModel.compile(model);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(source + " cannot run per key: " + e.getMessage(), e);
+        }
+        return new StepModelBackend(bytes, model.name(), version, compiled);
+    }
+
+    /** Loads {@code model.path}; the version is {@code model.version}, else the file's provenance "version", else 1. */
+    public static StepModelBackend fromConfig(JobConfig config) {
+        Path path = config.get(ConfigKeys.MODEL_PATH);
+        Model model = ModelLoader.load(path);
+        long version = config.find(ConfigKeys.MODEL_VERSION).orElseGet(() -> versionOf(model, path));
+        return of(model, version);
+    }
+
+    static long versionOf(Model model, Path source) {
+        return model.provenance().property(VERSION_PROPERTY).map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ModelLoadException(source + ": provenance property 'version' is '" + v + "', not a whole number; set model.version");
+            }
+        }).orElse(1L);
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return inputSpec;
+    }
+
+    @Override
+    public int stateSize() {
+        return stateSize;
+    }
+
+    @Override
+    public int outputSize() {
+        return outputSize;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public String description() {
+        return "model '" + name + "' v" + version + " (" + inputSpec + ", state " + stateSize + " floats, output " + outputSize + ")";
+    }
+
+    @Override
+    public Optional<byte[]> modelFileBytes() {
+        return Optional.of(modelBytes);
+    }
+
+    @Override
+    public BatchStepper open(int maxBatch) {
+        StepModel model = compiled != null ? compiled : StepModel.compile(ModelFile.fromBytes(modelBytes, "model '" + name + "' v" + version));
+        Stepper stepper = model.newStepper(maxBatch);
+        return new BatchStepper() {
+            @Override
+            public int maxBatch() {
+                return stepper.maxBatch();
+            }
+
+            @Override
+            public void stepTokens(float[][] states, int[] tokens, int n, float[][] outputs) {
+                stepper.stepTokens(states, tokens, n, outputs);
+            }
+
+            @Override
+            public void stepFeatures(float[][] states, float[][] features, int n, float[][] outputs) {
+                stepper.stepFeatures(states, features, n, outputs);
+            }
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package io.seqstream.jobs.sink;
+
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.DeliveryMode;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.schemas.DeadLetter;
+import io.seqstream.schemas.Prediction;
+import java.nio.ByteBuffer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * The Kafka sinks of the job. Exactly-once: one Kafka transaction per checkpoint and subtask, committed when
+ * the checkpoint completes; readers must use {@code isolation.level=read_committed}. At-least-once: plain
+ * writes flushed on every checkpoint.
+ */
+public final class KafkaSinks {
+    private KafkaSinks() {
+    }
+
+    public static KafkaSink<Prediction> predictions(JobConfig config) {
+        return sink(config, config.get(ConfigKeys.TOPIC_PREDICTIONS), "predictions", p -> AvroRecordSerializer.utf8(p.getKey()));
+    }
+
+    public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
+        return sink(config, config.get(ConfigKeys.TOPIC_DEAD_LETTERS), "dead-letters", KafkaSinks::rawKey);
+    }
+
+    private static byte[] rawKey(DeadLetter d) {
+        ByteBuffer k = d.getRawKey();
+        if (k == null) {
+            return null; // Kafka's own "no key": spread over partitions
+        }
+        byte[] b = new byte[k.remaining()];
+        k.duplicate().get(b);
+        return b;
+    }
+
+    private static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, String topic, String idSuffix,
+            SerializableFunction<T, byte[]> key) {
+        DeliveryMode mode = config.delivery();
+        var b = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the settings below take precedence
+                .setBootstrapServers(config.bootstrap())
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, key))
+                .setDeliveryGuarantee(mode == DeliveryMode.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (mode == DeliveryMode.EXACTLY_ONCE) {
+            b.setTransactionalIdPrefix(config.get(ConfigKeys.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
+                    // The connector's default (1 h) is above the broker's default maximum (15 min).
+                    .setProperty("transaction.timeout.ms", String.valueOf(config.get(ConfigKeys.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
+        } else {
+            b.setProperty("linger.ms", "0"); // the low-latency mode: send at once
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,27 @@
+package io.seqstream.jobs.source;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Reads the raw Kafka record itself, so undecodable bytes become dead letters with their topic, partition and offset. */
+public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
+    private static final long serialVersionUID = 1L;
+
+    private final EventDecoder decoder;
+
+    public KafkaEventDeserializer(EventDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
+        out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
+    }
+
+    @Override
+    public TypeInformation<Ingested> getProducedType() {
+        return TypeInformation.of(Ingested.class);
+    }
+}

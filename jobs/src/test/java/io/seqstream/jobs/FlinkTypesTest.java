@@ -1,0 +1,25 @@
+package io.seqstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqstream.jobs.operator.KeyState;
+import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.source.Ingested;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.junit.jupiter.api.Test;
+
+/** The records of the data path and the keyed state use Flink's POJO and Avro serializers, never the Kryo fallback. */
+class FlinkTypesTest {
+    @Test
+    void dataPathTypesArePojosWithAvroFields() {
+        assertThat(TypeInformation.of(ModelInput.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(KeyState.class)).isInstanceOf(PojoTypeInfo.class);
+        TypeInformation<Ingested> ingested = TypeInformation.of(Ingested.class);
+        assertThat(ingested).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<Ingested> pojo = (PojoTypeInfo<Ingested>) ingested;
+        assertThat(pojo.getTypeAt(pojo.getFieldIndex("deadLetter"))).isInstanceOf(AvroTypeInfo.class);
+        assertThat(pojo.getTypeAt(pojo.getFieldIndex("input"))).isInstanceOf(PojoTypeInfo.class);
+    }
+}

@@ -1,0 +1,373 @@
+package io.seqstream.jobs.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.jobs.testing.Reference;
+import io.seqstream.jobs.testing.TestModels;
+import io.seqstream.model.Model;
+import io.seqstream.model.stream.StepModel;
+import io.seqstream.schemas.Prediction;
+import io.seqstream.schemas.TopClass;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The micro-batching operator alone, in Flink's keyed operator test harness (no broker, no cluster):
+ * flush triggers, per-key order inside a batch, the keyed state values, reset, TTL expiry, checkpoints.
+ */
+class MicroBatchStepOperatorTest {
+    static final double TOL = 1e-5;
+    static final int VOCAB = 20;
+    static final Model MODEL = TestModels.tokenModel(VOCAB, 6, 10, 17);
+    static final StepModelBackend BACKEND = StepModelBackend.of(MODEL, 7);
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> open(MicroBatchStepOperator op, boolean rocksdb)
+            throws Exception {
+        return open(op, rocksdb, null);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> open(MicroBatchStepOperator op, boolean rocksdb,
+            OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, ModelInput::getKey, Types.STRING);
+        if (rocksdb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        h.setup();
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
+        h.open();
+        return h;
+    }
+
+    static MicroBatchStepOperator operator(int batch, long timeoutMs, long ttlMs) {
+        return new MicroBatchStepOperator(BACKEND, batch, timeoutMs, ttlMs, 3, true);
+    }
+
+    static ModelInput ev(String key, int token) {
+        return ModelInput.token(key, 1000, token, false);
+    }
+
+    static ModelInput reset(String key, int token) {
+        return ModelInput.token(key, 1000, token, true);
+    }
+
+    static float[] output(Prediction p) {
+        float[] f = new float[p.getOutput().size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = p.getOutput().get(i);
+        }
+        return f;
+    }
+
+    /** Every key's predictions equal predict() on its whole sequence, with steps 1, 2, ... restarting at resets. */
+    static void assertMatchesReference(List<Prediction> predictions, Map<String, List<ModelInput>> sent) {
+        Map<String, List<Prediction>> byKey = new LinkedHashMap<>();
+        for (Prediction p : predictions) {
+            byKey.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
+        }
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
+        for (var e : sent.entrySet()) {
+            List<Prediction> got = byKey.get(e.getKey());
+            List<float[]> ref = Reference.outputs(MODEL, e.getValue());
+            List<Long> steps = Reference.steps(e.getValue());
+            assertThat(got).as("predictions of key %s", e.getKey()).hasSize(ref.size());
+            for (int t = 0; t < ref.size(); t++) {
+                assertThat(got.get(t).getStep()).as("key %s event %d step", e.getKey(), t).isEqualTo(steps.get(t));
+                float[] out = output(got.get(t));
+                for (int j = 0; j < VOCAB; j++) {
+                    assertThat((double) out[j]).as("key %s event %d class %d", e.getKey(), t, j).isCloseTo(ref.get(t)[j], within(TOL));
+                }
+            }
+        }
+    }
+
+    /** Keyed state entries: the harness counts them on the heap backend; on RocksDB, iterate the keys. */
+    static long stateEntries(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> h, boolean rocksdb) throws Exception {
+        if (!rocksdb) {
+            return h.numKeyedStateEntries();
+        }
+        KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+        try (var keys = backend.getKeys(MicroBatchStepOperator.STATE_NAME, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    static KeyState stateOf(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> h, String key) throws Exception {
+        KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                MicroBatchStepOperator.stateDescriptor()).value();
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFullAndStepsEachKeysEventsInArrivalOrder() throws Exception {
+        try (var h = open(operator(4, 10_000, 0), false)) {
+            Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
+            int[][] script = {{0, 3}, {1, 5}, {0, 7}}; // key a, b, a
+            for (int[] s : script) {
+                ModelInput e = ev(s[0] == 0 ? "a" : "b", s[1]);
+                sent.computeIfAbsent(e.key, k -> new ArrayList<>()).add(e);
+                h.processElement(e, 1);
+            }
+            assertThat(h.extractOutputValues()).as("nothing before B events").isEmpty();
+            ModelInput last = ev("a", 9);
+            sent.get("a").add(last);
+            h.processElement(last, 2);
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out).hasSize(4);
+            // Rounds: first events of a and b, then a's second, then a's third.
+            assertThat(out).extracting(Prediction::getKey).containsExactly("a", "b", "a", "a");
+            assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 1L, 2L, 3L);
+            assertMatchesReference(out, sent);
+            assertThat(h.getOneInputOperator()).isInstanceOf(MicroBatchStepOperator.class);
+            StepMetrics m = ((MicroBatchStepOperator) h.getOperator()).metrics();
+            assertThat(m.eventsIn.getCount()).isEqualTo(4);
+            assertThat(m.predictionsOut.getCount()).isEqualTo(4);
+            assertThat(m.microBatchSize.getStatistics().getMax()).isEqualTo(4);
+            assertThat(m.stepLatencyMicros.getCount()).as("3 rounds, 3 stepper calls").isEqualTo(3);
+            assertThat(m.keysInState()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void flushesAfterTheTimeout() throws Exception {
+        try (var h = open(operator(64, 50, 0), false)) {
+            h.setProcessingTime(1000);
+            h.processElement(ev("a", 1), 1);
+            h.setProcessingTime(1049);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(1050);
+            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(h.extractOutputValues().get(0).getProcessingTime()).isEqualTo(1050);
+            // the next event starts a new timer
+            h.processElement(ev("a", 2), 2);
+            h.setProcessingTime(1099);
+            assertThat(h.extractOutputValues()).hasSize(1);
+            h.setProcessingTime(1100);
+            assertThat(h.extractOutputValues()).extracting(Prediction::getStep).containsExactly(1L, 2L);
+        }
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void anyInterleavingAndBatchSizeMatchesWholeSequencePredict(boolean rocksdb) throws Exception {
+        Random rnd = new Random(rocksdb ? 5 : 6);
+        for (int batch : new int[] {1, 3, 16, 64}) {
+            Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
+            List<ModelInput> stream = randomStream(rnd, 25, 30, sent);
+            try (var h = open(operator(batch, 20, 0), rocksdb)) {
+                long now = 0;
+                for (ModelInput e : stream) {
+                    h.processElement(e, e.eventTime);
+                    if (rnd.nextInt(10) == 0) {
+                        now += rnd.nextInt(30); // sometimes the timeout flushes a partial batch
+                        h.setProcessingTime(now);
+                    }
+                }
+                h.endInput();
+                assertMatchesReference(h.extractOutputValues(), sent);
+                assertThat(stateEntries(h, rocksdb)).isEqualTo(sent.size());
+            }
+        }
+    }
+
+    /** Random sequences per key (5% resets), interleaved randomly but in order per key. */
+    static List<ModelInput> randomStream(Random rnd, int keys, int maxLen, Map<String, List<ModelInput>> sent) {
+        List<ModelInput> stream = new ArrayList<>();
+        List<List<ModelInput>> pending = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            String key = "key-" + k;
+            List<ModelInput> seq = new ArrayList<>();
+            int len = 1 + rnd.nextInt(maxLen);
+            for (int t = 0; t < len; t++) {
+                seq.add(ModelInput.token(key, 1000 + t, rnd.nextInt(VOCAB), t > 0 && rnd.nextInt(20) == 0));
+            }
+            sent.put(key, seq);
+            pending.add(new ArrayList<>(seq));
+        }
+        while (!pending.isEmpty()) {
+            int k = rnd.nextInt(pending.size());
+            stream.add(pending.get(k).remove(0));
+            if (pending.get(k).isEmpty()) {
+                pending.remove(k);
+            }
+        }
+        return stream;
+    }
+
+    @Test
+    void keyedStateHoldsTheModelStateAndTheStepCount() throws Exception {
+        StepModel sm = StepModel.compileScalar(MODEL);
+        float[] expected = sm.newState();
+        float[][] scratch = {new float[VOCAB]};
+        int[] tokens = {4, 11, 2, 19, 0};
+        try (var h = open(operator(3, 10_000, 0), false)) {
+            for (int t : tokens) {
+                h.processElement(ev("k", t), 1);
+                h.processElement(ev("other", (t + 1) % VOCAB), 1);
+                sm.newStepper(1).stepTokens(new float[][] {expected}, new int[] {t}, 1, scratch);
+            }
+            h.endInput();
+            KeyState ks = stateOf(h, "k");
+            assertThat(ks.step).isEqualTo(tokens.length);
+            assertThat(ks.state).hasSize(sm.stateSize());
+            for (int i = 0; i < expected.length; i++) {
+                assertThat((double) ks.state[i]).as("state[%d]", i).isCloseTo(expected[i], within(TOL));
+            }
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aResetEventZeroesTheKeysStateAndRestartsTheStepCount() throws Exception {
+        try (var h = open(operator(8, 10_000, 0), false)) {
+            List<ModelInput> a = List.of(ev("a", 1), ev("a", 2), reset("a", 3), ev("a", 4));
+            for (ModelInput e : a) {
+                h.processElement(e, 1); // all four in one micro-batch: the reset lands mid-batch
+            }
+            h.endInput();
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 2L, 1L, 2L);
+            assertMatchesReference(out, Map.of("a", a));
+            // after the reset the key continues exactly like a fresh key with tokens 3, 4
+            List<float[]> fresh = Reference.outputs(MODEL, List.of(ev("x", 3), ev("x", 4)));
+            assertThat(output(out.get(3))).usingComparatorWithPrecision(1e-6f).containsExactly(fresh.get(1));
+        }
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void idleKeysExpireAndTheirStateEntriesAreRemoved(boolean rocksdb) throws Exception {
+        long ttl = 1000;
+        try (var h = open(operator(1, 0, ttl), rocksdb)) {
+            h.setProcessingTime(0);
+            h.processElement(ev("a", 1), 1);
+            h.processElement(ev("b", 2), 1);
+            h.processElement(ev("c", 3), 1);
+            assertThat(stateEntries(h, rocksdb)).isEqualTo(3);
+            h.setProcessingTime(600);
+            h.processElement(ev("a", 4), 2); // a stays alive
+            h.setProcessingTime(1000);
+            assertThat(stateEntries(h, rocksdb)).as("b and c expired at 1000").isEqualTo(1);
+            MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
+            assertThat(op.metrics().keysInState()).isEqualTo(1);
+            h.setProcessingTime(1599);
+            assertThat(stateEntries(h, rocksdb)).isEqualTo(1);
+            h.setProcessingTime(1600);
+            assertThat(stateEntries(h, rocksdb)).as("every key expired").isZero();
+            assertThat(op.metrics().keysInState()).isZero();
+            assertThat(op.metrics().expiredKeys.getCount()).isEqualTo(3);
+            // an expired key starts a new sequence
+            h.processElement(ev("b", 5), 3);
+            List<Prediction> out = h.extractOutputValues();
+            Prediction last = out.get(out.size() - 1);
+            assertThat(last.getStep()).isEqualTo(1);
+            assertThat(output(last)).usingComparatorWithPrecision(1e-6f).containsExactly(Reference.outputs(MODEL, List.of(ev("b", 5))).get(0));
+            assertThat(stateEntries(h, rocksdb)).isEqualTo(1);
+            assertThat(h.numProcessingTimeTimers()).as("one expiry timer per live key").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aKeyWithEventsInTheBufferDoesNotExpire() throws Exception {
+        try (var h = open(operator(100, 5000, 1000), false)) {
+            h.setProcessingTime(0);
+            h.processElement(ev("a", 1), 1);
+            h.setProcessingTime(5000); // flush at 5000: a is stored, timer at 6000
+            h.processElement(ev("a", 2), 2); // buffered; its flush timer fires at 10000
+            h.setProcessingTime(6000); // the expiry timer fires while a has a buffered event
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.setProcessingTime(10_000);
+            assertThat(h.extractOutputValues()).extracting(Prediction::getStep).containsExactly(1L, 2L);
+            h.setProcessingTime(11_000);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void aCheckpointFlushesTheBufferAndARestoredOperatorContinuesEveryKey(boolean rocksdb) throws Exception {
+        Random rnd = new Random(11);
+        Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
+        List<ModelInput> stream = randomStream(rnd, 20, 20, sent);
+        int cut = stream.size() / 2;
+        List<Prediction> all = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var h = open(operator(16, 10_000, 60_000), rocksdb)) {
+            for (ModelInput e : stream.subList(0, cut)) {
+                h.processElement(e, 1);
+            }
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(h.extractOutputValues()).as("every event before the barrier is stepped").hasSize(cut);
+            snapshot = h.snapshot(1, 1);
+            all.addAll(h.extractOutputValues());
+        }
+        try (var h = open(operator(16, 10_000, 60_000), rocksdb, snapshot)) {
+            MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
+            assertThat(op.metrics().keysInState()).as("keys counted after restore").isEqualTo(stateEntries(h, rocksdb));
+            for (ModelInput e : stream.subList(cut, stream.size())) {
+                h.processElement(e, 2);
+            }
+            h.endInput();
+            all.addAll(h.extractOutputValues());
+            assertThat(h.numProcessingTimeTimers()).as("expiry timers restored").isEqualTo(sent.size());
+        }
+        assertMatchesReference(all, sent);
+    }
+
+    @Test
+    void aWatermarkIsForwardedOnlyAfterTheBufferedEventsBeforeIt() throws Exception {
+        try (var h = open(operator(64, 10_000, 0), false)) {
+            h.processElement(ev("a", 1), 100);
+            h.processElement(ev("b", 1), 150);
+            h.processWatermark(new Watermark(200));
+            h.processElement(ev("a", 2), 300);
+            h.endInput();
+            List<Object> out = new ArrayList<>(h.getOutput());
+            assertThat(out).hasSize(4);
+            assertThat(out.get(0)).isInstanceOf(StreamRecord.class);
+            assertThat(((StreamRecord<?>) out.get(0)).getTimestamp()).isEqualTo(100);
+            assertThat(out.get(1)).isInstanceOf(StreamRecord.class);
+            assertThat(out.get(2)).isEqualTo(new Watermark(200));
+            assertThat(((StreamRecord<?>) out.get(3)).getTimestamp()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void predictionsCarryTheTopClassesAndTheModelVersion() throws Exception {
+        try (var h = open(operator(1, 0, 0), false)) {
+            h.processElement(ModelInput.token("a", 1234, 5, false), 1234);
+            Prediction p = h.extractOutputValues().get(0);
+            float[] out = output(p);
+            assertThat(p.getModelVersion()).isEqualTo(7);
+            assertThat(p.getEventTime()).isEqualTo(1234);
+            assertThat(p.getTopK()).hasSize(3);
+            float best = Float.NEGATIVE_INFINITY;
+            for (float v : out) {
+                best = Math.max(best, v);
+            }
+            TopClass top = p.getTopK().get(0);
+            assertThat(top.getProbability()).isEqualTo(best);
+            assertThat(out[top.getClassId()]).isEqualTo(best);
+            assertThat(p.getTopK().get(1).getProbability()).isLessThanOrEqualTo(top.getProbability());
+        }
+    }
+}
