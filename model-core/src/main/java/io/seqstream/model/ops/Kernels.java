@@ -22,8 +22,11 @@ public interface Kernels {
      */
     void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec);
 
-    /** {@code out[r*m + o] = bias[o] + dot(x[r*k ..], wT[o*k ..])} for rows r < n. */
-    void denseRows(float[] x, int n, int k, float[] wT, float[] bias, float[] out, int m);
+    /** Softmax in place over {@code x[r*stride .. r*stride + width)} for rows r < n. */
+    void softmaxRows(float[] x, int n, int stride, int width);
+
+    /** {@code out[r*m + o] = bias[o] + dot(x[r*lda ..], wT[o*k ..])} for rows r < n. */
+    void denseRows(float[] x, int lda, int n, int k, float[] wT, float[] bias, float[] out, int m);
 
     /** The Vector API kernels when available (and not disabled by -Dseqstream.kernels=scalar), else scalar. */
     static Kernels best() {

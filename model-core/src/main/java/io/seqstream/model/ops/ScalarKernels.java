@@ -45,11 +45,16 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void denseRows(float[] x, int n, int k, float[] wT, float[] bias, float[] out, int m) {
+    public void softmaxRows(float[] x, int n, int stride, int width) {
+        for (int r = 0; r < n; r++) ActivationFunction.softmaxRow(x, r * stride, width);
+    }
+
+    @Override
+    public void denseRows(float[] x, int lda, int n, int k, float[] wT, float[] bias, float[] out, int m) {
         for (int r = 0; r < n; r++) {
             for (int o = 0; o < m; o++) {
                 float s = 0f;
-                int xo = r * k, wo = o * k;
+                int xo = r * lda, wo = o * k;
                 for (int kk = 0; kk < k; kk++) s += x[xo + kk] * wT[wo + kk];
                 out[r * m + o] = s + bias[o];
             }

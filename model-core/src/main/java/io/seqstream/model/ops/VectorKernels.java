@@ -196,10 +196,41 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void denseRows(float[] x, int n, int k, float[] wT, float[] bias, float[] out, int m) {
+    public void softmaxRows(float[] x, int n, int stride, int width) {
+        int vecEnd = width - width % L;
+        for (int r = 0; r < n; r++) {
+            int o = r * stride;
+            float max = Float.NEGATIVE_INFINITY;
+            int j = 0;
+            if (vecEnd > 0) {
+                FloatVector m = FloatVector.fromArray(S, x, o);
+                for (j = L; j < vecEnd; j += L) m = m.max(FloatVector.fromArray(S, x, o + j));
+                max = m.reduceLanes(VectorOperators.MAX);
+            }
+            for (j = vecEnd; j < width; j++) max = Math.max(max, x[o + j]);
+            FloatVector sumV = FloatVector.zero(S);
+            for (j = 0; j < vecEnd; j += L) {
+                FloatVector e = FloatVector.fromArray(S, x, o + j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(x, o + j);
+                sumV = sumV.add(e);
+            }
+            double sum = sumV.reduceLanes(VectorOperators.ADD);
+            for (j = vecEnd; j < width; j++) {
+                float e = (float) Math.exp(x[o + j] - max);
+                x[o + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (j = 0; j < vecEnd; j += L) FloatVector.fromArray(S, x, o + j).mul(inv).intoArray(x, o + j);
+            for (j = vecEnd; j < width; j++) x[o + j] *= inv;
+        }
+    }
+
+    @Override
+    public void denseRows(float[] x, int lda, int n, int k, float[] wT, float[] bias, float[] out, int m) {
         int vecEnd = k - k % L;
         for (int r = 0; r < n; r++) {
-            int xo = r * k;
+            int xo = r * lda;
             for (int o = 0; o < m; o++) {
                 int wo = o * k;
                 FloatVector acc = FloatVector.zero(S);

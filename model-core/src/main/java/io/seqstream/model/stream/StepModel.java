@@ -60,7 +60,7 @@ public final class StepModel {
         this.modelName = modelName;
         int w = featureSize, g = 0;
         for (StepOp op : ops) {
-            w = Math.max(w, op.outWidth());
+            w = Math.max(w, op instanceof StepOp.DenseStep d ? d.stride() : op.outWidth());
             if (op instanceof StepOp.Recurrent r) g = Math.max(g, r.gateWidth());
         }
         this.maxWidth = w;
@@ -176,8 +176,11 @@ public final class StepModel {
                     float[] k = w.get(0).data();
                     float[] kt = new float[u * in];
                     for (int i = 0; i < in; i++) for (int j = 0; j < u; j++) kt[j * in + i] = k[i * u + j];
-                    float[] b = w.size() > 1 ? w.get(1).data().clone() : new float[u];
-                    ops.add(new StepOp.DenseStep(kt, b, in, u, d.activation()));
+                    boolean wide = u >= 32;
+                    PackedMatrix packed = wide ? new PackedMatrix(k, in, u, panel) : null;
+                    float[] b = new float[wide ? packed.paddedCols() : u];
+                    if (w.size() > 1) System.arraycopy(w.get(1).data(), 0, b, 0, u);
+                    ops.add(new StepOp.DenseStep(wide ? null : kt, packed, b, in, u, d.activation()));
                     width = u;
                 } else if (l instanceof Activation a) {
                     ops.add(new StepOp.ActivationStep(a.function(), width));

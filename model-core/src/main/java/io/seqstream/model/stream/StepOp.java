@@ -37,11 +37,19 @@ sealed interface StepOp {
         }
     }
 
-    /** Dense with its kernel transposed ([units][in]) for row-wise dot products. */
-    record DenseStep(float[] kernelT, float[] bias, int in, int units, ActivationFunction activation) implements StepOp {
+    /**
+     * Dense: narrow layers (few units) as row-wise dot products with the kernel transposed ([units][in]);
+     * wide ones (e.g. a softmax over a vocabulary) as a packed batch product, like the recurrent kernel.
+     */
+    record DenseStep(float[] kernelT, PackedMatrix kernel, float[] bias, int in, int units, ActivationFunction activation) implements StepOp {
         @Override
         public int outWidth() {
             return units;
+        }
+
+        /** Row stride of this layer's output buffer. */
+        int stride() {
+            return kernel == null ? units : kernel.paddedCols();
         }
     }
 

@@ -90,34 +90,49 @@ public final class Stepper {
 
     private void run(float[][] states, int[] tokens, float[] in, int n, float[][] outputs) {
         float[] cur = in;
-        int width = model.featureSize();
+        int stride = model.featureSize(); // row stride of cur
+        int width = stride;
         var ops = model.ops();
         for (int oi = 0; oi < ops.size(); oi++) {
             StepOp op = ops.get(oi);
             if (op instanceof StepOp.EmbeddingLookup e) {
                 for (int i = 0; i < n; i++) System.arraycopy(e.table(), tokens[i] * e.width(), bufA, i * e.width(), e.width());
                 cur = bufA;
+                stride = e.width();
             } else if (op instanceof StepOp.Recurrent r) {
-                recurrent(r, h[oi], c[oi], states, tokens, cur, n);
+                recurrent(r, h[oi], c[oi], states, tokens, cur, stride, n);
                 cur = h[oi];
+                stride = r.units();
             } else if (op instanceof StepOp.DenseStep d) {
                 float[] out = cur == bufA ? bufB : bufA;
-                k.denseRows(cur, n, d.in(), d.kernelT(), d.bias(), out, d.units());
-                activate(d.activation(), out, n * d.units(), d.units());
+                int os = d.stride();
+                if (d.kernel() != null) {
+                    for (int i = 0; i < n; i++) System.arraycopy(d.bias(), 0, out, i * os, os);
+                    k.gemmAcc(cur, 0, stride, n, d.kernel(), out, 0, os);
+                } else {
+                    k.denseRows(cur, stride, n, d.in(), d.kernelT(), d.bias(), out, d.units());
+                }
+                activate(d.activation(), out, n, os, d.units());
                 cur = out;
+                stride = os;
             } else if (op instanceof StepOp.ActivationStep a) {
-                activate(a.activation(), cur, n * a.width(), a.width());
+                activate(a.activation(), cur, n, stride, a.width());
             }
             width = op.outWidth();
         }
-        for (int i = 0; i < n; i++) System.arraycopy(cur, i * width, outputs[i], 0, width);
+        for (int i = 0; i < n; i++) System.arraycopy(cur, i * stride, outputs[i], 0, width);
     }
 
-    private static void activate(ActivationFunction f, float[] x, int len, int rowLen) {
-        if (f != ActivationFunction.LINEAR) f.apply(x, 0, len, rowLen);
+    private void activate(ActivationFunction f, float[] x, int n, int stride, int width) {
+        if (f == ActivationFunction.LINEAR) return;
+        if (f == ActivationFunction.SOFTMAX) {
+            k.softmaxRows(x, n, stride, width);
+        } else {
+            for (int i = 0; i < n; i++) f.apply(x, i * stride, width, width);
+        }
     }
 
-    private void recurrent(StepOp.Recurrent r, float[] hb, float[] cb, float[][] states, int[] tokens, float[] x, int n) {
+    private void recurrent(StepOp.Recurrent r, float[] hb, float[] cb, float[][] states, int[] tokens, float[] x, int xStride, int n) {
         int u = r.units(), g = r.gateWidth(), off = r.stateOffset();
         for (int i = 0; i < n; i++) {
             System.arraycopy(states[i], off, hb, i * u, u);
@@ -127,7 +142,7 @@ public final class Stepper {
             for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), tokens[i] * g, z, i * g, g);
         } else {
             for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
-            k.gemmAcc(x, 0, r.inWidth(), n, r.kernel(), z, 0, g);
+            k.gemmAcc(x, 0, xStride, n, r.kernel(), z, 0, g);
         }
         k.gemmAcc(hb, 0, u, n, r.recurrent(), z, 0, g);
         if (r.lstm()) {

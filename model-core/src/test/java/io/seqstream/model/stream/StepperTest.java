@@ -112,6 +112,28 @@ class StepperTest {
         }
     }
 
+    /** A softmax over a vocabulary (wide Dense, packed product, padded rows) against predict. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "scalar"})
+    void wideSoftmaxHeadEqualsPredict(String which) {
+        Random rnd = new Random(17);
+        Sequential model = tokenModel(70, 8, 24, 70, false, 31);
+        StepModel sm = StepModel.compile(model, kernels(which));
+        int[][] seqs = randomSequences(20, 12, 70, rnd);
+        float[][][] out = streamTokens(sm, seqs, 16, rnd);
+        for (int key = 0; key < seqs.length; key++) {
+            Tensor ref = model.predict(Tensor.ofTokens(new int[][] {seqs[key]}));
+            for (int t = 0; t < seqs[key].length; t++) {
+                double sum = 0;
+                for (int j = 0; j < 70; j++) {
+                    assertThat((double) out[key][t][j]).isCloseTo(ref.get(0, t, j), org.assertj.core.data.Offset.offset(TOL));
+                    sum += out[key][t][j];
+                }
+                assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
     @Test
     void chunkedStatefulPredictEqualsStepper() {
         Random rnd = new Random(3);
