@@ -16,14 +16,26 @@ public final class JobEnvironment {
     private JobEnvironment() {
     }
 
-    /** The Flink settings of a config, e.g. to start a local environment with them. */
+    /**
+     * The Flink settings for a local environment: the config's settings plus local defaults (heap state,
+     * checkpoints under java.io.tmpdir), since there is no cluster configuration to fall back on.
+     */
     public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration c = jobSettings(config);
+        if (!config.isSet(ConfigKeys.STATE_BACKEND)) setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
+        if (!config.isSet(ConfigKeys.CHECKPOINT_DIR)) setCheckpointDir(c, checkpointDir(config));
+        return c;
+    }
+
+    /**
+     * The settings a job sets on its own environment. State backend, checkpoint directory and parallelism
+     * only when the config sets them: on a cluster, the cluster's configuration (RocksDB, durable storage,
+     * {@code flink run -p}, the Kubernetes operator's parallelism) must otherwise win.
+     */
+    static Configuration jobSettings(JobConfig config) {
         Configuration c = new Configuration();
-        StateBackendKind backend = config.get(ConfigKeys.STATE_BACKEND);
-        c.set(StateBackendOptions.STATE_BACKEND, backend.configName());
-        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackendKind.ROCKSDB);
-        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));
+        if (config.isSet(ConfigKeys.STATE_BACKEND)) setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
+        config.find(ConfigKeys.CHECKPOINT_DIR).ifPresent(dir -> setCheckpointDir(c, dir));
         // Kept on cancel, so a stopped job can be restarted from its last checkpoint.
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // Aligned (exactly-once) checkpoints in both delivery modes: the recurrent states in a checkpoint must
@@ -33,9 +45,19 @@ public final class JobEnvironment {
         return c;
     }
 
+    private static void setBackend(Configuration c, StateBackendKind backend) {
+        c.set(StateBackendOptions.STATE_BACKEND, backend.configName());
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackendKind.ROCKSDB);
+    }
+
+    private static void setCheckpointDir(Configuration c, String dir) {
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+    }
+
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
-        env.configure(flinkConfiguration(config));
-        env.setParallelism(config.parallelism());
+        env.configure(jobSettings(config));
+        if (config.isSet(ConfigKeys.PARALLELISM)) env.setParallelism(config.parallelism());
     }
 
     static String checkpointDir(JobConfig config) {

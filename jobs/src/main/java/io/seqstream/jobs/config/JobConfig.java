@@ -81,7 +81,8 @@ public final class JobConfig implements Serializable {
         return with(key, value, "set in code");
     }
 
-    private JobConfig with(String key, String value, String origin) {
+    /** A copy with one key set; {@code origin} (e.g. "flag --x", "demo default") is named in errors. */
+    public JobConfig with(String key, String value, String origin) {
         if (!key.startsWith(ConfigKeys.KAFKA_CLIENT_PREFIX) || key.length() == ConfigKeys.KAFKA_CLIENT_PREFIX.length()) {
             ConfigKey<?> k = ConfigKeys.ALL.stream().filter(x -> x.name().equals(key)).findFirst()
                     .orElseThrow(() -> new ConfigException("unknown config key '" + key + "' (" + origin + "); valid keys: "

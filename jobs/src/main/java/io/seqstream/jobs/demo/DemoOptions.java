@@ -70,7 +70,7 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
         return model.isPresent() || jobFlags.containsKey("model.path");
     }
 
-    /** The job's config: demo defaults (topics, 1 s checkpoints, checkpoints under the run dir), then the user's flags. */
+    /** The job's config: demo defaults (topics, 1 s checkpoints, checkpoints under the run dir), then --config FILE, then the user's flags. */
     JobConfig jobConfig(String bootstrapServers, Path workDir) {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("kafka.bootstrap", bootstrapServers);
@@ -82,7 +82,13 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
         defaults.put("checkpoint.interval", "1s");
         defaults.put("checkpoint.dir", workDir.resolve("checkpoints").toUri().toString());
         defaults.put("model.path", model.map(Path::toString).orElse(workDir.resolve("demo-model.seqstream").toString()));
-        defaults.putAll(jobFlags);
-        return JobConfig.fromFlags(defaults);
+        // Precedence: demo defaults, then the user's --config file, then the user's other flags.
+        JobConfig c = JobConfig.defaults();
+        for (Map.Entry<String, String> e : defaults.entrySet()) c = c.with(e.getKey(), e.getValue(), "demo default");
+        if (jobFlags.containsKey(JobConfig.CONFIG_FLAG)) c = c.withFile(Path.of(jobFlags.get(JobConfig.CONFIG_FLAG)));
+        for (Map.Entry<String, String> e : jobFlags.entrySet()) {
+            if (!e.getKey().equals(JobConfig.CONFIG_FLAG)) c = c.with(e.getKey(), e.getValue(), "flag --" + e.getKey());
+        }
+        return c;
     }
 }
