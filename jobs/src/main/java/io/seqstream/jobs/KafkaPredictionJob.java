@@ -3,13 +3,18 @@ package io.seqstream.jobs;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.sink.KafkaSinks;
 import io.seqstream.jobs.source.EventDecoder;
 import io.seqstream.jobs.source.KafkaEventSource;
+import io.seqstream.jobs.source.KafkaModelSource;
 import io.seqstream.jobs.validate.EventValidator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** The prediction job on Kafka: events topic in, predictions and dead-letters topics out. */
+/**
+ * The prediction job on Kafka: events topic in, predictions and dead-letters topics out; the models topic in
+ * for hot swaps ({@code models.watch}) and out for the trainer's snapshots ({@code retrain.enabled}).
+ */
 public final class KafkaPredictionJob {
     private KafkaPredictionJob() {
     }
@@ -24,6 +29,8 @@ public final class KafkaPredictionJob {
         EventDecoder decoder = new EventDecoder(new EventValidator(model.inputSpec()), config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES));
         PredictionJob.build(env,
                 bounded ? KafkaEventSource.bounded(config, decoder) : KafkaEventSource.create(config, decoder),
-                KafkaSinks.predictions(config), KafkaSinks.deadLetters(config), model, config);
+                config.get(ConfigKeys.MODELS_WATCH) ? KafkaModelSource.forJob(config, bounded) : null,
+                KafkaSinks.predictions(config), KafkaSinks.deadLetters(config),
+                RetrainPipeline.enabled(config) ? KafkaSinks.models(config) : null, model, config);
     }
 }

@@ -2,8 +2,14 @@ package io.seqstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.jobs.operator.ActiveModelState;
 import io.seqstream.jobs.operator.KeyState;
 import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.retrain.ModelUpdate;
+import io.seqstream.jobs.retrain.RecentEvent;
+import io.seqstream.jobs.retrain.TrainerState;
+import io.seqstream.jobs.retrain.TrainingSequence;
+import io.seqstream.jobs.retrain.TrainingWindow;
 import io.seqstream.jobs.source.Ingested;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -21,5 +27,15 @@ class FlinkTypesTest {
         PojoTypeInfo<Ingested> pojo = (PojoTypeInfo<Ingested>) ingested;
         assertThat(pojo.getTypeAt(pojo.getFieldIndex("deadLetter"))).isInstanceOf(AvroTypeInfo.class);
         assertThat(pojo.getTypeAt(pojo.getFieldIndex("input"))).isInstanceOf(PojoTypeInfo.class);
+    }
+
+    @Test
+    void modelStreamAndRetrainingTypesArePojos() {
+        for (Class<?> c : new Class<?>[] {ModelUpdate.class, ActiveModelState.class, RecentEvent.class, TrainingSequence.class,
+                TrainingWindow.class, TrainerState.class}) {
+            assertThat(TypeInformation.of(c)).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
+        }
+        PojoTypeInfo<TrainerState> trainer = (PojoTypeInfo<TrainerState>) TypeInformation.of(TrainerState.class);
+        assertThat(trainer.getTypeAt(trainer.getFieldIndex("backlog")).toString()).contains("TrainingWindow");
     }
 }

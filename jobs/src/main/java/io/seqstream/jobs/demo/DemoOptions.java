@@ -13,7 +13,10 @@ import java.util.Optional;
  * demo's defaults for the job.
  */
 record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, int partitions, Optional<Path> model,
-        int trainSamples, int trainEpochs, int badEvery, long seed, Map<String, String> jobFlags) {
+        int trainSamples, int trainEpochs, int badEvery, long seed, boolean retrain, Map<String, String> jobFlags) {
+
+    /** Where the training report goes unless --retrain.report says otherwise: the current directory (the work dir is deleted). */
+    static final String DEFAULT_REPORT = "seqstream-demo-training-report.html";
 
     static final String USAGE = """
             Usage: seqstream demo [options] [--<job config key> <value> ...]
@@ -27,6 +30,9 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
               --train-epochs N    training epochs (default 8)
               --bad-every N       every N-th record is malformed, to show dead letters; 0 = none (default 10000)
               --seed S            random seed of the event stream (default 1)
+              --retrain B         true: keep fine-tuning the model on 10 s windows of the stream and hot-swap better
+                                  versions (training report: ./seqstream-demo-training-report.html); false: serve
+                                  the trained model only (default true)
             Job settings (see jobs/CONFIG.md), e.g. --delivery at-least-once --batch.size 64 --state.backend rocksdb
             """;
 
@@ -43,6 +49,7 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
                 (int) longFlag(flags.remove("train-epochs"), "train-epochs", 8),
                 (int) longFlag(flags.remove("bad-every"), "bad-every", 10_000),
                 longFlag(flags.remove("seed"), "seed", 1),
+                boolFlag(flags.remove("retrain"), "retrain", true),
                 Map.copyOf(flags));
         if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
             throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");
@@ -65,6 +72,17 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
         }
     }
 
+    private static boolean boolFlag(String v, String name, boolean dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("--" + name + " needs true or false, got '" + v + "'");
+        };
+    }
+
     /** Whether the user named a model file (--model or --model.path); otherwise the demo trains one. */
     boolean hasModelFile() {
         return model.isPresent() || jobFlags.containsKey("model.path");
@@ -82,6 +100,21 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
         defaults.put("checkpoint.interval", "1s");
         defaults.put("checkpoint.dir", workDir.resolve("checkpoints").toUri().toString());
         defaults.put("model.path", model.map(Path::toString).orElse(workDir.resolve("demo-model.seqstream").toString()));
+        defaults.put("topics.models", "seqstream-demo-models");
+        if (retrain) {
+            // Event time is the producer's wall clock: a round every 10 s; small rounds, so the demo's 2 cores keep up.
+            defaults.put("retrain.enabled", "true");
+            defaults.put("retrain.interval", "10s");
+            defaults.put("retrain.window", "10s");
+            defaults.put("retrain.sequence-length", "16");
+            defaults.put("retrain.sequences-per-key", "1");
+            defaults.put("retrain.sample-size", "1000");
+            defaults.put("retrain.min-sequences", "100");
+            defaults.put("retrain.epochs", "1");
+            defaults.put("retrain.min-improvement", "0");
+            defaults.put("retrain.report", Path.of(DEFAULT_REPORT).toAbsolutePath().toString());
+            defaults.put("watermark.out-of-orderness", "1s"); // one producer, in order: windows close 1 s after their end
+        }
         // Precedence: demo defaults, then the user's --config file, then the user's other flags.
         JobConfig c = JobConfig.defaults();
         for (Map.Entry<String, String> e : defaults.entrySet()) c = c.with(e.getKey(), e.getValue(), "demo default");

@@ -34,6 +34,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * synthetic session stream over thousands of keys, the prediction job on a local Flink, and a consumer
  * that reads the predictions with read_committed and prints one status line per second.
  *
+ * <p>With {@code --retrain true} (the default) the job also fine-tunes the model on every 10 s window of the
+ * stream and hot-swaps each version that is not worse (the status line shows the serving version); the
+ * training report (HTML) goes to {@code ./seqstream-demo-training-report.html}, printed at start and at the end.
+ *
  * <p>{@code --events N} stops after N events with a summary; Ctrl-C stops cleanly too. Exit code 0 on
  * success, 1 when the job fails or the output does not arrive, 2 for bad options.
  */
@@ -93,6 +97,8 @@ public final class DemoRunner {
         PredictionMonitor monitor = null;
         Thread producerThread = null, monitorThread = null;
         StatusLine status = null;
+        JobConfig reportConfig = null;
+        long runStart = System.currentTimeMillis();
         int code = 1;
         try {
             say("seqstream demo: keyed LSTM predictions on a live event stream (Ctrl-C to stop)");
@@ -110,6 +116,7 @@ public final class DemoRunner {
                 return 0;
             }
             JobConfig config = options.jobConfig(bootstrap, workDir);
+            reportConfig = config;
             createTopics(bootstrap, config, options.partitions());
             say("[2/5] Model");
             Path modelPath = config.get(ConfigKeys.MODEL_PATH);
@@ -126,6 +133,10 @@ public final class DemoRunner {
             say("[3/5] Flink: starting the prediction job locally (" + config.delivery().configName() + ", batch " + config.batchSize()
                     + " / " + config.batchTimeoutMs() + " ms, checkpoints every " + config.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis() + " ms)");
             job = startJob(config, model);
+            if (config.get(ConfigKeys.RETRAIN_ENABLED)) {
+                say("      retraining: a round per " + config.get(ConfigKeys.RETRAIN_INTERVAL).toSeconds() + " s of event time, better versions "
+                        + "hot-swapped (model vN below); training report: " + reportPath(config) + " (rewritten after each round)");
+            }
             AccuracyTracker tracker = new AccuracyTracker();
             monitor = new PredictionMonitor(bootstrap, config.get(ConfigKeys.TOPIC_PREDICTIONS), config.get(ConfigKeys.TOPIC_DEAD_LETTERS), tracker);
             monitorThread = start(monitor, "seqstream-demo-monitor");
@@ -153,6 +164,11 @@ public final class DemoRunner {
             if (status != null) {
                 say(status.summary());
             }
+            if (reportConfig != null && reportConfig.get(ConfigKeys.RETRAIN_ENABLED)) {
+                Path report = reportPath(reportConfig);
+                boolean fresh = report.toFile().lastModified() >= runStart; // 0 when missing; an older file is a previous run's
+                say("training report: " + report + (fresh ? "" : " (no training round completed in this run)"));
+            }
             if (kafka != null) {
                 kafka.close();
             }
@@ -165,6 +181,10 @@ public final class DemoRunner {
             }
         }
         return code;
+    }
+
+    private static Path reportPath(JobConfig config) {
+        return config.find(ConfigKeys.RETRAIN_REPORT).orElse(Path.of(DemoOptions.DEFAULT_REPORT)).toAbsolutePath();
     }
 
     private int superviseUntilDone(JobClient job, DemoProducer producer, PredictionMonitor monitor, StatusLine status)
@@ -238,6 +258,16 @@ public final class DemoRunner {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap + ": " + e.getCause(), e);
                     }
+                }
+            }
+            // The models topic (hot swaps, retraining): one partition, compacted (every version stays listable), model-sized records.
+            String models = config.get(ConfigKeys.TOPIC_MODELS);
+            try {
+                admin.createTopics(List.of(new NewTopic(models, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact",
+                        "max.message.bytes", String.valueOf(16 << 20))))).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + models + " on " + bootstrap + ": " + e.getCause(), e);
                 }
             }
         } catch (InterruptedException e) {

@@ -56,6 +56,11 @@ public final class StepModelBackend implements ModelBackend {
         } catch (RuntimeException e) {
             throw new ModelLoadException("cannot read " + source + ": " + e.getMessage(), e);
         }
+        return of(model, bytes, version, source);
+    }
+
+    /** A backend of a model already read from {@code bytes} (reading is the slow part: do it once). */
+    public static StepModelBackend of(Model model, byte[] bytes, long version, String source) {
         StepModel compiled;
         try {
             compiled = StepModel.compile(model);

@@ -2,19 +2,32 @@ package io.seqstream.jobs.operator;
 
 /**
  * Everything the job keeps per key, as ONE keyed-state value: the model's recurrent state, how many events
- * it has seen since the last reset (Prediction.step), and what the idle-key expiry needs.
+ * it has seen since the last reset (Prediction.step), what the idle-key expiry needs, which model version
+ * the state belongs to (a hot swap converts it lazily, at the key's next event), and, for
+ * {@code swap.state-policy=rewarm}, the key's last events since its last reset.
  *
- * <p>A Flink POJO (public fields, no-arg constructor): the POJO serializer allows adding fields later.
+ * <p>A Flink POJO (public fields, no-arg constructor): the POJO serializer allows adding fields later, so
+ * checkpoints written before a field existed still restore (the field reads as 0 / null).
  */
 public final class KeyState {
     /** The model state (for each recurrent layer h, then c); all zeros for a fresh key. */
     public float[] state;
-    /** Events stepped since the key was created or last reset. */
+    /** Events stepped since the key was created or last reset. Goes on across model swaps. */
     public long step;
     /** Processing time of the last micro-batch that stepped this key. */
     public long lastSeen;
     /** Timestamp of the pending expiry timer, 0 when none is registered. */
     public long expiryTimer;
+    /** Version of the model that computed {@link #state}; 0 = unknown (a state from before versions were kept). */
+    public long modelVersion;
+    /** Rewarm ring of token ids (token models), {@code swap.rewarm-events} long; null unless the policy is rewarm. */
+    public int[] recentTokens;
+    /** Rewarm ring of feature vectors (feature models), flattened, {@code swap.rewarm-events x featureSize}; else null. */
+    public float[] recentFeatures;
+    /** Events in the rewarm ring (at most its capacity), all after the key's last reset. */
+    public int recentCount;
+    /** Ring slot the next event goes to. */
+    public int recentNext;
 
     public KeyState() {
     }

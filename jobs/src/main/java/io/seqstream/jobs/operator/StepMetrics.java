@@ -19,17 +19,27 @@ final class StepMetrics {
     final Counter expiredKeys;
     final Histogram microBatchSize;
     final Histogram stepLatencyMicros;
+    final Counter modelSwaps;
+    final Counter modelsRejected;
+    final Counter modelsStale;
+    final Counter keysConverted;
     private long keysInState;
+    private long lastSwapMicros;
 
-    StepMetrics(MetricGroup group, long modelVersion, LongSupplier buffered) {
+    StepMetrics(MetricGroup group, LongSupplier modelVersion, LongSupplier buffered) {
         eventsIn = group.counter("eventsIn");
         predictionsOut = group.counter("predictionsOut");
         expiredKeys = group.counter("expiredKeys");
         microBatchSize = group.histogram("microBatchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         stepLatencyMicros = group.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        modelSwaps = group.counter("modelSwaps");
+        modelsRejected = group.counter("modelsRejected");
+        modelsStale = group.counter("modelsStale");
+        keysConverted = group.counter("keysConverted");
         group.gauge("keysInState", (Gauge<Long>) () -> keysInState);
-        group.gauge("modelVersion", (Gauge<Long>) () -> modelVersion);
+        group.gauge("modelVersion", (Gauge<Long>) modelVersion::getAsLong);
         group.gauge("bufferedEvents", (Gauge<Long>) buffered::getAsLong);
+        group.gauge("lastSwapMicros", (Gauge<Long>) () -> lastSwapMicros);
     }
 
     long keysInState() {
@@ -47,5 +57,14 @@ final class StepMetrics {
     void keyExpired() {
         keysInState--;
         expiredKeys.inc();
+    }
+
+    void swapped(long micros) {
+        modelSwaps.inc();
+        lastSwapMicros = micros;
+    }
+
+    long lastSwapMicros() {
+        return lastSwapMicros;
     }
 }

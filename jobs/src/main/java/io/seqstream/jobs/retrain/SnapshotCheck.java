@@ -26,8 +26,8 @@ public final class SnapshotCheck implements Serializable {
 
     /** The outcome of a check. */
     public sealed interface Result {
-        /** Apply it; {@code shapeChanged}: the keys' states cannot be kept. */
-        record Accepted(ModelSnapshot snapshot, StepModelBackend backend, String shape, boolean shapeChanged) implements Result {
+        /** Apply it; {@code shapeChanged}: the keys' states cannot be kept. {@code model} is the loaded model (do not modify). */
+        record Accepted(ModelSnapshot snapshot, Model model, StepModelBackend backend, String shape, boolean shapeChanged) implements Result {
         }
 
         /** Not newer than the serving model: ignore. */
@@ -86,7 +86,7 @@ public final class SnapshotCheck implements Serializable {
         }
         StepModelBackend backend;
         try {
-            backend = StepModelBackend.fromBytes(bytes, s.getVersion(), what);
+            backend = StepModelBackend.of(model, bytes, s.getVersion(), what);
         } catch (ModelLoadException e) {
             return new Result.Rejected(what + ": " + e.getMessage());
         }
@@ -104,6 +104,6 @@ public final class SnapshotCheck implements Serializable {
             return new Result.Rejected(what + ": its layers have other shapes (" + shape + ") than the serving v" + activeVersion
                     + (activeShape == null ? "" : " (" + activeShape + ")") + ", and swap.on-shape-change=reject");
         }
-        return new Result.Accepted(s, backend, shape, changed);
+        return new Result.Accepted(s, model, backend, shape, changed);
     }
 }

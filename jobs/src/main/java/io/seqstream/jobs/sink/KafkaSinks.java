@@ -3,7 +3,9 @@ package io.seqstream.jobs.sink;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.DeliveryMode;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.schemas.DeadLetter;
+import io.seqstream.schemas.ModelSnapshot;
 import io.seqstream.schemas.Prediction;
 import java.nio.ByteBuffer;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,15 +19,23 @@ import org.apache.flink.util.function.SerializableFunction;
  * writes flushed on every checkpoint.
  */
 public final class KafkaSinks {
+    /** Largest models-topic record the producers send (the broker's message.max.bytes / topic max.message.bytes must allow it). */
+    public static final int MAX_MODEL_RECORD_BYTES = 64 << 20;
+
     private KafkaSinks() {
     }
 
     public static KafkaSink<Prediction> predictions(JobConfig config) {
-        return sink(config, config.get(ConfigKeys.TOPIC_PREDICTIONS), "predictions", p -> AvroRecordSerializer.utf8(p.getKey()));
+        return sink(config, config.get(ConfigKeys.TOPIC_PREDICTIONS), "predictions", p -> AvroRecordSerializer.utf8(p.getKey()), false);
     }
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, config.get(ConfigKeys.TOPIC_DEAD_LETTERS), "dead-letters", KafkaSinks::rawKey);
+        return sink(config, config.get(ConfigKeys.TOPIC_DEAD_LETTERS), "dead-letters", KafkaSinks::rawKey, false);
+    }
+
+    /** The trainer's snapshots to the models topic, keyed by version (compaction keeps every version). */
+    public static KafkaSink<ModelSnapshot> models(JobConfig config) {
+        return sink(config, config.get(ConfigKeys.TOPIC_MODELS), "models", s -> ModelSnapshots.key(s.getVersion()), true);
     }
 
     private static byte[] rawKey(DeadLetter d) {
@@ -39,13 +49,17 @@ public final class KafkaSinks {
     }
 
     private static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, String topic, String idSuffix,
-            SerializableFunction<T, byte[]> key) {
+            SerializableFunction<T, byte[]> key, boolean largeRecords) {
         DeliveryMode mode = config.delivery();
         var b = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the settings below take precedence
                 .setBootstrapServers(config.bootstrap())
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, key))
                 .setDeliveryGuarantee(mode == DeliveryMode.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (largeRecords) {
+            // A model snapshot can be megabytes; the topic's max.message.bytes must allow it too.
+            b.setProperty("max.request.size", String.valueOf(MAX_MODEL_RECORD_BYTES));
+        }
         if (mode == DeliveryMode.EXACTLY_ONCE) {
             b.setTransactionalIdPrefix(config.get(ConfigKeys.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
                     // The connector's default (1 h) is above the broker's default maximum (15 min).

@@ -60,7 +60,11 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--delivery", "maybe")).hasMessageContaining("[exactly-once, at-least-once]");
         assertThatThrownBy(() -> JobConfig.fromArgs("--state.ttl", "10 minutes")).hasMessageContaining("'state.ttl'")
                 .hasMessageContaining("not a duration");
-        assertThatThrownBy(() -> JobConfig.fromArgs("--retrain.enabled", "true")).hasMessageContaining("not implemented");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--swap.state-policy", "maybe")).hasMessageContaining("[keep, reset, rewarm]");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--retrain.holdout", "1")).hasMessageContaining("'retrain.holdout'")
+                .hasMessageContaining("strictly between 0.0 and 1.0");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--retrain.learning-rate", "NaN")).hasMessageContaining("'retrain.learning-rate'");
+        assertThat(JobConfig.fromArgs("--retrain.enabled", "true").get(ConfigKeys.RETRAIN_ENABLED)).isTrue();
         assertThatThrownBy(() -> JobConfig.fromArgs("--batch.size")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> JobConfig.fromArgs("stray")).hasMessageContaining("unexpected argument 'stray'");
         Path file = dir.resolve("bad.properties");

@@ -17,7 +17,8 @@ class DemoRunnerTest {
     void aSmallDemoRunsToItsEventCountAndCleansUp() throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "demo-test-");
         DemoOptions o = DemoOptions.parse("--events", "3000", "--keys", "200", "--rate", "0", "--train-samples", "128",
-                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64");
+                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64",
+                "--retrain.report", work.resolve("report.html").toString());
         assertThat(new DemoRunner(o, work).run()).isZero();
         assertThat(work).doesNotExist();
     }
@@ -32,6 +33,10 @@ class DemoRunnerTest {
         assertThat(c.delivery().configName()).isEqualTo("at-least-once");
         assertThat(c.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis()).isEqualTo(1000);
         assertThatThrownBy(() -> DemoOptions.parse("--events", "-1")).hasMessageContaining("--events");
+        assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("retraining is on by default").isTrue();
+        assertThat(c.get(ConfigKeys.RETRAIN_REPORT)).isEqualTo(Path.of(DemoOptions.DEFAULT_REPORT).toAbsolutePath());
+        assertThat(DemoOptions.parse("--retrain", "false").jobConfig("b", Path.of("/tmp")).get(ConfigKeys.RETRAIN_ENABLED)).isFalse();
+        assertThatThrownBy(() -> DemoOptions.parse("--retrain", "maybe")).hasMessageContaining("--retrain");
         assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1").jobConfig("b", Path.of("/tmp")))
                 .hasMessageContaining("unknown config key 'batch.sise'");
     }

@@ -23,7 +23,8 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import io.seqstream.jobs.retrain.ModelUpdate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,14 +39,14 @@ class MicroBatchStepOperatorTest {
     static final Model MODEL = TestModels.tokenModel(VOCAB, 6, 10, 17);
     static final StepModelBackend BACKEND = StepModelBackend.of(MODEL, 7);
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> open(MicroBatchStepOperator op, boolean rocksdb)
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op, boolean rocksdb)
             throws Exception {
         return open(op, rocksdb, null);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> open(MicroBatchStepOperator op, boolean rocksdb,
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op, boolean rocksdb,
             OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, ModelInput::getKey, Types.STRING);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null, Types.STRING);
         if (rocksdb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -100,7 +101,7 @@ class MicroBatchStepOperatorTest {
     }
 
     /** Keyed state entries: the harness counts them on the heap backend; on RocksDB, iterate the keys. */
-    static long stateEntries(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> h, boolean rocksdb) throws Exception {
+    static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, boolean rocksdb) throws Exception {
         if (!rocksdb) {
             return h.numKeyedStateEntries();
         }
@@ -110,7 +111,7 @@ class MicroBatchStepOperatorTest {
         }
     }
 
-    static KeyState stateOf(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Prediction> h, String key) throws Exception {
+    static KeyState stateOf(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, String key) throws Exception {
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(key);
         return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -125,19 +126,18 @@ class MicroBatchStepOperatorTest {
             for (int[] s : script) {
                 ModelInput e = ev(s[0] == 0 ? "a" : "b", s[1]);
                 sent.computeIfAbsent(e.key, k -> new ArrayList<>()).add(e);
-                h.processElement(e, 1);
+                h.processElement1(e, 1);
             }
             assertThat(h.extractOutputValues()).as("nothing before B events").isEmpty();
             ModelInput last = ev("a", 9);
             sent.get("a").add(last);
-            h.processElement(last, 2);
+            h.processElement1(last, 2);
             List<Prediction> out = h.extractOutputValues();
             assertThat(out).hasSize(4);
             // Rounds: first events of a and b, then a's second, then a's third.
             assertThat(out).extracting(Prediction::getKey).containsExactly("a", "b", "a", "a");
             assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 1L, 2L, 3L);
             assertMatchesReference(out, sent);
-            assertThat(h.getOneInputOperator()).isInstanceOf(MicroBatchStepOperator.class);
             StepMetrics m = ((MicroBatchStepOperator) h.getOperator()).metrics();
             assertThat(m.eventsIn.getCount()).isEqualTo(4);
             assertThat(m.predictionsOut.getCount()).isEqualTo(4);
@@ -151,14 +151,14 @@ class MicroBatchStepOperatorTest {
     void flushesAfterTheTimeout() throws Exception {
         try (var h = open(operator(64, 50, 0), false)) {
             h.setProcessingTime(1000);
-            h.processElement(ev("a", 1), 1);
+            h.processElement1(ev("a", 1), 1);
             h.setProcessingTime(1049);
             assertThat(h.extractOutputValues()).isEmpty();
             h.setProcessingTime(1050);
             assertThat(h.extractOutputValues()).hasSize(1);
             assertThat(h.extractOutputValues().get(0).getProcessingTime()).isEqualTo(1050);
             // the next event starts a new timer
-            h.processElement(ev("a", 2), 2);
+            h.processElement1(ev("a", 2), 2);
             h.setProcessingTime(1099);
             assertThat(h.extractOutputValues()).hasSize(1);
             h.setProcessingTime(1100);
@@ -176,13 +176,13 @@ class MicroBatchStepOperatorTest {
             try (var h = open(operator(batch, 20, 0), rocksdb)) {
                 long now = 0;
                 for (ModelInput e : stream) {
-                    h.processElement(e, e.eventTime);
+                    h.processElement1(e, e.eventTime);
                     if (rnd.nextInt(10) == 0) {
                         now += rnd.nextInt(30); // sometimes the timeout flushes a partial batch
                         h.setProcessingTime(now);
                     }
                 }
-                h.endInput();
+                h.endInput1();
                 assertMatchesReference(h.extractOutputValues(), sent);
                 assertThat(stateEntries(h, rocksdb)).isEqualTo(sent.size());
             }
@@ -221,11 +221,11 @@ class MicroBatchStepOperatorTest {
         int[] tokens = {4, 11, 2, 19, 0};
         try (var h = open(operator(3, 10_000, 0), false)) {
             for (int t : tokens) {
-                h.processElement(ev("k", t), 1);
-                h.processElement(ev("other", (t + 1) % VOCAB), 1);
+                h.processElement1(ev("k", t), 1);
+                h.processElement1(ev("other", (t + 1) % VOCAB), 1);
                 sm.newStepper(1).stepTokens(new float[][] {expected}, new int[] {t}, 1, scratch);
             }
-            h.endInput();
+            h.endInput1();
             KeyState ks = stateOf(h, "k");
             assertThat(ks.step).isEqualTo(tokens.length);
             assertThat(ks.state).hasSize(sm.stateSize());
@@ -241,9 +241,9 @@ class MicroBatchStepOperatorTest {
         try (var h = open(operator(8, 10_000, 0), false)) {
             List<ModelInput> a = List.of(ev("a", 1), ev("a", 2), reset("a", 3), ev("a", 4));
             for (ModelInput e : a) {
-                h.processElement(e, 1); // all four in one micro-batch: the reset lands mid-batch
+                h.processElement1(e, 1); // all four in one micro-batch: the reset lands mid-batch
             }
-            h.endInput();
+            h.endInput1();
             List<Prediction> out = h.extractOutputValues();
             assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 2L, 1L, 2L);
             assertMatchesReference(out, Map.of("a", a));
@@ -259,12 +259,12 @@ class MicroBatchStepOperatorTest {
         long ttl = 1000;
         try (var h = open(operator(1, 0, ttl), rocksdb)) {
             h.setProcessingTime(0);
-            h.processElement(ev("a", 1), 1);
-            h.processElement(ev("b", 2), 1);
-            h.processElement(ev("c", 3), 1);
+            h.processElement1(ev("a", 1), 1);
+            h.processElement1(ev("b", 2), 1);
+            h.processElement1(ev("c", 3), 1);
             assertThat(stateEntries(h, rocksdb)).isEqualTo(3);
             h.setProcessingTime(600);
-            h.processElement(ev("a", 4), 2); // a stays alive
+            h.processElement1(ev("a", 4), 2); // a stays alive
             h.setProcessingTime(1000);
             assertThat(stateEntries(h, rocksdb)).as("b and c expired at 1000").isEqualTo(1);
             MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
@@ -276,7 +276,7 @@ class MicroBatchStepOperatorTest {
             assertThat(op.metrics().keysInState()).isZero();
             assertThat(op.metrics().expiredKeys.getCount()).isEqualTo(3);
             // an expired key starts a new sequence
-            h.processElement(ev("b", 5), 3);
+            h.processElement1(ev("b", 5), 3);
             List<Prediction> out = h.extractOutputValues();
             Prediction last = out.get(out.size() - 1);
             assertThat(last.getStep()).isEqualTo(1);
@@ -290,9 +290,9 @@ class MicroBatchStepOperatorTest {
     void aKeyWithEventsInTheBufferDoesNotExpire() throws Exception {
         try (var h = open(operator(100, 5000, 1000), false)) {
             h.setProcessingTime(0);
-            h.processElement(ev("a", 1), 1);
+            h.processElement1(ev("a", 1), 1);
             h.setProcessingTime(5000); // flush at 5000: a is stored, timer at 6000
-            h.processElement(ev("a", 2), 2); // buffered; its flush timer fires at 10000
+            h.processElement1(ev("a", 2), 2); // buffered; its flush timer fires at 10000
             h.setProcessingTime(6000); // the expiry timer fires while a has a buffered event
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
             h.setProcessingTime(10_000);
@@ -313,7 +313,7 @@ class MicroBatchStepOperatorTest {
         OperatorSubtaskState snapshot;
         try (var h = open(operator(16, 10_000, 60_000), rocksdb)) {
             for (ModelInput e : stream.subList(0, cut)) {
-                h.processElement(e, 1);
+                h.processElement1(e, 1);
             }
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.extractOutputValues()).as("every event before the barrier is stepped").hasSize(cut);
@@ -324,9 +324,9 @@ class MicroBatchStepOperatorTest {
             MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
             assertThat(op.metrics().keysInState()).as("keys counted after restore").isEqualTo(stateEntries(h, rocksdb));
             for (ModelInput e : stream.subList(cut, stream.size())) {
-                h.processElement(e, 2);
+                h.processElement1(e, 2);
             }
-            h.endInput();
+            h.endInput1();
             all.addAll(h.extractOutputValues());
             assertThat(h.numProcessingTimeTimers()).as("expiry timers restored").isEqualTo(sent.size());
         }
@@ -336,11 +336,11 @@ class MicroBatchStepOperatorTest {
     @Test
     void aWatermarkIsForwardedOnlyAfterTheBufferedEventsBeforeIt() throws Exception {
         try (var h = open(operator(64, 10_000, 0), false)) {
-            h.processElement(ev("a", 1), 100);
-            h.processElement(ev("b", 1), 150);
-            h.processWatermark(new Watermark(200));
-            h.processElement(ev("a", 2), 300);
-            h.endInput();
+            h.processElement1(ev("a", 1), 100);
+            h.processElement1(ev("b", 1), 150);
+            h.processWatermark1(new Watermark(200));
+            h.processElement1(ev("a", 2), 300);
+            h.endInput1();
             List<Object> out = new ArrayList<>(h.getOutput());
             assertThat(out).hasSize(4);
             assertThat(out.get(0)).isInstanceOf(StreamRecord.class);
@@ -354,7 +354,7 @@ class MicroBatchStepOperatorTest {
     @Test
     void predictionsCarryTheTopClassesAndTheModelVersion() throws Exception {
         try (var h = open(operator(1, 0, 0), false)) {
-            h.processElement(ModelInput.token("a", 1234, 5, false), 1234);
+            h.processElement1(ModelInput.token("a", 1234, 5, false), 1234);
             Prediction p = h.extractOutputValues().get(0);
             float[] out = output(p);
             assertThat(p.getModelVersion()).isEqualTo(7);

@@ -1,0 +1,67 @@
+package io.seqstream.jobs.retrain;
+
+import io.seqstream.jobs.config.ConfigException;
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.schemas.ModelSnapshot;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The retraining branch of the job, beside the prediction path (it shares only the validated events):
+ * <pre>
+ * events -> keyBy(key) -> WindowAssembler (per key: last events, sequences per window end)
+ *        -> WindowSampler (parallelism 1: a reservoir sample per window)
+ *        -> RetrainOperator (parallelism 1, trains on its own thread; 2nd input: the models stream)
+ *        -> ModelSnapshots (to the models sink, and broadcast to the prediction operators)
+ * </pre>
+ */
+public final class RetrainPipeline {
+    public static final String ASSEMBLE_UID = "retrain-assemble";
+    public static final String SAMPLE_UID = "retrain-sample";
+    public static final String TRAIN_UID = "retrain-train";
+
+    private RetrainPipeline() {
+    }
+
+    /** Checks that retraining can run with this model and config; the message says what to change. */
+    public static void validate(ModelBackend model, JobConfig config) {
+        if (!model.inputSpec().tokenInput()) {
+            throw new ConfigException("retrain.enabled=true needs a token model (Embedding input); " + model.description()
+                    + " takes " + model.inputSpec());
+        }
+        if (model.modelFileBytes().isEmpty()) {
+            throw new ConfigException("retrain.enabled=true needs a model-core model to fine-tune; " + model.description()
+                    + " has none");
+        }
+        RetrainOptions.fromConfig(config);
+    }
+
+    /** The snapshots the trainer publishes; {@code models} is the external models stream the trainer follows. */
+    public static DataStream<ModelSnapshot> attach(DataStream<ModelInput> valid, DataStream<ModelUpdate> models, ModelBackend model,
+            JobConfig config, SnapshotCheck check) {
+        validate(model, config);
+        RetrainOptions options = RetrainOptions.fromConfig(config);
+        SingleOutputStreamOperator<TrainingSequence> sequences = valid
+                .keyBy(ModelInput::getKey, Types.STRING)
+                .process(new WindowAssembler(options, model.outputSize()), TypeInformation.of(TrainingSequence.class))
+                .name("training sequences").uid(ASSEMBLE_UID);
+        SingleOutputStreamOperator<TrainingWindow> windows = sequences
+                .transform("sample training windows", TypeInformation.of(TrainingWindow.class), new WindowSampler(options.sampleSize()))
+                .uid(SAMPLE_UID).setParallelism(1).setMaxParallelism(1);
+        RetrainOperator trainer = new RetrainOperator(new WindowTrainer(options), model.modelFileBytes().get(), model.version(), check);
+        return windows.connect(models)
+                .transform("retrain", new AvroTypeInfo<>(ModelSnapshot.class), trainer)
+                .uid(TRAIN_UID).setParallelism(1).setMaxParallelism(1);
+    }
+
+    /** Whether the config turns retraining on. */
+    public static boolean enabled(JobConfig config) {
+        return config.get(ConfigKeys.RETRAIN_ENABLED);
+    }
+}
