@@ -30,17 +30,19 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec) {
-        for (int r = 0; r < n; r++) {
-            int zo = r * ldz, so = r * u;
-            for (int j = 0; j < u; j++) {
-                float i = rec.apply(z[zo + j]);
-                float f = rec.apply(z[zo + u + j]);
-                float g = act.apply(z[zo + 2 * u + j]);
-                float o = rec.apply(z[zo + 3 * u + j]);
-                float cn = f * c[so + j] + i * g;
-                c[so + j] = cn;
-                h[so + j] = o * act.apply(cn);
-            }
+        for (int r = 0; r < n; r++) lstmGateRow(z, r * ldz, c, h, r * u, 0, u, act, rec);
+    }
+
+    /** Gates of units [from, u) of one row: z at {@code zo} (blocks i, f, c, o of width u), c and h at {@code so}. */
+    static void lstmGateRow(float[] z, int zo, float[] c, float[] h, int so, int from, int u, ActivationFunction act, ActivationFunction rec) {
+        for (int j = from; j < u; j++) {
+            float i = rec.apply(z[zo + j]);
+            float f = rec.apply(z[zo + u + j]);
+            float g = act.apply(z[zo + 2 * u + j]);
+            float o = rec.apply(z[zo + 3 * u + j]);
+            float cn = f * c[so + j] + i * g;
+            c[so + j] = cn;
+            h[so + j] = o * act.apply(cn);
         }
     }
 

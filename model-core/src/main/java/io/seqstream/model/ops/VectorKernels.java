@@ -204,15 +204,7 @@ public final class VectorKernels implements Kernels {
                 cn.intoArray(c, so + j);
                 o.mul(apply(act, cn)).intoArray(h, so + j);
             }
-            for (; j < u; j++) {
-                float i = rec.apply(z[zo + j]);
-                float f = rec.apply(z[zo + u + j]);
-                float g = act.apply(z[zo + 2 * u + j]);
-                float o = rec.apply(z[zo + 3 * u + j]);
-                float cn = f * c[so + j] + i * g;
-                c[so + j] = cn;
-                h[so + j] = o * act.apply(cn);
-            }
+            ScalarKernels.lstmGateRow(z, zo, c, h, so, j, u, act, rec); // the units past the last whole vector
         }
     }
 
