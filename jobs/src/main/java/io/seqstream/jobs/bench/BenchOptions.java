@@ -41,18 +41,6 @@ record BenchOptions(long events, int keys, long dl4jEvents, long warmupEvents, i
     }
 
     private static long num(Map<String, String> flags, String name, long dflt) {
-        String v = flags.remove(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("--" + name + " needs a whole number >= 0, got '" + v + "'");
-        }
+        return Flags.takeWholeNumber(flags, name, dflt);
     }
 }

@@ -28,4 +28,21 @@ public final class Flags {
         }
         return Collections.unmodifiableMap(flags);
     }
+
+    /** Removes {@code --name} from the runner's flags and reads it as a whole number >= 0, or the default. */
+    public static long takeWholeNumber(Map<String, String> flags, String name, long dflt) {
+        String v = flags.remove(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--" + name + " needs a whole number >= 0, got '" + v + "'");
+        }
+    }
 }

@@ -39,37 +39,22 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
     static DemoOptions parse(String... args) {
         Map<String, String> flags = new LinkedHashMap<>(Flags.parse(args));
         DemoOptions o = new DemoOptions(
-                longFlag(flags.remove("events"), "events", 0),
-                (int) longFlag(flags.remove("keys"), "keys", 5000),
-                (int) longFlag(flags.remove("rate"), "rate", 5000),
+                Flags.takeWholeNumber(flags, "events", 0),
+                (int) Flags.takeWholeNumber(flags, "keys", 5000),
+                (int) Flags.takeWholeNumber(flags, "rate", 5000),
                 Optional.ofNullable(flags.remove("bootstrap")),
-                (int) longFlag(flags.remove("partitions"), "partitions", 2),
+                (int) Flags.takeWholeNumber(flags, "partitions", 2),
                 Optional.ofNullable(flags.remove("model")).map(Path::of),
-                (int) longFlag(flags.remove("train-samples"), "train-samples", 1536),
-                (int) longFlag(flags.remove("train-epochs"), "train-epochs", 8),
-                (int) longFlag(flags.remove("bad-every"), "bad-every", 10_000),
-                longFlag(flags.remove("seed"), "seed", 1),
+                (int) Flags.takeWholeNumber(flags, "train-samples", 1536),
+                (int) Flags.takeWholeNumber(flags, "train-epochs", 8),
+                (int) Flags.takeWholeNumber(flags, "bad-every", 10_000),
+                Flags.takeWholeNumber(flags, "seed", 1),
                 boolFlag(flags.remove("retrain"), "retrain", true),
                 Map.copyOf(flags));
         if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
             throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");
         }
         return o;
-    }
-
-    private static long longFlag(String v, String name, long dflt) {
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("--" + name + " needs a whole number >= 0, got '" + v + "'");
-        }
     }
 
     private static boolean boolFlag(String v, String name, boolean dflt) {
