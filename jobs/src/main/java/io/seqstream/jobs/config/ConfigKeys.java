@@ -51,6 +51,10 @@ public final class ConfigKeys {
             v -> longAtLeast(v, 0),
             "Micro-batch timeout T in ms: buffered events are stepped at the latest T ms after the first of them arrived; "
                     + "0 steps every event at once.");
+    public static final ConfigKey<Boolean> BATCH_PIPELINED = new ConfigKey<>("batch.pipelined", "true",
+            ConfigKeys::bool,
+            "Step each micro-batch on a step thread of its own while the task thread reads the next batch and writes the previous "
+                    + "one's predictions (one batch in flight per parallel instance). false steps on the task thread.");
     public static final ConfigKey<Duration> STATE_TTL = new ConfigKey<>("state.ttl", "1h",
             v -> notNegative(Durations.parse(v)),
             "A key with no event for this long (processing time) loses its state: the next event starts a new sequence. 0 keeps keys forever.");
@@ -132,7 +136,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX,
             KAFKA_TRANSACTION_TIMEOUT, TOPIC_EVENTS, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, SOURCE_START,
-            MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, STATE_TTL, STATE_BACKEND, DELIVERY,
+            MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, BATCH_PIPELINED, STATE_TTL, STATE_BACKEND, DELIVERY,
             CHECKPOINT_INTERVAL, CHECKPOINT_DIR, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
             WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
             SWAP_ON_SHAPE_CHANGE, RETRAIN_ENABLED, RETRAIN_INTERVAL, RETRAIN_WINDOW, RETRAIN_TARGET, RETRAIN_SEQUENCE_LENGTH,

@@ -144,6 +144,10 @@ public final class JobConfig implements Serializable {
         return get(ConfigKeys.BATCH_TIMEOUT_MS);
     }
 
+    public boolean batchPipelined() {
+        return get(ConfigKeys.BATCH_PIPELINED);
+    }
+
     public Duration stateTtl() {
         return get(ConfigKeys.STATE_TTL);
     }

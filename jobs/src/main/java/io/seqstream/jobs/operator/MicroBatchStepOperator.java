@@ -2,7 +2,6 @@ package io.seqstream.jobs.operator;
 
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.SwapStatePolicy;
-import io.seqstream.jobs.model.BatchStepper;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelShape;
@@ -17,10 +16,9 @@ import io.seqstream.schemas.Prediction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,7 +65,20 @@ import org.apache.flink.util.OutputTag;
  *       {@code value()} returns a copy), then emits the predictions.</li>
  * </ol>
  * Flink 2's async state API would also allow this, but its per-record callbacks complicate batching
- * across keys; the synchronous path above is simpler and exact.
+ * across keys; the synchronous path above is simpler and exact. {@link BatchCompute} does step 3 and knows
+ * nothing of Flink; {@link MicroBatch} holds one batch.
+ *
+ * <h2>Pipelining ({@code batch.pipelined})</h2>
+ * The arithmetic of a step is a large share of the work per event, and the task thread has plenty of its own
+ * (deserializing the input, keyed state, serializing predictions into the Kafka sink). So step 3 runs on a
+ * step thread of this operator while the task thread goes on buffering the next batch. Only state access and
+ * output stay on the task thread: it loads the keys' states before handing the batch over (step 2), and
+ * stores them and emits the predictions (step 4) when the step is done, signalled by a mailbox mail, or at
+ * the next launch, whichever comes first. At most one batch is in flight: a launch first completes the
+ * previous one, so a key in both batches is loaded only after its earlier step is stored, and its
+ * predictions leave in order. Whatever needs every earlier event stepped (a barrier, a watermark, a model
+ * swap, end of input, the expiry timer of a key in flight) completes the batch in flight first. The results
+ * are those of the unpipelined operator, event for event.
  *
  * <h2>Checkpoints and order</h2>
  * The buffer is never part of a checkpoint: {@link #prepareSnapshotPreBarrier} flushes it before the
@@ -123,6 +134,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     private final int topK;
     private final boolean fullOutput;
     private final SwapOptions swap;
+    private final boolean pipelined;
     private final SnapshotCheck check;
 
     private transient ValueState<KeyState> keyState;
@@ -139,8 +151,6 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     private transient long activeVersion;
     private transient String activeShape; // null when unknown (a backend without model-file bytes)
     private transient long lastShapeChangeVersion;
-    private transient BatchStepper stepper;
-    private transient PredictionWriter writer;
 
     // Model updates: checked one at a time on a background thread, applied on the task thread (a mail).
     private transient ArrayDeque<ModelUpdate> pendingUpdates;
@@ -151,45 +161,32 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     private transient ModelUpdate checkingUpdate;
     private transient boolean draining;
 
-    // The buffer, in arrival order: event, its record timestamp, its key's slot, and its round (the how-many-th of its key).
-    private transient ModelInput[] events;
-    private transient long[] timestamps;
-    private transient boolean[] hasTimestamp;
-    private transient Slot[] slotOf;
-    private transient int[] roundOf;
-    private transient int buffered;
-    private transient int rounds;
-    private transient Map<String, Slot> slots; // keys in the buffer, in first-arrival order
+    // Micro-batches: one fills on the task thread while the other is stepped (on the step thread when pipelined).
+    private transient MicroBatch filling;
+    private transient MicroBatch spare;
+    private transient MicroBatch inFlight; // launched, its predictions not yet emitted; null when none
+    private transient CompletableFuture<MicroBatch> inFlightDone;
+    private transient BatchCompute compute; // the serving model's stepper: replaced only with no batch in flight
+    private transient ExecutorService stepThread; // null unless pipelined
 
-    // Scratch for the rounds, sized once.
-    private transient int[] order;
-    private transient int[] roundStart;
-    private transient float[][] rowStates;
-    private transient float[][] rowFeatures;
-    private transient float[][] rowOutputs;
-    private transient int[] rowTokens;
-    private transient int[] rowEvent;
-
-    /** One key in the current buffer. */
-    private static final class Slot {
-        final String key;
-        int count;
-        KeyState state;
-        boolean isNew;
-        boolean firstIsReset; // its first buffered event resets the state: nothing to rewarm
-        boolean rewarm;
-
-        Slot(String key) {
-            this.key = key;
-        }
-    }
-
+    /** Steps on the task thread (not pipelined), default swap options. */
     public MicroBatchStepOperator(ModelBackend model, int batchSize, long batchTimeoutMs, long ttlMs, int topK, boolean fullOutput) {
-        this(model, batchSize, batchTimeoutMs, ttlMs, topK, fullOutput, SwapOptions.defaults());
+        this(model, batchSize, batchTimeoutMs, ttlMs, topK, fullOutput, SwapOptions.defaults(), false);
     }
 
+    /** Steps on the task thread (not pipelined). */
     public MicroBatchStepOperator(ModelBackend model, int batchSize, long batchTimeoutMs, long ttlMs, int topK, boolean fullOutput,
             SwapOptions swap) {
+        this(model, batchSize, batchTimeoutMs, ttlMs, topK, fullOutput, swap, false);
+    }
+
+    /**
+     * @param pipelined step each micro-batch on the operator's own step thread while the task thread buffers the
+     *                  next one and emits the previous one's predictions ({@code batch.pipelined}); false steps on the
+     *                  task thread
+     */
+    public MicroBatchStepOperator(ModelBackend model, int batchSize, long batchTimeoutMs, long ttlMs, int topK, boolean fullOutput,
+            SwapOptions swap, boolean pipelined) {
         if (batchSize < 1 || batchTimeoutMs < 0 || ttlMs < 0 || topK < 1) {
             throw new IllegalArgumentException("batchSize >= 1, batchTimeoutMs >= 0, ttlMs >= 0, topK >= 1 needed, got "
                     + batchSize + ", " + batchTimeoutMs + ", " + ttlMs + ", " + topK);
@@ -201,12 +198,13 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         this.topK = topK;
         this.fullOutput = fullOutput;
         this.swap = swap;
+        this.pipelined = pipelined;
         this.check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange());
     }
 
     public static MicroBatchStepOperator fromConfig(ModelBackend model, JobConfig config) {
         return new MicroBatchStepOperator(model, config.batchSize(), config.batchTimeoutMs(), config.stateTtl().toMillis(),
-                config.topK(), config.fullOutputVector(), SwapOptions.fromConfig(config));
+                config.topK(), config.fullOutputVector(), SwapOptions.fromConfig(config), config.batchPipelined());
     }
 
     public static ListStateDescriptor<ModelUpdate> pendingUpdatesDescriptor() {
@@ -267,24 +265,20 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
             return t;
         });
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(TaskMailbox.MIN_PRIORITY);
-        metrics = new StepMetrics(getMetricGroup(), () -> activeVersion, () -> buffered);
+        metrics = new StepMetrics(getMetricGroup(), () -> activeVersion, () -> filling == null ? 0 : filling.size);
         if (restored) {
             metrics.setKeysInState(countKeys());
         }
         out = new StreamRecord<>(null);
-        events = new ModelInput[batchSize];
-        timestamps = new long[batchSize];
-        hasTimestamp = new boolean[batchSize];
-        slotOf = new Slot[batchSize];
-        roundOf = new int[batchSize];
-        slots = new LinkedHashMap<>();
-        order = new int[batchSize];
-        roundStart = new int[batchSize + 2];
-        rowStates = new float[batchSize][];
-        rowFeatures = new float[batchSize][];
-        rowTokens = new int[batchSize];
-        rowEvent = new int[batchSize];
-        rowOutputs = new float[batchSize][model.outputSize()]; // every accepted model has the job model's output size
+        filling = new MicroBatch(batchSize);
+        spare = new MicroBatch(batchSize);
+        if (pipelined) {
+            stepThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "seqstream-step-" + subtask);
+                t.setDaemon(true);
+                return t;
+            });
+        }
         startNextCheck();
     }
 
@@ -308,8 +302,13 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
                         model.version());
             }
         }
-        stepper = active.open(batchSize);
-        writer = new PredictionWriter(active.outputSize(), topK, fullOutput, activeVersion);
+        openCompute();
+    }
+
+    /** The serving model's stepper and prediction writer; only with no batch in flight. */
+    private void openCompute() {
+        PredictionWriter writer = new PredictionWriter(active.outputSize(), topK, fullOutput, activeVersion);
+        compute = new BatchCompute(active.open(batchSize), writer, active.inputSpec(), model.outputSize(), swap);
     }
 
     // Keys are counted once after a restore (rescaling changes which keys are ours), then tracked.
@@ -321,29 +320,16 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
 
     @Override
     public void processElement1(StreamRecord<ModelInput> record) throws Exception {
-        ModelInput in = record.getValue();
         metrics.eventsIn.inc();
-        Slot slot = slots.get(in.key);
-        if (slot == null) {
-            slot = new Slot(in.key);
-            slot.firstIsReset = in.reset;
-            slots.put(in.key, slot);
-        }
-        int i = buffered++;
-        events[i] = in;
-        timestamps[i] = record.getTimestamp();
-        hasTimestamp[i] = record.hasTimestamp();
-        slotOf[i] = slot;
-        roundOf[i] = slot.count++;
-        rounds = Math.max(rounds, slot.count);
-        if (buffered >= batchSize || batchTimeoutMs == 0) {
-            flush();
+        filling.add(record.getValue(), record.getTimestamp(), record.hasTimestamp());
+        if (filling.isFull() || batchTimeoutMs == 0) {
+            launch();
         } else if (!flushTimerPending) {
             flushTimerPending = true;
             long now = getProcessingTimeService().getCurrentProcessingTime();
             getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
                 flushTimerPending = false;
-                flush();
+                launch();
             });
         }
     }
@@ -408,7 +394,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
                 output.collect(MODEL_DEAD_LETTERS, new StreamRecord<>(d));
             }
         } else {
-            flush(); // the buffered events are the old model's
+            flush(); // the buffered and in-flight events are the old model's
             apply((SnapshotCheck.Result.Accepted) r, u);
         }
         startNextCheck();
@@ -445,8 +431,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         if (a.shapeChanged()) {
             lastShapeChangeVersion = activeVersion;
         }
-        stepper = active.open(batchSize);
-        writer = new PredictionWriter(active.outputSize(), topK, fullOutput, activeVersion);
+        openCompute();
         long micros = (System.nanoTime() - t0) / 1000;
         metrics.swapped(micros);
         LOG.info("subtask {}: model v{} -> v{} (from {}{}); key states: {}", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -495,34 +480,101 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         if (checker != null) {
             checker.shutdownNow();
         }
+        if (stepThread != null) {
+            stepThread.shutdownNow();
+        }
         super.close();
     }
 
-    /** Steps every buffered event, round by round, and writes the keys' states back. */
-    private void flush() throws Exception {
-        int n = buffered;
-        if (n == 0) {
+    /**
+     * Steps the buffered events: when pipelined, hands them to the step thread and returns (their predictions
+     * are emitted when the step is done, by a mail or at the next launch, whichever comes first); otherwise steps
+     * and emits them now. At most one batch is in flight: launching waits for the previous one first, so a key's
+     * state is never loaded before the previous batch's step of that key is stored.
+     */
+    private void launch() throws Exception {
+        if (filling.isEmpty()) {
             return;
         }
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        loadStates();
-        rewarm();
-        sortByRound(n);
-        for (int r = 0; r < rounds; r++) {
-            stepRound(roundStart[r], roundStart[r + 1], now);
+        completeInFlight();
+        MicroBatch batch = filling;
+        filling = spare;
+        spare = null;
+        batch.now = getProcessingTimeService().getCurrentProcessingTime();
+        loadStates(batch);
+        if (!pipelined) {
+            compute.run(batch);
+            finishBatch(batch);
+            return;
         }
-        storeStates(now);
-        metrics.microBatchSize.update(n);
-        Arrays.fill(events, 0, n, null);
-        Arrays.fill(slotOf, 0, n, null);
-        slots.clear();
-        buffered = 0;
-        rounds = 0;
+        inFlight = batch;
+        BatchCompute c = compute;
+        CompletableFuture<MicroBatch> done = CompletableFuture.supplyAsync(() -> {
+            c.run(batch);
+            return batch;
+        }, stepThread);
+        inFlightDone = done;
+        done.whenComplete((b, err) -> {
+            try {
+                mailbox.execute(() -> {
+                    if (inFlight == batch) {
+                        completeInFlight();
+                    }
+                }, "emit the predictions of a micro-batch");
+            } catch (RejectedExecutionException e) {
+                // the task is closing: finish() or the checkpoint's flush completes it first
+            }
+        });
     }
 
-    private void loadStates() throws Exception {
+    /** Steps everything buffered and in flight, and emits its predictions, before returning. */
+    private void flush() throws Exception {
+        launch();
+        completeInFlight();
+    }
+
+    /** Waits for the batch in flight, if any, then stores its keys' states and emits its predictions. */
+    private void completeInFlight() throws Exception {
+        MicroBatch batch = inFlight;
+        if (batch == null) {
+            return;
+        }
+        try {
+            inFlightDone.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("stepping a micro-batch of " + batch.size + " events failed", e.getCause());
+        } finally {
+            inFlight = null;
+            inFlightDone = null;
+        }
+        finishBatch(batch);
+    }
+
+    /** On the task thread, after the step: the keys' states go back into keyed state, the predictions out. */
+    private void finishBatch(MicroBatch batch) throws Exception {
+        storeStates(batch);
+        for (int p = 0; p < batch.predictionCount; p++) {
+            int i = batch.predictionEvent[p];
+            if (batch.hasTimestamp[i]) {
+                out.replace(batch.predictions[p], batch.timestamps[i]);
+            } else {
+                out.replace(batch.predictions[p]);
+                out.eraseTimestamp();
+            }
+            output.collect(out);
+        }
+        metrics.predictionsOut.inc(batch.predictionCount);
+        for (int r = 0; r < batch.stepCalls; r++) {
+            metrics.stepLatencyMicros.update(batch.stepMicros[r]);
+        }
+        metrics.microBatchSize.update(batch.size);
+        batch.clear();
+        spare = batch;
+    }
+
+    private void loadStates(MicroBatch batch) throws Exception {
         int stateSize = active.stateSize();
-        for (Slot s : slots.values()) {
+        for (MicroBatch.Slot s : batch.slots.values()) {
             setCurrentKey(s.key);
             KeyState ks = keyState.value();
             if (ks == null) {
@@ -543,7 +595,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     }
 
     /** A state of an older model version meets the serving one: apply swap.state-policy. */
-    private void convert(Slot s, KeyState ks) {
+    private void convert(MicroBatch.Slot s, KeyState ks) {
         boolean shapesKept = ks.state.length == active.stateSize() && ks.modelVersion >= lastShapeChangeVersion;
         SwapStatePolicy p = swap.statePolicy();
         if (p == SwapStatePolicy.KEEP && shapesKept) {
@@ -558,150 +610,9 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         metrics.keysConverted.inc();
     }
 
-    /** Replays the rewarm ring of the keys that need it through the serving model, all keys batched per position. */
-    private void rewarm() {
-        List<Slot> todo = null;
-        int longest = 0;
-        for (Slot s : slots.values()) {
-            if (s.rewarm) {
-                if (todo == null) {
-                    todo = new ArrayList<>();
-                }
-                todo.add(s);
-                longest = Math.max(longest, s.state.recentCount);
-            }
-        }
-        if (todo == null) {
-            return;
-        }
-        boolean features = !active.inputSpec().tokenInput();
-        int f = features ? active.inputSpec().featureSize() : 0;
-        for (int pos = 0; pos < longest; pos++) {
-            int rows = 0;
-            for (Slot s : todo) {
-                KeyState ks = s.state;
-                if (pos >= ks.recentCount) {
-                    continue;
-                }
-                int cap = features ? ks.recentFeatures.length / f : ks.recentTokens.length;
-                int slot = Math.floorMod(ks.recentNext - ks.recentCount + pos, cap);
-                rowStates[rows] = ks.state;
-                if (features) {
-                    rowFeatures[rows] = Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
-                } else {
-                    rowTokens[rows] = ks.recentTokens[slot];
-                }
-                rows++;
-            }
-            if (features) {
-                stepper.stepFeatures(rowStates, rowFeatures, rows, rowOutputs);
-            } else {
-                stepper.stepTokens(rowStates, rowTokens, rows, rowOutputs);
-            }
-            Arrays.fill(rowStates, 0, rows, null);
-            Arrays.fill(rowFeatures, 0, rows, null);
-        }
-        for (Slot s : todo) {
-            s.rewarm = false;
-        }
-    }
-
-    /** Appends a stepped event to its key's rewarm ring (rewarm policy only); a reset empties the ring first. */
-    private void remember(KeyState ks, ModelInput e) {
-        int k = swap.rewarmEvents();
-        if (e.reset) {
-            ks.recentCount = 0;
-        }
-        if (e.hasFeatures()) {
-            int f = e.features.length;
-            if (ks.recentFeatures == null || ks.recentFeatures.length != k * f) {
-                ks.recentFeatures = new float[k * f];
-                ks.recentCount = 0;
-                ks.recentNext = 0;
-            }
-            System.arraycopy(e.features, 0, ks.recentFeatures, ks.recentNext * f, f);
-        } else {
-            if (ks.recentTokens == null || ks.recentTokens.length != k) {
-                ks.recentTokens = new int[k];
-                ks.recentCount = 0;
-                ks.recentNext = 0;
-            }
-            ks.recentTokens[ks.recentNext] = e.token;
-        }
-        ks.recentNext = (ks.recentNext + 1) % k;
-        ks.recentCount = Math.min(ks.recentCount + 1, k);
-    }
-
-    /** Counting sort of the buffer by round, stable, so each round keeps arrival order. */
-    private void sortByRound(int n) {
-        Arrays.fill(roundStart, 0, rounds + 1, 0);
-        for (int i = 0; i < n; i++) {
-            roundStart[roundOf[i] + 1]++;
-        }
-        for (int r = 0; r < rounds; r++) {
-            roundStart[r + 1] += roundStart[r];
-        }
-        // roundStart[r] is now where round r begins; use rowEvent as the fill cursor per round.
-        for (int r = 0; r < rounds; r++) {
-            rowEvent[r] = roundStart[r];
-        }
-        for (int i = 0; i < n; i++) {
-            order[rowEvent[roundOf[i]]++] = i;
-        }
-    }
-
-    private void stepRound(int from, int to, long now) {
-        int rows = 0;
-        boolean features = !active.inputSpec().tokenInput();
-        boolean remember = swap.statePolicy() == SwapStatePolicy.REWARM;
-        for (int j = from; j < to; j++) {
-            int i = order[j];
-            ModelInput e = events[i];
-            KeyState ks = slotOf[i].state;
-            if (e.reset) {
-                Arrays.fill(ks.state, 0f);
-                ks.step = 0;
-            }
-            if (remember) {
-                remember(ks, e);
-            }
-            rowStates[rows] = ks.state;
-            if (features) {
-                rowFeatures[rows] = e.features;
-            } else {
-                rowTokens[rows] = e.token;
-            }
-            rowEvent[rows] = i;
-            rows++;
-        }
-        long t0 = System.nanoTime();
-        if (features) {
-            stepper.stepFeatures(rowStates, rowFeatures, rows, rowOutputs);
-        } else {
-            stepper.stepTokens(rowStates, rowTokens, rows, rowOutputs);
-        }
-        metrics.stepLatencyMicros.update((System.nanoTime() - t0) / 1000);
-        for (int row = 0; row < rows; row++) {
-            int i = rowEvent[row];
-            ModelInput e = events[i];
-            KeyState ks = slotOf[i].state;
-            ks.step++;
-            Prediction p = writer.create(e.key, e.eventTime, ks.step, rowOutputs[row], now);
-            if (hasTimestamp[i]) {
-                out.replace(p, timestamps[i]);
-            } else {
-                out.replace(p);
-                out.eraseTimestamp();
-            }
-            output.collect(out);
-        }
-        metrics.predictionsOut.inc(rows);
-        Arrays.fill(rowStates, 0, rows, null);
-        Arrays.fill(rowFeatures, 0, rows, null);
-    }
-
-    private void storeStates(long now) throws Exception {
-        for (Slot s : slots.values()) {
+    private void storeStates(MicroBatch batch) throws Exception {
+        long now = batch.now;
+        for (MicroBatch.Slot s : batch.slots.values()) {
             setCurrentKey(s.key);
             KeyState ks = s.state;
             ks.lastSeen = now;
@@ -719,6 +630,10 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** A key's expiry timer: clear the key if it has been idle for the TTL, else move the timer. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        if (inFlight != null && inFlight.contains(timer.getKey())) {
+            completeInFlight(); // the key was seen by the batch in flight: its state must be stored first
+            setCurrentKey(timer.getKey());
+        }
         KeyState ks = keyState.value();
         if (ks == null || ks.expiryTimer != timer.getTimestamp()) {
             return; // cleared already, or a timer this key no longer uses
@@ -729,7 +644,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
             keyState.update(ks);
             return;
         }
-        long due = slots.containsKey(timer.getKey()) ? now + ttlMs : ks.lastSeen + ttlMs; // buffered = seen now
+        long due = filling.contains(timer.getKey()) ? now + ttlMs : ks.lastSeen + ttlMs; // buffered = seen now
         if (due > now) {
             ks.expiryTimer = due;
             expiryTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
@@ -748,6 +663,11 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** Metrics, for tests in this package. */
     StepMetrics metrics() {
         return metrics;
+    }
+
+    /** A micro-batch is being stepped, or stepped and its predictions not yet emitted (tests). */
+    boolean batchInFlight() {
+        return inFlight != null;
     }
 
     /** The version serving now (tests). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -23,8 +25,9 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import io.seqstream.jobs.retrain.ModelUpdate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,8 +61,37 @@ class MicroBatchStepOperatorTest {
         return h;
     }
 
-    static MicroBatchStepOperator operator(int batch, long timeoutMs, long ttlMs) {
-        return new MicroBatchStepOperator(BACKEND, batch, timeoutMs, ttlMs, 3, true);
+    /** Steps on the task thread here; {@link PipelinedMicroBatchStepOperatorTest} runs every test again pipelined. */
+    boolean pipelined() {
+        return false;
+    }
+
+    MicroBatchStepOperator operator(int batch, long timeoutMs, long ttlMs) {
+        return new MicroBatchStepOperator(BACKEND, batch, timeoutMs, ttlMs, 3, true, SwapOptions.defaults(), pipelined());
+    }
+
+    /**
+     * Lets a batch in flight on the step thread finish and emit (runs the operator's mails, as the task's mailbox
+     * would between records); nothing to do when not pipelined.
+     */
+    static void settle(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) throws Exception {
+        MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (op.batchInFlight()) {
+            Optional<Mail> mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(1);
+            }
+            assertThat(System.nanoTime()).as("the batch in flight completes within 30 s").isLessThan(deadline);
+        }
+    }
+
+    /** The predictions emitted so far, once the batch in flight (if any) is done. */
+    static List<Prediction> outputs(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) throws Exception {
+        settle(h);
+        return h.extractOutputValues();
     }
 
     static ModelInput ev(String key, int token) {
@@ -102,6 +134,7 @@ class MicroBatchStepOperatorTest {
 
     /** Keyed state entries: the harness counts them on the heap backend; on RocksDB, iterate the keys. */
     static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, boolean rocksdb) throws Exception {
+        settle(h);
         if (!rocksdb) {
             return h.numKeyedStateEntries();
         }
@@ -112,6 +145,7 @@ class MicroBatchStepOperatorTest {
     }
 
     static KeyState stateOf(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, String key) throws Exception {
+        settle(h);
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(key);
         return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -132,7 +166,7 @@ class MicroBatchStepOperatorTest {
             ModelInput last = ev("a", 9);
             sent.get("a").add(last);
             h.processElement1(last, 2);
-            List<Prediction> out = h.extractOutputValues();
+            List<Prediction> out = outputs(h);
             assertThat(out).hasSize(4);
             // Rounds: first events of a and b, then a's second, then a's third.
             assertThat(out).extracting(Prediction::getKey).containsExactly("a", "b", "a", "a");
@@ -153,16 +187,18 @@ class MicroBatchStepOperatorTest {
             h.setProcessingTime(1000);
             h.processElement1(ev("a", 1), 1);
             h.setProcessingTime(1049);
+            settle(h);
             assertThat(h.extractOutputValues()).isEmpty();
             h.setProcessingTime(1050);
-            assertThat(h.extractOutputValues()).hasSize(1);
-            assertThat(h.extractOutputValues().get(0).getProcessingTime()).isEqualTo(1050);
+            assertThat(outputs(h)).hasSize(1);
+            assertThat(outputs(h).get(0).getProcessingTime()).isEqualTo(1050);
             // the next event starts a new timer
             h.processElement1(ev("a", 2), 2);
             h.setProcessingTime(1099);
+            settle(h);
             assertThat(h.extractOutputValues()).hasSize(1);
             h.setProcessingTime(1100);
-            assertThat(h.extractOutputValues()).extracting(Prediction::getStep).containsExactly(1L, 2L);
+            assertThat(outputs(h)).extracting(Prediction::getStep).containsExactly(1L, 2L);
         }
     }
 
@@ -183,7 +219,7 @@ class MicroBatchStepOperatorTest {
                     }
                 }
                 h.endInput1();
-                assertMatchesReference(h.extractOutputValues(), sent);
+                assertMatchesReference(outputs(h), sent);
                 assertThat(stateEntries(h, rocksdb)).isEqualTo(sent.size());
             }
         }
@@ -232,7 +268,7 @@ class MicroBatchStepOperatorTest {
             for (int i = 0; i < expected.length; i++) {
                 assertThat((double) ks.state[i]).as("state[%d]", i).isCloseTo(expected[i], within(TOL));
             }
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(stateEntries(h, false)).isEqualTo(2);
         }
     }
 
@@ -244,7 +280,7 @@ class MicroBatchStepOperatorTest {
                 h.processElement1(e, 1); // all four in one micro-batch: the reset lands mid-batch
             }
             h.endInput1();
-            List<Prediction> out = h.extractOutputValues();
+            List<Prediction> out = outputs(h);
             assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 2L, 1L, 2L);
             assertMatchesReference(out, Map.of("a", a));
             // after the reset the key continues exactly like a fresh key with tokens 3, 4
@@ -277,7 +313,7 @@ class MicroBatchStepOperatorTest {
             assertThat(op.metrics().expiredKeys.getCount()).isEqualTo(3);
             // an expired key starts a new sequence
             h.processElement1(ev("b", 5), 3);
-            List<Prediction> out = h.extractOutputValues();
+            List<Prediction> out = outputs(h);
             Prediction last = out.get(out.size() - 1);
             assertThat(last.getStep()).isEqualTo(1);
             assertThat(output(last)).usingComparatorWithPrecision(1e-6f).containsExactly(Reference.outputs(MODEL, List.of(ev("b", 5))).get(0));
@@ -294,11 +330,11 @@ class MicroBatchStepOperatorTest {
             h.setProcessingTime(5000); // flush at 5000: a is stored, timer at 6000
             h.processElement1(ev("a", 2), 2); // buffered; its flush timer fires at 10000
             h.setProcessingTime(6000); // the expiry timer fires while a has a buffered event
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(stateEntries(h, false)).isEqualTo(1);
             h.setProcessingTime(10_000);
-            assertThat(h.extractOutputValues()).extracting(Prediction::getStep).containsExactly(1L, 2L);
+            assertThat(outputs(h)).extracting(Prediction::getStep).containsExactly(1L, 2L);
             h.setProcessingTime(11_000);
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(stateEntries(h, false)).isZero();
         }
     }
 
@@ -318,7 +354,7 @@ class MicroBatchStepOperatorTest {
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.extractOutputValues()).as("every event before the barrier is stepped").hasSize(cut);
             snapshot = h.snapshot(1, 1);
-            all.addAll(h.extractOutputValues());
+            all.addAll(outputs(h));
         }
         try (var h = open(operator(16, 10_000, 60_000), rocksdb, snapshot)) {
             MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
@@ -327,7 +363,7 @@ class MicroBatchStepOperatorTest {
                 h.processElement1(e, 2);
             }
             h.endInput1();
-            all.addAll(h.extractOutputValues());
+            all.addAll(outputs(h));
             assertThat(h.numProcessingTimeTimers()).as("expiry timers restored").isEqualTo(sent.size());
         }
         assertMatchesReference(all, sent);
@@ -355,7 +391,7 @@ class MicroBatchStepOperatorTest {
     void predictionsCarryTheTopClassesAndTheModelVersion() throws Exception {
         try (var h = open(operator(1, 0, 0), false)) {
             h.processElement1(ModelInput.token("a", 1234, 5, false), 1234);
-            Prediction p = h.extractOutputValues().get(0);
+            Prediction p = outputs(h).get(0);
             float[] out = output(p);
             assertThat(p.getModelVersion()).isEqualTo(7);
             assertThat(p.getEventTime()).isEqualTo(1234);

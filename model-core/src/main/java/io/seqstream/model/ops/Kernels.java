@@ -28,6 +28,12 @@ public interface Kernels {
     /** {@code out[r*m + o] = bias[o] + dot(x[r*lda ..], wT[o*k ..])} for rows r < n. */
     void denseRows(float[] x, int lda, int n, int k, float[] wT, float[] bias, float[] out, int m);
 
+    /**
+     * Indices of the {@code k} largest of {@code values[0..n)}, largest first, into {@code idx[0..k)}; on ties the
+     * lower index wins; returns how many (min(k, n)). Allocates nothing.
+     */
+    int topK(float[] values, int n, int k, int[] idx);
+
     /** The Vector API kernels when available (and not disabled by -Dseqstream.kernels=scalar), else scalar. */
     static Kernels best() {
         if (!"scalar".equals(System.getProperty("seqstream.kernels"))) {

@@ -62,4 +62,34 @@ public final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public int topK(float[] values, int n, int k, int[] idx) {
+        return k <= 0 ? 0 : selectTopK(values, 0, n, k, idx, 0);
+    }
+
+    /**
+     * Insertion into the sorted top list {@code idx[0..count)} for each of {@code values[from..n)}; returns the
+     * new count. Shared by both kernel sets: the vector one calls it for the few candidates its scan finds.
+     */
+    /** v ranks above w: greater, or a number against NaN (NaN ranks below every number). */
+    private static boolean above(float v, float w) {
+        return v > w || (w != w && v == v);
+    }
+
+    static int selectTopK(float[] values, int from, int n, int k, int[] idx, int count) {
+        for (int i = from; i < n; i++) {
+            float v = values[i];
+            if (count == k && !above(v, values[idx[count - 1]])) {
+                continue;
+            }
+            int pos = count < k ? count++ : k - 1; // the slot the new index fills before moving up
+            while (pos > 0 && above(v, values[idx[pos - 1]])) {
+                idx[pos] = idx[pos - 1];
+                pos--;
+            }
+            idx[pos] = i;
+        }
+        return count;
+    }
 }

@@ -1,6 +1,7 @@
 package io.seqstream.model.ops;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -256,5 +257,81 @@ public final class VectorKernels implements Kernels {
                 out[r * m + o] = s + bias[o];
             }
         }
+    }
+
+    /**
+     * Two passes without a data-dependent branch per element. Pass 1 takes the column-wise maxima of the values
+     * seen as rows of 2 vectors: 2L values, each the largest of its column, so the k-th largest of them (with
+     * multiplicity) is a lower bound T of the k-th largest value overall. Pass 2 inserts, in index order, only
+     * the values >= T: every one of the top k is among them, ties included, so the result is the plain
+     * insertion's over all values, for ~k candidates instead of n. NaN, k > 2L or short input: plain insertion.
+     */
+    @Override
+    public int topK(float[] values, int n, int k, int[] idx) {
+        if (k <= 0) {
+            return 0;
+        }
+        final int w = 2 * L;
+        if (k > L || n < 2 * w) {
+            return ScalarKernels.selectTopK(values, 0, n, k, idx, 0);
+        }
+        final int vecEnd = n / w * w;
+        float t = kthColumnMax(values, vecEnd, k);
+        if (t != t) {
+            return ScalarKernels.selectTopK(values, 0, n, k, idx, 0); // a NaN among the values
+        }
+        // Until the list is full every value >= t is a candidate; then only values above its k-th best (so ties
+        // with it, e.g. all-equal values, cost one vector compare each).
+        int count = 0;
+        float kth = t;
+        for (int i = 0; ; i += L) {
+            i = count < k ? firstVectorWith(values, i, vecEnd, VectorOperators.GE, t) : firstVectorWith(values, i, vecEnd, VectorOperators.GT, kth);
+            if (i == vecEnd) {
+                break;
+            }
+            for (int j = i; j < i + L; j++) {
+                float v = values[j];
+                if (count < k ? v >= t : v > kth) {
+                    count = ScalarKernels.selectTopK(values, j, j + 1, k, idx, count);
+                    kth = values[idx[count - 1]];
+                }
+            }
+        }
+        return ScalarKernels.selectTopK(values, vecEnd, n, k, idx, count);
+    }
+
+    /** The k-th largest (with multiplicity) of the column maxima of {@code values[0..end)} as rows of 2 vectors; NaN if any value is. */
+    private static float kthColumnMax(float[] values, int end, int k) {
+        FloatVector m0 = FloatVector.fromArray(S, values, 0), m1 = FloatVector.fromArray(S, values, L);
+        for (int i = 2 * L; i < end; i += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(S, values, i));
+            m1 = m1.max(FloatVector.fromArray(S, values, i + L));
+        }
+        // Peel off the largest column maxima until k lanes are gone (ties count once per lane). Java's max
+        // propagates NaN.
+        FloatVector m = m0.max(m1);
+        float t = Float.NaN;
+        for (int removed = 0; removed < k; ) {
+            t = m.reduceLanes(VectorOperators.MAX);
+            if (t != t || t == Float.NEGATIVE_INFINITY) {
+                return t;
+            }
+            VectorMask<Float> top = m.compare(VectorOperators.EQ, t);
+            removed += top.trueCount();
+            m = m.blend(Float.NEGATIVE_INFINITY, top);
+        }
+        return t;
+    }
+
+    /**
+     * Start of the first vector in {@code [from, to)} with a lane {@code op t}, else {@code to}. Kept small: C2
+     * intrinsifies vector operations only when it inlines them all.
+     */
+    private static int firstVectorWith(float[] values, int from, int to, VectorOperators.Comparison op, float t) {
+        int i = from;
+        while (i < to && !FloatVector.fromArray(S, values, i).compare(op, t).anyTrue()) {
+            i += L;
+        }
+        return i;
     }
 }

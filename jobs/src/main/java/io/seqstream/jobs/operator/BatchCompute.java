@@ -1,0 +1,195 @@
+package io.seqstream.jobs.operator;
+
+import io.seqstream.jobs.config.SwapStatePolicy;
+import io.seqstream.jobs.model.BatchStepper;
+import io.seqstream.jobs.model.InputSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Steps a loaded {@link MicroBatch} with one model: rewarms the keys that need it, then steps the events in
+ * rounds (the k-th event of every key goes into round k, so no stepper call holds two events of one key and
+ * each key's events run in arrival order), updating the keys' states and step counts in place and building
+ * the predictions. No Flink here: it runs on the task thread, or on the operator's step thread when the
+ * operator is pipelined. One per serving model; not thread-safe (one batch at a time).
+ */
+final class BatchCompute {
+    private final BatchStepper stepper;
+    private final PredictionWriter writer;
+    private final boolean features;
+    private final int featureSize;
+    private final SwapStatePolicy statePolicy;
+    private final int rewarmEvents;
+
+    // Scratch, sized once.
+    private final int[] order;
+    private final int[] roundStart;
+    private final int[] cursor;
+    private final float[][] rowStates;
+    private final float[][] rowFeatures;
+    private final float[][] rowOutputs;
+    private final int[] rowTokens;
+    private final int[] rowEvent;
+
+    BatchCompute(BatchStepper stepper, PredictionWriter writer, InputSpec input, int outputSize, SwapOptions swap) {
+        this.stepper = stepper;
+        this.writer = writer;
+        this.features = !input.tokenInput();
+        this.featureSize = features ? input.featureSize() : 0;
+        this.statePolicy = swap.statePolicy();
+        this.rewarmEvents = swap.rewarmEvents();
+        int b = stepper.maxBatch();
+        order = new int[b];
+        roundStart = new int[b + 2];
+        cursor = new int[b + 1];
+        rowStates = new float[b][];
+        rowFeatures = new float[b][];
+        rowOutputs = new float[b][outputSize];
+        rowTokens = new int[b];
+        rowEvent = new int[b];
+    }
+
+    /** Steps every event of {@code batch}; its slots' states must be loaded. Fills the batch's predictions. */
+    void run(MicroBatch batch) {
+        rewarm(batch);
+        sortByRound(batch);
+        batch.predictionCount = 0;
+        batch.stepCalls = 0;
+        for (int r = 0; r < batch.rounds; r++) {
+            stepRound(batch, roundStart[r], roundStart[r + 1]);
+        }
+    }
+
+    /** Replays the rewarm ring of the keys that need it through the model, all keys batched per position. */
+    private void rewarm(MicroBatch batch) {
+        List<MicroBatch.Slot> todo = null;
+        int longest = 0;
+        for (MicroBatch.Slot s : batch.slots.values()) {
+            if (s.rewarm) {
+                if (todo == null) {
+                    todo = new ArrayList<>();
+                }
+                todo.add(s);
+                longest = Math.max(longest, s.state.recentCount);
+            }
+        }
+        if (todo == null) {
+            return;
+        }
+        int f = featureSize;
+        for (int pos = 0; pos < longest; pos++) {
+            int rows = 0;
+            for (MicroBatch.Slot s : todo) {
+                KeyState ks = s.state;
+                if (pos >= ks.recentCount) {
+                    continue;
+                }
+                int cap = features ? ks.recentFeatures.length / f : ks.recentTokens.length;
+                int slot = Math.floorMod(ks.recentNext - ks.recentCount + pos, cap);
+                rowStates[rows] = ks.state;
+                if (features) {
+                    rowFeatures[rows] = Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
+                } else {
+                    rowTokens[rows] = ks.recentTokens[slot];
+                }
+                rows++;
+            }
+            step(rows);
+            Arrays.fill(rowStates, 0, rows, null);
+            Arrays.fill(rowFeatures, 0, rows, null);
+        }
+        for (MicroBatch.Slot s : todo) {
+            s.rewarm = false;
+        }
+    }
+
+    /** Counting sort of the batch by round, stable, so each round keeps arrival order. */
+    private void sortByRound(MicroBatch batch) {
+        int n = batch.size, rounds = batch.rounds;
+        Arrays.fill(roundStart, 0, rounds + 1, 0);
+        for (int i = 0; i < n; i++) {
+            roundStart[batch.roundOf[i] + 1]++;
+        }
+        for (int r = 0; r < rounds; r++) {
+            roundStart[r + 1] += roundStart[r];
+        }
+        System.arraycopy(roundStart, 0, cursor, 0, rounds);
+        for (int i = 0; i < n; i++) {
+            order[cursor[batch.roundOf[i]]++] = i;
+        }
+    }
+
+    private void stepRound(MicroBatch batch, int from, int to) {
+        boolean remember = statePolicy == SwapStatePolicy.REWARM;
+        int rows = 0;
+        for (int j = from; j < to; j++) {
+            int i = order[j];
+            ModelInput e = batch.events[i];
+            KeyState ks = batch.slotOf[i].state;
+            if (e.reset) {
+                Arrays.fill(ks.state, 0f);
+                ks.step = 0;
+            }
+            if (remember) {
+                remember(ks, e);
+            }
+            rowStates[rows] = ks.state;
+            if (features) {
+                rowFeatures[rows] = e.features;
+            } else {
+                rowTokens[rows] = e.token;
+            }
+            rowEvent[rows] = i;
+            rows++;
+        }
+        long t0 = System.nanoTime();
+        step(rows);
+        batch.stepMicros[batch.stepCalls++] = (System.nanoTime() - t0) / 1000;
+        for (int row = 0; row < rows; row++) {
+            int i = rowEvent[row];
+            ModelInput e = batch.events[i];
+            KeyState ks = batch.slotOf[i].state;
+            ks.step++;
+            int p = batch.predictionCount++;
+            batch.predictions[p] = writer.create(e.key, e.eventTime, ks.step, rowOutputs[row], batch.now);
+            batch.predictionEvent[p] = i;
+        }
+        Arrays.fill(rowStates, 0, rows, null);
+        Arrays.fill(rowFeatures, 0, rows, null);
+    }
+
+    private void step(int rows) {
+        if (features) {
+            stepper.stepFeatures(rowStates, rowFeatures, rows, rowOutputs);
+        } else {
+            stepper.stepTokens(rowStates, rowTokens, rows, rowOutputs);
+        }
+    }
+
+    /** Appends a stepped event to its key's rewarm ring (rewarm policy only); a reset empties the ring first. */
+    private void remember(KeyState ks, ModelInput e) {
+        int k = rewarmEvents;
+        if (e.reset) {
+            ks.recentCount = 0;
+        }
+        if (e.hasFeatures()) {
+            int f = e.features.length;
+            if (ks.recentFeatures == null || ks.recentFeatures.length != k * f) {
+                ks.recentFeatures = new float[k * f];
+                ks.recentCount = 0;
+                ks.recentNext = 0;
+            }
+            System.arraycopy(e.features, 0, ks.recentFeatures, ks.recentNext * f, f);
+        } else {
+            if (ks.recentTokens == null || ks.recentTokens.length != k) {
+                ks.recentTokens = new int[k];
+                ks.recentCount = 0;
+                ks.recentNext = 0;
+            }
+            ks.recentTokens[ks.recentNext] = e.token;
+        }
+        ks.recentNext = (ks.recentNext + 1) % k;
+        ks.recentCount = Math.min(ks.recentCount + 1, k);
+    }
+}
