@@ -1,9 +1,26 @@
 package io.seqstream.jobs.bench;
 
+import java.util.List;
+
 /**
- * One variant's numbers: end-to-end throughput (producer, broker and job together), the job's own
- * throughput over a backlog, and latencies at a fixed rate.
+ * One variant's numbers: end-to-end throughput (producer, broker and job together) and the job's own
+ * throughput over a backlog, one value per measured round (the table shows medians), and latencies at a
+ * fixed rate.
  */
-record BenchResult(String variant, String engine, long events, double endToEndPerSecond, double backlogPerSecond, int latencyRate,
+record BenchResult(String variant, String engine, long events, List<Double> endToEndRuns, List<Double> backlogRuns, int latencyRate,
         long computedP50, long computedP99, long visibleP50, long visibleP99) {
+
+    double endToEndPerSecond() {
+        return median(endToEndRuns);
+    }
+
+    double backlogPerSecond() {
+        return median(backlogRuns);
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
 }

@@ -42,7 +42,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>latency at a fixed rate (event time = producer wall clock): p50/p99 of the latency computed on the
  *       worker and as seen by a read_committed reader.</li>
  * </ol>
- * Every prediction is read back with read_committed and counted.
+ * Every prediction is read back with read_committed and counted. Each variant first runs an unreported
+ * end-to-end warm-up (the JIT compiles the broker, Flink and Kafka code as well as the model); then
+ * {@code --rounds} rounds each run every variant's end-to-end and job-only measurement, in an order that
+ * rotates by round, and the table shows the medians (shared machines are noisy; the per-round figures are
+ * printed too). The latency runs come last.
  */
 public final class EndToEndBenchmark {
     private final BenchOptions o;
@@ -106,19 +110,32 @@ public final class EndToEndBenchmark {
         writer.write(backlog, o.events());
         String small = topic("events-small", o.partitions());
         writer.write(small, o.dl4jEvents());
-        if (o.warmupEvents() > 0) {
-            log("warm-up run (not reported)");
-            endToEnd("warmup", seqstream, writer, o.warmupEvents());
+        List<String> variants = o.variants();
+        if (o.warmupEvents() > 0) { // every variant: the JIT compiles the shared pipeline for all, not only the first
+            for (String v : variants) {
+                log("warm-up run of " + v + " (not reported)");
+                endToEnd(v + "-warmup", engines.get(v), writer, v.equals("dl4j") ? Math.min(o.warmupEvents(), o.dl4jEvents()) : o.warmupEvents());
+            }
+        }
+        Map<String, List<Double>> e2e = new LinkedHashMap<>(), jobOnly = new LinkedHashMap<>();
+        for (int round = 0; round < o.rounds(); round++) {
+            log("round " + (round + 1) + " of " + o.rounds());
+            for (int i = 0; i < variants.size(); i++) {
+                String v = variants.get((i + round) % variants.size()); // rotate, so no variant always runs first or last
+                ModelBackend engine = engines.get(v);
+                long events = v.equals("dl4j") ? o.dl4jEvents() : o.events();
+                e2e.computeIfAbsent(v, k -> new ArrayList<>()).add(endToEnd(v, engine, writer, events));
+                jobOnly.computeIfAbsent(v, k -> new ArrayList<>()).add(throughput(v, engine, v.equals("dl4j") ? small : backlog, events));
+            }
         }
         List<BenchResult> results = new ArrayList<>();
-        for (String v : o.variants()) {
+        for (String v : variants) {
             ModelBackend engine = engines.get(v);
-            long events = v.equals("dl4j") ? o.dl4jEvents() : o.events();
-            double e2e = endToEnd(v, engine, writer, events);
-            double jobOnly = throughput(v, engine, v.equals("dl4j") ? small : backlog, events);
-            int rate = (int) Math.max(1, Math.min(o.latencyRate(), jobOnly / 2));
+            double medianJobOnly = BenchResult.median(jobOnly.get(v));
+            int rate = (int) Math.max(1, Math.min(o.latencyRate(), medianJobOnly / 2));
             long[] lat = latency(v, engine, writer, rate);
-            results.add(new BenchResult(v, engine.description(), events, e2e, jobOnly, rate, lat[0], lat[1], lat[2], lat[3]));
+            results.add(new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v),
+                    rate, lat[0], lat[1], lat[2], lat[3]));
         }
         writer.close();
         return results;
@@ -126,7 +143,7 @@ public final class EndToEndBenchmark {
 
     /** Events/s with the producer writing while the job runs: first event sent to last prediction computed. */
     private double endToEnd(String name, ModelBackend engine, EventWriter writer, long events) throws Exception {
-        String eventsTopic = topic(name + "-e2e-events", o.partitions());
+        String eventsTopic = topic(name + "-e2e-events-" + (run + 1), o.partitions());
         JobConfig cfg = runConfig(name + "-e2e", eventsTopic);
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, false);
@@ -182,7 +199,7 @@ public final class EndToEndBenchmark {
 
     /** Returns {computed p50, p99, visible p50, p99} in ms for a paced run. */
     private long[] latency(String name, ModelBackend engine, EventWriter writer, int rate) throws Exception {
-        String eventsTopic = topic(name + "-live-events", o.partitions());
+        String eventsTopic = topic(name + "-live-events-" + (run + 1), o.partitions());
         JobConfig cfg = runConfig(name + "-live", eventsTopic);
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, false);
@@ -223,8 +240,8 @@ public final class EndToEndBenchmark {
     static String table(BenchOptions o, List<BenchResult> results) {
         BenchResult noop = results.stream().filter(r -> r.variant().equals("noop")).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys%n%n", o.vocab(), o.embedding(), o.units(),
-                o.vocab(), o.keys()));
+        sb.append(String.format("Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys; medians of %d round%s%n%n", o.vocab(),
+                o.embedding(), o.units(), o.vocab(), o.keys(), o.rounds(), o.rounds() == 1 ? "" : "s"));
         sb.append("| variant | events | end-to-end events/s | vs no-op | job-only events/s | vs no-op | latency run rate | computed p50 / p99 | visible p50 / p99 (read_committed) |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResult r : results) {
@@ -232,6 +249,25 @@ public final class EndToEndBenchmark {
                     r.endToEndPerSecond(), percent(r.endToEndPerSecond(), noop == null ? Double.NaN : noop.endToEndPerSecond()),
                     r.backlogPerSecond(), percent(r.backlogPerSecond(), noop == null ? Double.NaN : noop.backlogPerSecond()),
                     r.latencyRate(), r.computedP50(), r.computedP99(), r.visibleP50(), r.visibleP99()));
+        }
+        if (o.rounds() > 1) {
+            sb.append("\nEach round (events/s, end to end / job only):\n\n| variant |");
+            for (int i = 1; i <= o.rounds(); i++) {
+                sb.append(" round ").append(i).append(" |");
+            }
+            sb.append("\n|---|").append("---:|".repeat(o.rounds())).append('\n');
+            for (BenchResult r : results) {
+                sb.append("| ").append(r.variant()).append(" |");
+                for (int i = 0; i < o.rounds(); i++) {
+                    sb.append(String.format(" %,.0f / %,.0f", r.endToEndRuns().get(i), r.backlogRuns().get(i)));
+                    if (noop != null && r != noop) {
+                        sb.append(String.format(" (%s / %s)", percent(r.endToEndRuns().get(i), noop.endToEndRuns().get(i)),
+                                percent(r.backlogRuns().get(i), noop.backlogRuns().get(i))));
+                    }
+                    sb.append(" |");
+                }
+                sb.append('\n');
+            }
         }
         sb.append('\n');
         for (BenchResult r : results) {

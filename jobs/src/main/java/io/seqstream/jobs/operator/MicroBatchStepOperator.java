@@ -72,13 +72,17 @@ import org.apache.flink.util.OutputTag;
  * The arithmetic of a step is a large share of the work per event, and the task thread has plenty of its own
  * (deserializing the input, keyed state, serializing predictions into the Kafka sink). So step 3 runs on a
  * step thread of this operator while the task thread goes on buffering the next batch. Only state access and
- * output stay on the task thread: it loads the keys' states before handing the batch over (step 2), and
- * stores them and emits the predictions (step 4) when the step is done, signalled by a mailbox mail, or at
- * the next launch, whichever comes first. At most one batch is in flight: a launch first completes the
- * previous one, so a key in both batches is loaded only after its earlier step is stored, and its
- * predictions leave in order. Whatever needs every earlier event stepped (a barrier, a watermark, a model
- * swap, end of input, the expiry timer of a key in flight) completes the batch in flight first. The results
- * are those of the unpipelined operator, event for event.
+ * output stay on the task thread: it loads the keys' states before handing a batch over (step 2), and stores
+ * them and emits the predictions (step 4) when the step is done, signalled by a mailbox mail, or earlier when
+ * it needs to. Two batches may be in flight (one stepped, one queued behind it), so the step thread has work
+ * while the task thread emits the previous batch. A key in both takes its state object from the earlier one
+ * instead of keyed state: the step thread runs batches in launch order, so the later step continues from the
+ * earlier one's result (batches of hundreds of events over thousands of keys nearly always share a key, so
+ * waiting for the earlier batch instead would undo the overlap). Batches are emitted in launch order, each
+ * storing its keys' state objects; the last store of a key holds its latest state, and no checkpoint or timer
+ * reads it in between. Whatever needs every earlier event stepped (a barrier, a
+ * watermark, a model swap, end of input, the expiry timer of a key in flight) completes the batches in
+ * flight first. The results are those of the unpipelined operator, event for event.
  *
  * <h2>Checkpoints and order</h2>
  * The buffer is never part of a checkpoint: {@link #prepareSnapshotPreBarrier} flushes it before the
@@ -163,9 +167,10 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
 
     // Micro-batches: one fills on the task thread while the other is stepped (on the step thread when pipelined).
     private transient MicroBatch filling;
-    private transient MicroBatch spare;
-    private transient MicroBatch inFlight; // launched, its predictions not yet emitted; null when none
-    private transient CompletableFuture<MicroBatch> inFlightDone;
+    private transient ArrayDeque<MicroBatch> spares;
+    private transient ArrayDeque<InFlight> inFlight; // launched, predictions not yet emitted; oldest first
+    /** Batches launched and not yet emitted, at most: one being stepped, one waiting for the step thread. */
+    static final int MAX_IN_FLIGHT = 2;
     private transient BatchCompute compute; // the serving model's stepper: replaced only with no batch in flight
     private transient ExecutorService stepThread; // null unless pipelined
 
@@ -271,7 +276,11 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         }
         out = new StreamRecord<>(null);
         filling = new MicroBatch(batchSize);
-        spare = new MicroBatch(batchSize);
+        spares = new ArrayDeque<>();
+        inFlight = new ArrayDeque<>();
+        for (int i = 0; i < (pipelined ? MAX_IN_FLIGHT : 1); i++) {
+            spares.add(new MicroBatch(batchSize));
+        }
         if (pipelined) {
             stepThread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "seqstream-step-" + subtask);
@@ -486,20 +495,26 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         super.close();
     }
 
+    /** A batch handed to the step thread, and when its step is done. */
+    private record InFlight(MicroBatch batch, CompletableFuture<MicroBatch> done) {
+    }
+
     /**
      * Steps the buffered events: when pipelined, hands them to the step thread and returns (their predictions
-     * are emitted when the step is done, by a mail or at the next launch, whichever comes first); otherwise steps
-     * and emits them now. At most one batch is in flight: launching waits for the previous one first, so a key's
-     * state is never loaded before the previous batch's step of that key is stored.
+     * are emitted, in launch order, when the step is done: by a mail, or earlier when the task thread needs it);
+     * otherwise steps and emits them now. Up to {@link #MAX_IN_FLIGHT} batches are in flight, and only with
+     * disjoint keys: a batch with a key of a batch in flight waits for that one to be emitted first, so a key's
+     * state is never loaded before its earlier step is stored.
      */
     private void launch() throws Exception {
         if (filling.isEmpty()) {
             return;
         }
-        completeInFlight();
+        while (inFlight.size() >= MAX_IN_FLIGHT) {
+            completeOldest();
+        }
         MicroBatch batch = filling;
-        filling = spare;
-        spare = null;
+        filling = spares.pop();
         batch.now = getProcessingTimeService().getCurrentProcessingTime();
         loadStates(batch);
         if (!pipelined) {
@@ -507,24 +522,26 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
             finishBatch(batch);
             return;
         }
-        inFlight = batch;
         BatchCompute c = compute;
         CompletableFuture<MicroBatch> done = CompletableFuture.supplyAsync(() -> {
             c.run(batch);
             return batch;
         }, stepThread);
-        inFlightDone = done;
+        inFlight.addLast(new InFlight(batch, done));
         done.whenComplete((b, err) -> {
             try {
-                mailbox.execute(() -> {
-                    if (inFlight == batch) {
-                        completeInFlight();
-                    }
-                }, "emit the predictions of a micro-batch");
+                mailbox.execute(this::emitCompleted, "emit the predictions of stepped micro-batches");
             } catch (RejectedExecutionException e) {
                 // the task is closing: finish() or the checkpoint's flush completes it first
             }
         });
+    }
+
+    /** A mail: emits every batch at the head of the queue whose step is done, in launch order. */
+    private void emitCompleted() throws Exception {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+            completeOldest();
+        }
     }
 
     /** Steps everything buffered and in flight, and emits its predictions, before returning. */
@@ -533,21 +550,22 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         completeInFlight();
     }
 
-    /** Waits for the batch in flight, if any, then stores its keys' states and emits its predictions. */
+    /** Waits for every batch in flight, and emits them in launch order. */
     private void completeInFlight() throws Exception {
-        MicroBatch batch = inFlight;
-        if (batch == null) {
-            return;
+        while (!inFlight.isEmpty()) {
+            completeOldest();
         }
+    }
+
+    /** Waits for the oldest batch in flight, then stores its keys' states and emits its predictions. */
+    private void completeOldest() throws Exception {
+        InFlight f = inFlight.pollFirst();
         try {
-            inFlightDone.get();
+            f.done().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("stepping a micro-batch of " + batch.size + " events failed", e.getCause());
-        } finally {
-            inFlight = null;
-            inFlightDone = null;
+            throw new IllegalStateException("stepping a micro-batch of " + f.batch().size + " events failed", e.getCause());
         }
-        finishBatch(batch);
+        finishBatch(f.batch());
     }
 
     /** On the task thread, after the step: the keys' states go back into keyed state, the predictions out. */
@@ -569,12 +587,17 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         }
         metrics.microBatchSize.update(batch.size);
         batch.clear();
-        spare = batch;
+        spares.push(batch);
     }
 
     private void loadStates(MicroBatch batch) throws Exception {
         int stateSize = active.stateSize();
         for (MicroBatch.Slot s : batch.slots.values()) {
+            KeyState pending = stateInFlight(s.key);
+            if (pending != null) {
+                s.state = pending; // the step thread steps this batch after that one: it continues from its result
+                continue;
+            }
             setCurrentKey(s.key);
             KeyState ks = keyState.value();
             if (ks == null) {
@@ -592,6 +615,17 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
             ks.modelVersion = activeVersion;
             s.state = ks;
         }
+    }
+
+    /** The state object of {@code key} in the newest batch in flight that has it, else null. */
+    private KeyState stateInFlight(String key) {
+        for (var it = inFlight.descendingIterator(); it.hasNext(); ) {
+            MicroBatch.Slot s = it.next().batch().slots.get(key);
+            if (s != null) {
+                return s.state;
+            }
+        }
+        return null;
     }
 
     /** A state of an older model version meets the serving one: apply swap.state-policy. */
@@ -630,8 +664,8 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** A key's expiry timer: clear the key if it has been idle for the TTL, else move the timer. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        if (inFlight != null && inFlight.contains(timer.getKey())) {
-            completeInFlight(); // the key was seen by the batch in flight: its state must be stored first
+        if (inFlight.stream().anyMatch(f -> f.batch().contains(timer.getKey()))) {
+            completeInFlight(); // the key was seen by a batch in flight: its state must be stored first
             setCurrentKey(timer.getKey());
         }
         KeyState ks = keyState.value();
@@ -667,7 +701,12 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
 
     /** A micro-batch is being stepped, or stepped and its predictions not yet emitted (tests). */
     boolean batchInFlight() {
-        return inFlight != null;
+        return !inFlight.isEmpty();
+    }
+
+    /** Micro-batches launched and not yet emitted (tests). */
+    int batchesInFlight() {
+        return inFlight.size();
     }
 
     /** The version serving now (tests). */

@@ -196,4 +196,39 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
             GatedBackend.fail = false;
         }
     }
+
+    @Test
+    void aKeyInTwoBatchesInFlightContinuesFromTheEarlierStepAndAThirdBatchWaits() throws Exception {
+        GatedBackend.fail = false;
+        GatedBackend.release = new CountDownLatch(1);
+        GatedBackend.entered = new CountDownLatch(1);
+        try (var h = open(gated(1, 0), false)) {
+            MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
+            h.processElement1(ev("a", 1), 1); // stepped (gated)
+            assertThat(GatedBackend.entered.await(30, TimeUnit.SECONDS)).isTrue();
+            h.processElement1(ev("a", 3), 2); // same key: queued at once, on the state object of the first
+            assertThat(op.batchesInFlight()).isEqualTo(2);
+            Thread releaser = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                GatedBackend.release.countDown();
+            });
+            releaser.start();
+            long t0 = System.nanoTime();
+            h.processElement1(ev("b", 2), 3); // two in flight already: waits until the oldest is emitted
+            releaser.join();
+            assertThat(System.nanoTime() - t0).as("waited for the gate").isGreaterThan(100_000_000L);
+            assertThat(h.extractOutputValues()).extracting(Prediction::getKey).startsWith("a");
+            h.endInput1();
+            List<Prediction> out = h.extractOutputValues();
+            assertThat(out).extracting(Prediction::getKey).containsExactly("a", "a", "b");
+            assertThat(out).extracting(Prediction::getStep).containsExactly(1L, 2L, 1L);
+            assertMatchesReference(out, Map.of("a", List.of(ev("a", 1), ev("a", 3)), "b", List.of(ev("b", 2))));
+            assertThat(stateOf(h, "a").step).isEqualTo(2);
+            assertThat(op.metrics().keysInState()).as("a counted once").isEqualTo(2);
+        }
+    }
 }
