@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * One variant's numbers: end-to-end throughput (producer, broker and job together) and the job's own
- * throughput over a backlog, one value per measured round (the table shows medians), and latencies at a
- * fixed rate.
+ * throughput over a backlog, one value per measured round (the table shows medians), the CPU time of the
+ * whole process (broker, job, reader) per event in the job-only runs, and latencies at a fixed rate.
  */
-record BenchResult(String variant, String engine, long events, List<Double> endToEndRuns, List<Double> backlogRuns, int latencyRate,
+record BenchResult(String variant, String engine, long events, List<Double> endToEndRuns, List<Double> backlogRuns,
+        List<Double> backlogCpuMicrosPerEvent, int latencyRate,
         long computedP50, long computedP99, long visibleP50, long visibleP99) {
 
     double endToEndPerSecond() {
@@ -16,6 +17,10 @@ record BenchResult(String variant, String engine, long events, List<Double> endT
 
     double backlogPerSecond() {
         return median(backlogRuns);
+    }
+
+    double backlogCpuMicros() {
+        return median(backlogCpuMicrosPerEvent);
     }
 
     static double median(List<Double> values) {

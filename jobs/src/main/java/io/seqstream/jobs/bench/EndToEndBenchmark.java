@@ -12,6 +12,7 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class EndToEndBenchmark {
                 endToEnd(v + "-warmup", engines.get(v), writer, v.equals("dl4j") ? Math.min(o.warmupEvents(), o.dl4jEvents()) : o.warmupEvents());
             }
         }
-        Map<String, List<Double>> e2e = new LinkedHashMap<>(), jobOnly = new LinkedHashMap<>();
+        Map<String, List<Double>> e2e = new LinkedHashMap<>(), jobOnly = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
         for (int round = 0; round < o.rounds(); round++) {
             log("round " + (round + 1) + " of " + o.rounds());
             for (int i = 0; i < variants.size(); i++) {
@@ -125,7 +126,9 @@ public final class EndToEndBenchmark {
                 ModelBackend engine = engines.get(v);
                 long events = v.equals("dl4j") ? o.dl4jEvents() : o.events();
                 e2e.computeIfAbsent(v, k -> new ArrayList<>()).add(endToEnd(v, engine, writer, events));
-                jobOnly.computeIfAbsent(v, k -> new ArrayList<>()).add(throughput(v, engine, v.equals("dl4j") ? small : backlog, events));
+                double[] r = throughput(v, engine, v.equals("dl4j") ? small : backlog, events);
+                jobOnly.computeIfAbsent(v, k -> new ArrayList<>()).add(r[0]);
+                cpu.computeIfAbsent(v, k -> new ArrayList<>()).add(r[1]);
             }
         }
         List<BenchResult> results = new ArrayList<>();
@@ -134,7 +137,7 @@ public final class EndToEndBenchmark {
             double medianJobOnly = BenchResult.median(jobOnly.get(v));
             int rate = (int) Math.max(1, Math.min(o.latencyRate(), medianJobOnly / 2));
             long[] lat = latency(v, engine, writer, rate);
-            results.add(new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v),
+            results.add(new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v), cpu.get(v),
                     rate, lat[0], lat[1], lat[2], lat[3]));
         }
         writer.close();
@@ -148,7 +151,7 @@ public final class EndToEndBenchmark {
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("bench end-to-end " + name));
-        OutputStats stats = new OutputStats(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS), 0);
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "bench-e2e-reader-" + name);
         long t0 = System.currentTimeMillis();
         writer.write(eventsTopic, events);
@@ -176,25 +179,34 @@ public final class EndToEndBenchmark {
         return job;
     }
 
-    /** Events/s of the job alone over a backlog written before it started. */
-    private double throughput(String name, ModelBackend engine, String eventsTopic, long events) throws Exception {
+    /**
+     * Events/s of the job alone over a backlog written before it started, and the process's CPU time per event
+     * over the run (every thread: broker, job, reader; shows how much of the machine the variant needs).
+     */
+    private double[] throughput(String name, ModelBackend engine, String eventsTopic, long events) throws Exception {
         JobConfig cfg = runConfig(name, eventsTopic);
-        OutputStats stats = new OutputStats(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS), 0);
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "bench-reader-" + name);
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, true);
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         env.execute("bench " + name);
         double wall = (System.nanoTime() - t0) / 1e9;
         boolean all = stats.await(events, Duration.ofSeconds(120));
+        double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / events;
         stats.stop();
         reader.join();
         if (!all) {
             throw new IllegalStateException(name + ": only " + stats.count() + " of " + events + " predictions were committed");
         }
-        log(String.format("%-10s job only: %,d events, %,.0f events/s (job wall time %.1f s incl. start)", name, events,
-                stats.throughput(), wall));
-        return stats.throughput();
+        log(String.format("%-10s job only: %,d events, %,.0f events/s (job wall time %.1f s incl. start; process CPU %.1f us/event)", name,
+                events, stats.throughput(), wall, cpuMicros));
+        return new double[] {stats.throughput(), cpuMicros};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Returns {computed p50, p99, visible p50, p99} in ms for a paced run. */
@@ -242,13 +254,14 @@ public final class EndToEndBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys; medians of %d round%s%n%n", o.vocab(),
                 o.embedding(), o.units(), o.vocab(), o.keys(), o.rounds(), o.rounds() == 1 ? "" : "s"));
-        sb.append("| variant | events | end-to-end events/s | vs no-op | job-only events/s | vs no-op | latency run rate | computed p50 / p99 | visible p50 / p99 (read_committed) |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| variant | events | end-to-end events/s | vs no-op | job-only events/s | vs no-op | job-only CPU µs/event "
+                + "| latency run rate | computed p50 / p99 | visible p50 / p99 (read_committed) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResult r : results) {
-            sb.append(String.format("| %s | %,d | %,.0f | %s | %,.0f | %s | %,d/s | %d / %d ms | %d / %d ms |%n", r.variant(), r.events(),
+            sb.append(String.format("| %s | %,d | %,.0f | %s | %,.0f | %s | %.1f | %,d/s | %d / %d ms | %d / %d ms |%n", r.variant(), r.events(),
                     r.endToEndPerSecond(), percent(r.endToEndPerSecond(), noop == null ? Double.NaN : noop.endToEndPerSecond()),
                     r.backlogPerSecond(), percent(r.backlogPerSecond(), noop == null ? Double.NaN : noop.backlogPerSecond()),
-                    r.latencyRate(), r.computedP50(), r.computedP99(), r.visibleP50(), r.visibleP99()));
+                    r.backlogCpuMicros(), r.latencyRate(), r.computedP50(), r.computedP99(), r.visibleP50(), r.visibleP99()));
         }
         if (o.rounds() > 1) {
             sb.append("\nEach round (events/s, end to end / job only):\n\n| variant |");

@@ -1,7 +1,6 @@
 package io.seqstream.model.ops;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -260,11 +259,11 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Two passes without a data-dependent branch per element. Pass 1 takes the column-wise maxima of the values
-     * seen as rows of 2 vectors: 2L values, each the largest of its column, so the k-th largest of them (with
-     * multiplicity) is a lower bound T of the k-th largest value overall. Pass 2 inserts, in index order, only
-     * the values >= T: every one of the top k is among them, ties included, so the result is the plain
-     * insertion's over all values, for ~k candidates instead of n. NaN, k > 2L or short input: plain insertion.
+     * Two passes without a data-dependent branch per element. Pass 1 takes lane-wise maxima over the vectors:
+     * L values, each the largest of a disjoint set of the values, so their k-th largest is a lower bound T of the
+     * k-th largest value overall. Pass 2 inserts, in index order, only the values >= T (once k are in, only those
+     * above the k-th best so far): every one of the top k is among them, ties included, so the result is the
+     * plain insertion's over all values, for ~k candidates instead of n. NaN, k > L or short input: plain insertion.
      */
     @Override
     public int topK(float[] values, int n, int k, int[] idx) {
@@ -297,30 +296,47 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
-        return ScalarKernels.selectTopK(values, vecEnd, n, k, idx, count);
+        for (int j = vecEnd; j < n; j++) {
+            float v = values[j];
+            if (count < k ? v >= t : v > kth) {
+                count = ScalarKernels.selectTopK(values, j, j + 1, k, idx, count);
+                kth = values[idx[count - 1]];
+            }
+        }
+        return count;
     }
 
-    /** The k-th largest (with multiplicity) of the column maxima of {@code values[0..end)} as rows of 2 vectors; NaN if any value is. */
+    /** Per-thread scratch of one vector's lanes (the kernels are shared by all threads). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    /** The k-th largest (k <= L) of the column maxima of {@code values[0..end)} as rows of 2 vectors, merged pairwise; NaN if any value is. */
     private static float kthColumnMax(float[] values, int end, int k) {
         FloatVector m0 = FloatVector.fromArray(S, values, 0), m1 = FloatVector.fromArray(S, values, L);
         for (int i = 2 * L; i < end; i += 2 * L) {
             m0 = m0.max(FloatVector.fromArray(S, values, i));
             m1 = m1.max(FloatVector.fromArray(S, values, i + L));
         }
-        // Peel off the largest column maxima until k lanes are gone (ties count once per lane). Java's max
-        // propagates NaN.
-        FloatVector m = m0.max(m1);
-        float t = Float.NaN;
-        for (int removed = 0; removed < k; ) {
-            t = m.reduceLanes(VectorOperators.MAX);
-            if (t != t || t == Float.NEGATIVE_INFINITY) {
-                return t;
+        FloatVector m = m0.max(m1); // Java's max propagates NaN
+        float[] lanes = LANES.get();
+        m.intoArray(lanes, 0);
+        // The k-th largest of the L lanes (a lower bound of the k-th largest overall, as each lane is a value):
+        // selection by insertion into lanes[0..k), descending.
+        for (int i = 0; i < L; i++) {
+            float v = lanes[i];
+            if (v != v) {
+                return v;
             }
-            VectorMask<Float> top = m.compare(VectorOperators.EQ, t);
-            removed += top.trueCount();
-            m = m.blend(Float.NEGATIVE_INFINITY, top);
+            int pos = Math.min(i, k - 1);
+            if (i >= k && !(v > lanes[k - 1])) {
+                continue;
+            }
+            while (pos > 0 && v > lanes[pos - 1]) {
+                lanes[pos] = lanes[pos - 1];
+                pos--;
+            }
+            lanes[pos] = v;
         }
-        return t;
+        return lanes[k - 1];
     }
 
     /**
