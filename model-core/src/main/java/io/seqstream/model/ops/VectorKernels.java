@@ -213,29 +213,52 @@ public final class VectorKernels implements Kernels {
         int vecEnd = width - width % L;
         for (int r = 0; r < n; r++) {
             int o = r * stride;
-            float max = Float.NEGATIVE_INFINITY;
-            int j = 0;
-            if (vecEnd > 0) {
-                FloatVector m = FloatVector.fromArray(S, x, o);
-                for (j = L; j < vecEnd; j += L) m = m.max(FloatVector.fromArray(S, x, o + j));
-                max = m.reduceLanes(VectorOperators.MAX);
+            float max = vecEnd > 0 ? rowMax(x, o, o + vecEnd) : Float.NEGATIVE_INFINITY;
+            for (int j = o + vecEnd; j < o + width; j++) {
+                max = Math.max(max, x[j]);
             }
-            for (j = vecEnd; j < width; j++) max = Math.max(max, x[o + j]);
-            FloatVector sumV = FloatVector.zero(S);
-            for (j = 0; j < vecEnd; j += L) {
-                FloatVector e = FloatVector.fromArray(S, x, o + j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(x, o + j);
-                sumV = sumV.add(e);
-            }
-            double sum = sumV.reduceLanes(VectorOperators.ADD);
-            for (j = vecEnd; j < width; j++) {
-                float e = (float) Math.exp(x[o + j] - max);
-                x[o + j] = e;
+            double sum = expMinusSum(x, o, o + vecEnd, max);
+            for (int j = o + vecEnd; j < o + width; j++) {
+                float e = (float) Math.exp(x[j] - max);
+                x[j] = e;
                 sum += e;
             }
             float inv = (float) (1.0 / sum);
-            for (j = 0; j < vecEnd; j += L) FloatVector.fromArray(S, x, o + j).mul(inv).intoArray(x, o + j);
-            for (j = vecEnd; j < width; j++) x[o + j] *= inv;
+            scale(x, o, o + vecEnd, inv);
+            for (int j = o + vecEnd; j < o + width; j++) {
+                x[j] *= inv;
+            }
+        }
+    }
+
+    // The softmax passes, each a small method of its own: C2 intrinsifies vector operations only when it
+    // inlines all of them, which it may stop doing inside a larger method (the fallback is many times slower).
+
+    /** Largest of {@code x[from..to)} (whole vectors); NaN if any is. */
+    private static float rowMax(float[] x, int from, int to) {
+        FloatVector m = FloatVector.fromArray(S, x, from);
+        for (int j = from + L; j < to; j += L) {
+            m = m.max(FloatVector.fromArray(S, x, j));
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)} (whole vectors); returns their sum. */
+    private static double expMinusSum(float[] x, int from, int to, float max) {
+        FloatVector mv = FloatVector.broadcast(S, max);
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = from; j < to; j += L) {
+            FloatVector e = FloatVector.fromArray(S, x, j).sub(mv).lanewise(VectorOperators.EXP);
+            e.intoArray(x, j);
+            sum = sum.add(e);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void scale(float[] x, int from, int to, float f) {
+        FloatVector fv = FloatVector.broadcast(S, f);
+        for (int j = from; j < to; j += L) {
+            FloatVector.fromArray(S, x, j).mul(fv).intoArray(x, j);
         }
     }
 
