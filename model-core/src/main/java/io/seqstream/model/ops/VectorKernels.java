@@ -282,11 +282,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Two passes without a data-dependent branch per element. Pass 1 takes lane-wise maxima over the vectors:
-     * L values, each the largest of a disjoint set of the values, so their k-th largest is a lower bound T of the
-     * k-th largest value overall. Pass 2 inserts, in index order, only the values >= T (once k are in, only those
-     * above the k-th best so far): every one of the top k is among them, ties included, so the result is the
-     * plain insertion's over all values, for ~k candidates instead of n. NaN, k > L or short input: plain insertion.
+     * Two passes without a data-dependent branch per element. Pass 1 takes column-wise maxima over the values
+     * seen as rows of 2 vectors: 2L values, each the largest of a disjoint set of the values, so their k-th
+     * largest is a lower bound T of the k-th largest value overall. Pass 2 inserts, in index order, only the
+     * values >= T (once k are in, only those above the k-th best so far): every one of the top k is among them,
+     * ties included, so the result is the plain insertion's over all values, for ~k candidates instead of n.
+     * NaN, k > 2L or short input: plain insertion.
      */
     @Override
     public int topK(float[] values, int n, int k, int[] idx) {
@@ -294,7 +295,7 @@ public final class VectorKernels implements Kernels {
             return 0;
         }
         final int w = 2 * L;
-        if (k > L || n < 2 * w) {
+        if (k > 2 * L || n < 2 * w) {
             return ScalarKernels.selectTopK(values, 0, n, k, idx, 0);
         }
         final int vecEnd = n / w * w;
@@ -307,7 +308,7 @@ public final class VectorKernels implements Kernels {
         int count = 0;
         float kth = t;
         for (int i = 0; ; i += L) {
-            i = count < k ? firstVectorWith(values, i, vecEnd, VectorOperators.GE, t) : firstVectorWith(values, i, vecEnd, VectorOperators.GT, kth);
+            i = count < k ? firstVectorAtLeast(values, i, vecEnd, t) : firstVectorAbove(values, i, vecEnd, kth);
             if (i == vecEnd) {
                 break;
             }
@@ -330,21 +331,21 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Per-thread scratch of one vector's lanes (the kernels are shared by all threads). */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
 
-    /** The k-th largest (k <= L) of the column maxima of {@code values[0..end)} as rows of 2 vectors, merged pairwise; NaN if any value is. */
+    /** The k-th largest (k <= 2L) of the column maxima of {@code values[0..end)} as rows of 2 vectors; NaN if any value is. */
     private static float kthColumnMax(float[] values, int end, int k) {
         FloatVector m0 = FloatVector.fromArray(S, values, 0), m1 = FloatVector.fromArray(S, values, L);
         for (int i = 2 * L; i < end; i += 2 * L) {
             m0 = m0.max(FloatVector.fromArray(S, values, i));
             m1 = m1.max(FloatVector.fromArray(S, values, i + L));
         }
-        FloatVector m = m0.max(m1); // Java's max propagates NaN
-        float[] lanes = LANES.get();
-        m.intoArray(lanes, 0);
-        // The k-th largest of the L lanes (a lower bound of the k-th largest overall, as each lane is a value):
+        float[] lanes = LANES.get(); // Java's max propagates NaN into the lanes
+        m0.intoArray(lanes, 0);
+        m1.intoArray(lanes, L);
+        // The k-th largest of the 2L lanes (a lower bound of the k-th largest overall, as each lane is a value):
         // selection by insertion into lanes[0..k), descending.
-        for (int i = 0; i < L; i++) {
+        for (int i = 0; i < 2 * L; i++) {
             float v = lanes[i];
             if (v != v) {
                 return v;
@@ -362,13 +363,24 @@ public final class VectorKernels implements Kernels {
         return lanes[k - 1];
     }
 
-    /**
-     * Start of the first vector in {@code [from, to)} with a lane {@code op t}, else {@code to}. Kept small: C2
-     * intrinsifies vector operations only when it inlines them all.
-     */
-    private static int firstVectorWith(float[] values, int from, int to, VectorOperators.Comparison op, float t) {
+    // The scans: small methods with constant operators, as C2 intrinsifies vector operations only when the
+    // operator is a constant and it inlines them all (the fallback is many times slower).
+
+    /** Start of the first vector in {@code [from, to)} with a lane >= {@code t}, else {@code to}. */
+    private static int firstVectorAtLeast(float[] values, int from, int to, float t) {
+        FloatVector tv = FloatVector.broadcast(S, t);
         int i = from;
-        while (i < to && !FloatVector.fromArray(S, values, i).compare(op, t).anyTrue()) {
+        while (i < to && !FloatVector.fromArray(S, values, i).compare(VectorOperators.GE, tv).anyTrue()) {
+            i += L;
+        }
+        return i;
+    }
+
+    /** Start of the first vector in {@code [from, to)} with a lane > {@code t}, else {@code to}. */
+    private static int firstVectorAbove(float[] values, int from, int to, float t) {
+        FloatVector tv = FloatVector.broadcast(S, t);
+        int i = from;
+        while (i < to && !FloatVector.fromArray(S, values, i).compare(VectorOperators.GT, tv).anyTrue()) {
             i += L;
         }
         return i;
