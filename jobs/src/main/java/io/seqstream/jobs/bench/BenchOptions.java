@@ -16,8 +16,8 @@ record BenchOptions(long events, int keys, long dl4jEvents, long warmupEvents, i
               --events N           events of the throughput run (default 1000000)
               --keys K             distinct keys (default 10000)
               --dl4j-events N      events of the DL4J variant's throughput run (default 30000: it is ~50x slower)
-              --warmup-events N    unreported warm-up run of each variant before the others (default 200000; DL4J: at most --dl4j-events)
-              --rounds R           measured rounds; each runs every variant, in a rotating order; the table shows medians (default 3)
+              --warmup-events N    unreported warm-up run of each variant before its rounds (default 500000; DL4J: at most --dl4j-events)
+              --rounds R           measured rounds; each runs every variant (DL4J after the others), in a rotating order; medians (default 3)
               --latency-rate R     events/s of the latency run (default 5000; lowered to half a variant's throughput)
               --latency-seconds S  length of the latency run (default 10)
               --variants LIST      comma-separated, of seqstream,dl4j,noop (default all)
@@ -36,7 +36,7 @@ record BenchOptions(long events, int keys, long dl4jEvents, long warmupEvents, i
             }
         }
         return new BenchOptions(num(f, "events", 1_000_000), (int) num(f, "keys", 10_000), num(f, "dl4j-events", 30_000),
-                num(f, "warmup-events", 200_000), (int) Math.max(1, num(f, "rounds", 3)), (int) num(f, "latency-rate", 5000), (int) num(f, "latency-seconds", 10), variants,
+                num(f, "warmup-events", 500_000), (int) Math.max(1, num(f, "rounds", 3)), (int) num(f, "latency-rate", 5000), (int) num(f, "latency-seconds", 10), variants,
                 (int) num(f, "partitions", 2), (int) num(f, "vocab", 1000), (int) num(f, "embedding", 64), (int) num(f, "units", 128),
                 Map.copyOf(f));
     }
