@@ -47,8 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * end-to-end warm-up (the JIT compiles the broker, Flink and Kafka code as well as the model); then
  * {@code --rounds} rounds each run every variant's end-to-end and job-only measurement, in an order that
  * rotates by round, and the table shows the medians (shared machines are noisy; the per-round figures are
- * printed too). DL4J's warm-up and rounds come after those of seqstream and noop (its native runtime stays
- * with the JVM once loaded); the latency runs come last.
+ * printed too), then each variant's latency run. DL4J's runs all come after those of seqstream and noop (its
+ * native runtime stays with the JVM once loaded).
  */
 public final class EndToEndBenchmark {
     private final BenchOptions o;
@@ -113,36 +113,27 @@ public final class EndToEndBenchmark {
         String small = topic("events-small", o.partitions());
         writer.write(small, o.dl4jEvents());
         // DL4J's native runtime (off-heap arrays, deallocator threads, extra GC) stays with the JVM once loaded:
-        // it runs after the others, which are measured against each other in rotating rounds.
+        // its runs come after all of the others', which are measured against each other in rotating rounds.
         List<String> variants = o.variants();
         List<String> compared = variants.stream().filter(v -> !v.equals("dl4j")).toList();
-        Map<String, List<Double>> e2e = new LinkedHashMap<>(), jobOnly = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
-        measure(compared, engines, writer, backlog, small, e2e, jobOnly, cpu);
+        Map<String, BenchResult> byVariant = new LinkedHashMap<>();
+        byVariant.putAll(measure(compared, engines, writer, backlog, small));
         if (variants.contains("dl4j")) {
-            measure(List.of("dl4j"), engines, writer, backlog, small, e2e, jobOnly, cpu);
+            byVariant.putAll(measure(List.of("dl4j"), engines, writer, backlog, small));
         }
-        List<BenchResult> results = new ArrayList<>();
-        for (String v : variants) {
-            ModelBackend engine = engines.get(v);
-            double medianJobOnly = BenchResult.median(jobOnly.get(v));
-            int rate = (int) Math.max(1, Math.min(o.latencyRate(), medianJobOnly / 2));
-            long[] lat = latency(v, engine, writer, rate);
-            results.add(new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v), cpu.get(v),
-                    rate, lat[0], lat[1], lat[2], lat[3]));
-        }
+        List<BenchResult> results = variants.stream().map(byVariant::get).toList();
         writer.close();
         return results;
     }
 
     /**
      * Warm-up runs (every variant: the JIT compiles the shared pipeline for all, not only the first), then
-     * {@code --rounds} rounds of end-to-end and job-only runs, in an order that rotates by round.
+     * {@code --rounds} rounds of end-to-end and job-only runs, in an order that rotates by round, then each
+     * variant's latency run.
      */
-    private void measure(List<String> variants, Map<String, ModelBackend> engines, EventWriter writer, String backlog, String small,
-            Map<String, List<Double>> e2e, Map<String, List<Double>> jobOnly, Map<String, List<Double>> cpu) throws Exception {
-        if (variants.isEmpty()) {
-            return;
-        }
+    private Map<String, BenchResult> measure(List<String> variants, Map<String, ModelBackend> engines, EventWriter writer, String backlog,
+            String small) throws Exception {
+        Map<String, List<Double>> e2e = new LinkedHashMap<>(), jobOnly = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
         if (o.warmupEvents() > 0) {
             for (String v : variants) {
                 log("warm-up run of " + v + " (not reported)");
@@ -161,6 +152,15 @@ public final class EndToEndBenchmark {
                 cpu.computeIfAbsent(v, k -> new ArrayList<>()).add(r[1]);
             }
         }
+        Map<String, BenchResult> results = new LinkedHashMap<>();
+        for (String v : variants) {
+            ModelBackend engine = engines.get(v);
+            int rate = (int) Math.max(1, Math.min(o.latencyRate(), BenchResult.median(jobOnly.get(v)) / 2));
+            long[] lat = latency(v, engine, writer, rate);
+            results.put(v, new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v),
+                    cpu.get(v), rate, lat[0], lat[1], lat[2], lat[3]));
+        }
+        return results;
     }
 
     /** Events/s with the producer writing while the job runs: first event sent to last prediction computed. */
