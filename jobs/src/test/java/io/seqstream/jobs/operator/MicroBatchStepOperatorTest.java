@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -76,15 +77,21 @@ class MicroBatchStepOperatorTest {
      */
     static void settle(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) throws Exception {
         MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
+        runMailsWhile(h, op::batchInFlight, "the batches in flight complete");
+    }
+
+    /** Runs the operator's mails (as the task's mailbox would between records) while {@code busy}, for at most 30 s. */
+    static void runMailsWhile(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, BooleanSupplier busy,
+            String what) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (op.batchInFlight()) {
+        while (busy.getAsBoolean()) {
             Optional<Mail> mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
             if (mail.isPresent()) {
                 mail.get().run();
             } else {
                 Thread.sleep(1);
             }
-            assertThat(System.nanoTime()).as("the batch in flight completes within 30 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("%s within 30 s", what).isLessThan(deadline);
         }
     }
 

@@ -29,13 +29,10 @@ import io.seqstream.schemas.Prediction;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
-import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,16 +73,7 @@ class ModelSwapTest {
 
     static void settle(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) throws Exception {
         MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (op.pendingModelUpdates() > 0) {
-            Optional<Mail> mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
-            if (mail.isPresent()) {
-                mail.get().run();
-            } else {
-                Thread.sleep(1);
-            }
-            assertThat(System.nanoTime()).as("model update still pending").isLessThan(deadline);
-        }
+        MicroBatchStepOperatorTest.runMailsWhile(h, () -> op.pendingModelUpdates() > 0, "model updates checked and applied");
     }
 
     static List<DeadLetter> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) {

@@ -94,6 +94,20 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
         }
     }
 
+    /** Opens the gate from another thread after {@code ms}, while the task thread waits for the step. */
+    static Thread openGateIn(long ms) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            GatedBackend.release.countDown();
+        });
+        t.start();
+        return t;
+    }
+
     static MicroBatchStepOperator gated(int batch, long ttlMs) {
         return new MicroBatchStepOperator(new GatedBackend(), batch, 10_000, ttlMs, 3, true, SwapOptions.defaults(), true);
     }
@@ -137,15 +151,7 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
             h.processElement1(ev("b", 2), 1); // in flight, gated
             h.processElement1(ev("c", 3), 1); // buffered
             assertThat(GatedBackend.entered.await(30, TimeUnit.SECONDS)).isTrue();
-            Thread releaser = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                GatedBackend.release.countDown();
-            });
-            releaser.start();
+            Thread releaser = openGateIn(200);
             h.prepareSnapshotPreBarrier(1); // blocks until the gate opens
             releaser.join();
             assertThat(h.extractOutputValues()).extracting(Prediction::getKey).containsExactly("a", "b", "c");
@@ -166,15 +172,7 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
             GatedBackend.release = new CountDownLatch(1);
             h.setProcessingTime(900);
             h.processElement1(ev("a", 2), 2); // in flight (gated) when the timer fires
-            Thread releaser = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                GatedBackend.release.countDown();
-            });
-            releaser.start();
+            Thread releaser = openGateIn(200);
             h.setProcessingTime(1000); // the timer completes a's step first: seen at 900, so it lives on
             releaser.join();
             assertThat(h.numKeyedStateEntries()).as("a was seen at 900: not idle").isEqualTo(1);
@@ -208,15 +206,7 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
             assertThat(GatedBackend.entered.await(30, TimeUnit.SECONDS)).isTrue();
             h.processElement1(ev("a", 3), 2); // same key: queued at once, on the state object of the first
             assertThat(op.batchesInFlight()).isEqualTo(2);
-            Thread releaser = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                GatedBackend.release.countDown();
-            });
-            releaser.start();
+            Thread releaser = openGateIn(200);
             long t0 = System.nanoTime();
             h.processElement1(ev("b", 2), 3); // two in flight already: waits until the oldest is emitted
             releaser.join();
