@@ -664,7 +664,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** A key's expiry timer: clear the key if it has been idle for the TTL, else move the timer. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        if (inFlight.stream().anyMatch(f -> f.batch().contains(timer.getKey()))) {
+        if (stateInFlight(timer.getKey()) != null) {
             completeInFlight(); // the key was seen by a batch in flight: its state must be stored first
             setCurrentKey(timer.getKey());
         }

@@ -68,15 +68,15 @@ public final class ScalarKernels implements Kernels {
         return k <= 0 ? 0 : selectTopK(values, 0, n, k, idx, 0);
     }
 
-    /**
-     * Insertion into the sorted top list {@code idx[0..count)} for each of {@code values[from..n)}; returns the
-     * new count. Shared by both kernel sets: the vector one calls it for the few candidates its scan finds.
-     */
     /** v ranks above w: greater, or a number against NaN (NaN ranks below every number). */
     private static boolean above(float v, float w) {
         return v > w || (w != w && v == v);
     }
 
+    /**
+     * Insertion into the sorted top list {@code idx[0..count)} for each of {@code values[from..n)}; returns the
+     * new count. Shared by both kernel sets: the vector one calls it for the few candidates its scan finds.
+     */
     static int selectTopK(float[] values, int from, int n, int k, int[] idx, int count) {
         for (int i = from; i < n; i++) {
             float v = values[i];
