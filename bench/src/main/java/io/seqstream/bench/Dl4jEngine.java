@@ -1,6 +1,6 @@
 package io.seqstream.bench;
 
-import io.seqstream.model.dl4j.Dl4jReference;
+import io.seqstream.reference.dl4j.Dl4jReference;
 
 /** The naive DL4J baseline: {@code rnnTimeStep} with each call's states set by {@code rnnSetPreviousState}. */
 public final class Dl4jEngine implements Engine {

@@ -1,6 +1,6 @@
 package io.seqstream.deploy;
 
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

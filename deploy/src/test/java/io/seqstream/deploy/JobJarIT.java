@@ -70,11 +70,26 @@ class JobJarIT {
                 "kafka/server/", "org/apache/kafka/metadata/", "org/apache/kafka/server/common/", "org/apache/kafka/raft/", "scala/",
                 "org/slf4j/", "org/apache/logging/log4j/",   // the cluster's logging
                 "org/nd4j/", "org/bytedeco/", "org/deeplearning4j/", // DL4J: not on the job's path
+                "io/seqstream/reference/",                   // the DL4J reference (dl4j-reference)
+                "io/seqstream/apps/",                        // demo, benchmarks, model and models commands
+                "io/seqstream/testkit/",                     // the in-process broker, test helpers
+                "picocli/",                                  // the command lines' parser
                 "io/seqstream/deploy/");                     // the deploy tools
         for (String prefix : forbidden) {
             assertThat(entries).as("entries under " + prefix).noneMatch(e -> e.startsWith(prefix));
         }
         assertThat(entries).as("signature files of merged jars").noneMatch(e -> e.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"));
+    }
+
+    @Test
+    void holdsNoToolClassUnderAnyName() {
+        // Whatever the package: no demo, benchmark, command line, broker or DL4J class rides along with the job.
+        List<String> classes = entries.stream().filter(e -> e.startsWith("io/seqstream/") && e.endsWith(".class")).toList();
+        assertThat(classes).as("seqstream classes").isNotEmpty()
+                .noneMatch(e -> e.matches(".*/(Demo|Bench|EndToEndBenchmark|RetrainBenchmark|ModelCli|ModelsCommand|EmbeddedKafka"
+                        + "|KafkaBrokerMain|Dl4j|SessionGenerator)[^/]*\\.class"));
+        assertThat(classes).as("only the job, the model and the records")
+                .allMatch(e -> e.startsWith("io/seqstream/jobs/") || e.startsWith("io/seqstream/model/") || e.startsWith("io/seqstream/schemas/"));
     }
 
     @Test

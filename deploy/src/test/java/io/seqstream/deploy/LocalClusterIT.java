@@ -1,5 +1,6 @@
 package io.seqstream.deploy;
 
+import io.seqstream.testkit.TempDirs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.deploy.cluster.ClusterOptions;
@@ -16,11 +17,9 @@ import io.seqstream.model.io.ModelFile;
 import io.seqstream.schemas.Prediction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -157,19 +155,8 @@ class LocalClusterIT {
         }
         assertThat(new RunDir(runDir).pidFiles()).as("no pid file left").isEmpty();
         // Passed: keep the logs, drop the bulk (Flink's temp files, RocksDB's native library, uploaded jars).
-        deleteRecursively(runDir.resolve("tmp"));
-        deleteRecursively(runDir.resolve("jars"));
-    }
-
-    private static void deleteRecursively(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(d)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteRecursively(runDir.resolve("tmp"));
+        TempDirs.deleteRecursively(runDir.resolve("jars"));
     }
 
     private static void check(Sequential model, EventSender sender, List<Prediction> got, String phase) {

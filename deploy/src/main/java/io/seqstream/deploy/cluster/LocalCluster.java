@@ -1,5 +1,6 @@
 package io.seqstream.deploy.cluster;
 
+import io.seqstream.testkit.TempDirs;
 import io.seqstream.deploy.FlinkRest;
 import io.seqstream.deploy.KafkaBrokerMain;
 import io.seqstream.deploy.TopicSpec;
@@ -204,7 +205,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private void launchBroker(ClusterOptions o) {
         // No broker of this run is alive (checked in start): what a killed one left behind is of no use.
-        deleteRecursively(dir.kafkaData());
+        TempDirs.deleteRecursively(dir.kafkaData());
         List<String> args = new ArrayList<>(List.of("--data-dir", dir.kafkaData().toString(), "--bootstrap-file",
                 dir.kafkaBootstrapFile().toString()));
         for (TopicSpec t : defaultTopics(o.eventPartitions)) {
@@ -347,19 +348,6 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("the Flink cluster classpath is needed to start a TaskManager");
         }
         return clusterClasspath;
-    }
-
-    private static void deleteRecursively(Path d) {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(d)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the old broker data in " + d, e);
-        }
     }
 
     static String tail(Path file, int lines) {

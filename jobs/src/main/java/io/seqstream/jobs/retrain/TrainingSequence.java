@@ -16,7 +16,7 @@ public final class TrainingSequence {
     public TrainingSequence() {
     }
 
-    TrainingSequence(long windowStart, long windowEnd, int[] tokens, int[] labels, long firstEventTime) {
+    public TrainingSequence(long windowStart, long windowEnd, int[] tokens, int[] labels, long firstEventTime) {
         this.windowStart = windowStart;
         this.windowEnd = windowEnd;
         this.tokens = tokens;

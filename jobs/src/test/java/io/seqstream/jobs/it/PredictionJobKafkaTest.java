@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.operator.ModelInput;
 import io.seqstream.jobs.testing.KafkaTopics;
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * no gap in any key's steps, and bad records become dead letters with their offsets. Then a job cancelled
  * mid-stream and restarted from its last checkpoint produces the same complete stream.
  */
-class PredictionJobKafkaTest {
+public class PredictionJobKafkaTest {
     static final String TMP = System.getProperty("java.io.tmpdir");
     static final int VOCAB = 50;
     static final Model MODEL = TestModels.tokenModel(VOCAB, 8, 16, 31);
@@ -78,7 +78,7 @@ class PredictionJobKafkaTest {
         }
     }
 
-    static Configuration flinkConfig() {
+    public static Configuration flinkConfig() {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.TMP_DIRS, TMP);
         conf.set(WebOptions.UPLOAD_DIR, TMP);
@@ -272,7 +272,7 @@ class PredictionJobKafkaTest {
         assertPredictionsMatchReference(predictions, byKey(events));
     }
 
-    static void awaitCommitted(String bootstrap, String topic, int count) throws InterruptedException {
+    public static void awaitCommitted(String bootstrap, String topic, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         int n = 0;
         while (System.nanoTime() < deadline) {

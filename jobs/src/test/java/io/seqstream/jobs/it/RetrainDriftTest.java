@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.jobs.PredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.demo.SessionGenerator;
+import io.seqstream.testkit.SessionGenerator;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.operator.ModelInput;
 import io.seqstream.jobs.retrain.ModelSnapshots;

@@ -1,5 +1,8 @@
 package io.seqstream.jobs.kafka;
 
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.KafkaTestClients;
+
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
-import io.seqstream.jobs.demo.SessionGenerator;
+import io.seqstream.testkit.SessionGenerator;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.testing.Snapshots;
 import io.seqstream.model.Model;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * versions above everything seen on the models stream, following a published model, the window in training
  * kept in the checkpoint, and the report.
  */
-class RetrainOperatorTest {
+public class RetrainOperatorTest {
     static final int V = SessionGenerator.VOCABULARY;
     static final int T = 12;
     static final Model UNTRAINED = model(3);
@@ -37,7 +37,7 @@ class RetrainOperatorTest {
     @TempDir
     Path dir;
 
-    static Model model(long seed) {
+    public static Model model(long seed) {
         Sequential m = new Sequential("retrain-test");
         m.add(Embedding.builder(V, 8).seed(seed).build());
         m.add(LSTM.builder(16).returnSequences(true).seed(seed + 1).build());

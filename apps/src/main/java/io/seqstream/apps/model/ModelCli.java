@@ -1,0 +1,36 @@
+package io.seqstream.apps.model;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code model} command line: {@code summary}, {@code import} and {@code predict}. Exit codes: 0 done,
+ * 2 user error (one line on stderr), 1 internal error.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true, version = "seqstream model 0.1.0",
+        description = "Inspect, import and run seqstream models and Keras models (Keras 1, 2 and 3).",
+        subcommands = {SummaryCommand.class, ImportCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+public final class ModelCli implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("model: a subcommand is required (summary, import, predict); see 'model --help'");
+        return CliCommand.USER_ERROR;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ModelCli());
+        // One line instead of picocli's message + full usage.
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return CliCommand.USER_ERROR;
+        });
+        System.exit(cli.execute(args));
+    }
+}

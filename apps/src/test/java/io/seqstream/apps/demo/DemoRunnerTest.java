@@ -1,0 +1,62 @@
+package io.seqstream.apps.demo;
+
+import io.seqstream.testkit.SessionGenerator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The embedded demo end to end, small: broker, training, job, producer, monitor; --events ends it with exit code 0. */
+class DemoRunnerTest {
+    @Test
+    @Timeout(120)
+    void aSmallDemoRunsToItsEventCountAndCleansUp() throws Exception {
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "demo-test-");
+        DemoOptions o = DemoOptions.parse("--events", "3000", "--keys", "200", "--rate", "0", "--train-samples", "128",
+                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64",
+                "--retrain.report", work.resolve("report.html").toString());
+        assertThat(new DemoRunner(o, work).run()).isZero();
+        assertThat(work).doesNotExist();
+    }
+
+    @Test
+    void demoFlagsAndJobFlagsAreSeparated() {
+        DemoOptions o = DemoOptions.parse("--events", "10", "--delivery", "at-least-once", "--model", "/m.h5");
+        JobConfig c = o.jobConfig("127.0.0.1:1", Path.of("/tmp/x"));
+        assertThat(o.events()).isEqualTo(10);
+        assertThat(o.hasModelFile()).isTrue();
+        assertThat(c.get(ConfigKeys.MODEL_PATH)).isEqualTo(Path.of("/m.h5"));
+        assertThat(c.delivery().configName()).isEqualTo("at-least-once");
+        assertThat(c.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis()).isEqualTo(1000);
+        assertThatThrownBy(() -> DemoOptions.parse("--events", "-1")).hasMessageContaining("--events");
+        assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("retraining is on by default").isTrue();
+        assertThat(c.get(ConfigKeys.RETRAIN_REPORT)).isEqualTo(Path.of(DemoOptions.DEFAULT_REPORT).toAbsolutePath());
+        assertThat(DemoOptions.parse("--retrain", "false").jobConfig("b", Path.of("/tmp")).get(ConfigKeys.RETRAIN_ENABLED)).isFalse();
+        assertThatThrownBy(() -> DemoOptions.parse("--retrain", "maybe")).hasMessageContaining("--retrain");
+        assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1").jobConfig("b", Path.of("/tmp")))
+                .hasMessageContaining("unknown config key 'batch.sise'");
+    }
+
+    @Test
+    void theGeneratedStreamHasTheStructureTheModelLearns() {
+        SessionGenerator g = new SessionGenerator(42, 1);
+        SessionGenerator.Cursor c = new SessionGenerator.Cursor();
+        SessionGenerator.Step first = g.next(c);
+        assertThat(first.sessionStart()).isTrue();
+        assertThat(first.token()).isBetween(0, SessionGenerator.INTENTS - 1);
+        SessionGenerator.Step s;
+        int n = 0;
+        do {
+            s = g.next(c);
+            n++;
+        } while (s.token() < SessionGenerator.INTENTS + SessionGenerator.ACTIONS);
+        assertThat(s.token()).as("the end token names the session's intent").isEqualTo(SessionGenerator.INTENTS + SessionGenerator.ACTIONS + first.token());
+        assertThat(n).isBetween(SessionGenerator.MIN_ACTIONS + 1, SessionGenerator.MAX_ACTIONS + 1);
+        assertThat(g.next(c).sessionStart()).isTrue();
+    }
+}
