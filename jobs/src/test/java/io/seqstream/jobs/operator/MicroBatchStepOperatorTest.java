@@ -68,7 +68,7 @@ class MicroBatchStepOperatorTest {
     }
 
     MicroBatchStepOperator operator(int batch, long timeoutMs, long ttlMs) {
-        return new MicroBatchStepOperator(BACKEND, batch, timeoutMs, ttlMs, 3, true, SwapOptions.defaults(), pipelined());
+        return new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(batch, timeoutMs, ttlMs, 3, true).withPipelined(pipelined()));
     }
 
     /**

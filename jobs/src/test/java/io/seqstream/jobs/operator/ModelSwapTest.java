@@ -53,7 +53,7 @@ class ModelSwapTest {
     static final Model WIDER = TestModels.tokenModel(VOCAB, 6, 14, 5);
 
     static MicroBatchStepOperator operator(int batch, SwapOptions swap) {
-        return new MicroBatchStepOperator(BACKEND, batch, 10_000, 0, 3, true, swap);
+        return new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(batch, 10_000, 0, 3, true).withSwap(swap));
     }
 
     static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op,

@@ -109,7 +109,7 @@ class PipelinedMicroBatchStepOperatorTest extends MicroBatchStepOperatorTest {
     }
 
     static MicroBatchStepOperator gated(int batch, long ttlMs) {
-        return new MicroBatchStepOperator(new GatedBackend(), batch, 10_000, ttlMs, 3, true, SwapOptions.defaults(), true);
+        return new MicroBatchStepOperator(new GatedBackend(), StepOperatorOptions.of(batch, 10_000, ttlMs, 3, true).withPipelined(true));
     }
 
     @Test
