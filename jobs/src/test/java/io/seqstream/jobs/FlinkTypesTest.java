@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.operator.ActiveModelState;
 import io.seqstream.jobs.operator.KeyState;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RecentEvent;
 import io.seqstream.jobs.retrain.TrainerState;
 import io.seqstream.jobs.retrain.TrainingSequence;
 import io.seqstream.jobs.retrain.TrainingWindow;
-import io.seqstream.jobs.source.Ingested;
+import io.seqstream.jobs.event.Ingested;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;

@@ -11,7 +11,7 @@ import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelLoader;
 import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.train.TrainingReport;

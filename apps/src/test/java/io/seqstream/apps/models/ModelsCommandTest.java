@@ -1,5 +1,6 @@
 package io.seqstream.apps.models;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.RetrainOperatorTest;
 import io.seqstream.jobs.retrain.EventFiles;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,7 +72,7 @@ class ModelsCommandTest {
     void csvLinesAreKeyTokenAndAnOptionalLabel() throws Exception {
         Path f = dir.resolve("e.csv");
         Files.writeString(f, "a,1\nb,2,7\n\na,3,\n");
-        Map<String, List<io.seqstream.jobs.operator.ModelInput>> byKey = EventFiles.readCsv(f);
+        Map<String, List<io.seqstream.jobs.event.ModelInput>> byKey = EventFiles.readCsv(f);
         assertThat(byKey.get("a")).extracting(e -> e.token).containsExactly(1, 3);
         assertThat(byKey.get("a")).extracting(e -> e.label).containsExactly(-1, -1);
         assertThat(byKey.get("b").get(0).label).isEqualTo(7);

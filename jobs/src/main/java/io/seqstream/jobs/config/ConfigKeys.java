@@ -54,7 +54,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> BATCH_PIPELINED = new ConfigKey<>("batch.pipelined", "true",
             ConfigKeys::bool,
             "Step each micro-batch on a step thread of its own while the task thread reads the next batch and writes the previous "
-                    + "one's predictions (one batch in flight per parallel instance). false steps on the task thread.");
+                    + "one's predictions (up to two batches in flight per parallel instance). false steps on the task thread.");
     public static final ConfigKey<Duration> STATE_TTL = new ConfigKey<>("state.ttl", "1h",
             v -> notNegative(Durations.parse(v)),
             "A key with no event for this long (processing time) loses its state: the next event starts a new sequence. 0 keeps keys forever.");

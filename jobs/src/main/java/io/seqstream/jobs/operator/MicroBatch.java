@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.Prediction;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * One micro-batch of the stepping operator: the buffered events in arrival order with their record
  * timestamps, the distinct keys among them ({@link Slot}s, in first-arrival order) and, once stepped, the
- * predictions in emission order. The operator owns two and swaps them: one fills while the other is stepped.
+ * predictions in emission order. {@link MicroBatchPipeline} owns one that fills and up to
+ * {@link MicroBatchPipeline#MAX_IN_FLIGHT} launched ones, reused once their predictions are emitted.
  *
  * <p>Who touches what: the task thread adds events, loads the slots' states, and later stores the states and
  * emits the predictions; in between, {@link BatchCompute} (on the step thread when pipelined) steps it. The
@@ -50,7 +52,7 @@ final class MicroBatch {
     /** Event index of each prediction, for its record timestamp. */
     final int[] predictionEvent;
     int predictionCount;
-    /** Duration of each stepper call (one per round), in µs. */
+    /** Duration of each stepper call (a round takes one call per {@link BatchCompute#CHUNK} keys), in µs. */
     final long[] stepMicros;
     int stepCalls;
     /** Processing time of the batch (Prediction.processingTime, the keys' lastSeen). */

@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.Prediction;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;

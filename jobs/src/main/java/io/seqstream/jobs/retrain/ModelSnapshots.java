@@ -19,6 +19,8 @@ import java.util.Map;
 public final class ModelSnapshots {
     public static final String VERSION_PROPERTY = "version";
     public static final String PARENT_PROPERTY = "parentVersion";
+    /** Largest models-topic record the producers send (the broker's message.max.bytes / topic max.message.bytes must allow it). */
+    public static final int MAX_RECORD_BYTES = 64 << 20;
 
     private ModelSnapshots() {
     }

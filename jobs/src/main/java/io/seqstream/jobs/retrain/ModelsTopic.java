@@ -1,6 +1,5 @@
 package io.seqstream.jobs.retrain;
 
-import io.seqstream.jobs.sink.KafkaSinks;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.ModelSnapshot;
@@ -34,7 +33,7 @@ public final class ModelsTopic {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(KafkaSinks.MAX_MODEL_RECORD_BYTES));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(ModelSnapshots.MAX_RECORD_BYTES));
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Map<String, List<org.apache.kafka.common.PartitionInfo>> topics = c.listTopics(Duration.ofSeconds(30));
             if (!topics.containsKey(topic)) {
@@ -90,7 +89,7 @@ public final class ModelsTopic {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(KafkaSinks.MAX_MODEL_RECORD_BYTES));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(ModelSnapshots.MAX_RECORD_BYTES));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, ModelSnapshots.key(s.getVersion()), AvroCodec.encode(s))).get();
         } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
 package io.seqstream.jobs.retrain;
 
 import io.seqstream.jobs.config.RetrainTarget;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -19,9 +19,6 @@ import org.apache.flink.util.function.SerializableFunction;
  * writes flushed on every checkpoint.
  */
 public final class KafkaSinks {
-    /** Largest models-topic record the producers send (the broker's message.max.bytes / topic max.message.bytes must allow it). */
-    public static final int MAX_MODEL_RECORD_BYTES = 64 << 20;
-
     private KafkaSinks() {
     }
 
@@ -58,7 +55,7 @@ public final class KafkaSinks {
                 .setDeliveryGuarantee(mode == DeliveryMode.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
         if (largeRecords) {
             // A model snapshot can be megabytes; the topic's max.message.bytes must allow it too.
-            b.setProperty("max.request.size", String.valueOf(MAX_MODEL_RECORD_BYTES));
+            b.setProperty("max.request.size", String.valueOf(ModelSnapshots.MAX_RECORD_BYTES));
         }
         if (mode == DeliveryMode.EXACTLY_ONCE) {
             b.setTransactionalIdPrefix(config.get(ConfigKeys.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)

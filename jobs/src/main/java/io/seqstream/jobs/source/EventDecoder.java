@@ -1,5 +1,6 @@
 package io.seqstream.jobs.source;
 
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.jobs.validate.EventValidator;
 import io.seqstream.schemas.AvroCodec;

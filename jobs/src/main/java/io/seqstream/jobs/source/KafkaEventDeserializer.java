@@ -1,5 +1,6 @@
 package io.seqstream.jobs.source;
 
+import io.seqstream.jobs.event.Ingested;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -1,5 +1,6 @@
 package io.seqstream.jobs.source;
 
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;

@@ -1,7 +1,7 @@
 package io.seqstream.jobs.validate;
 
-import io.seqstream.jobs.operator.ModelInput;
-import io.seqstream.jobs.source.Ingested;
+import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
 import java.util.EnumMap;

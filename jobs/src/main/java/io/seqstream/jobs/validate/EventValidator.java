@@ -1,7 +1,7 @@
 package io.seqstream.jobs.validate;
 
 import io.seqstream.jobs.model.InputSpec;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Event;
 import java.io.Serializable;

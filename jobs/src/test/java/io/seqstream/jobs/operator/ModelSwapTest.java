@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.jobs.event.ModelInput;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.BACKEND;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.MODEL;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.VOCAB;

@@ -3,7 +3,7 @@ package io.seqstream.jobs.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.RetrainTarget;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

@@ -1,9 +1,10 @@
 package io.seqstream.jobs.source;
 
+import io.seqstream.jobs.event.Ingested;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.model.InputSpec;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.validate.EventValidator;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.DeadLetter;

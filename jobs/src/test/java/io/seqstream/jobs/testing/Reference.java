@@ -1,6 +1,6 @@
 package io.seqstream.jobs.testing;
 
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.seqstream.jobs.operator;
+package io.seqstream.jobs.event;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,6 +1,6 @@
-package io.seqstream.jobs.source;
+package io.seqstream.jobs.event;
 
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.DeadLetter;
 import java.util.Objects;
 
