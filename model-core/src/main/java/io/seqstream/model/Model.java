@@ -22,7 +22,7 @@ import java.util.Random;
  * once share their weights. {@link Sequential} is the special case of a chain.
  */
 public class Model {
-    private String name;
+    private final String name;
     private List<KerasTensor> inputs = List.of();
     private List<KerasTensor> outputs = List.of();
     private List<KerasTensor.Node> order = List.of(); // topological, inputs first
@@ -90,10 +90,6 @@ public class Model {
 
     public String name() {
         return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
     }
 
     /** Makes sure the graph exists (a {@link Sequential} may build it from the first data it sees). */
@@ -381,7 +377,7 @@ public class Model {
             }
             Map<String, Double> epochLogs = new LinkedHashMap<>();
             epochLogs.put("loss", lossSum / nTrain);
-            putMetrics(epochLogs, ms, "");
+            putMetrics(epochLogs, ms);
             if (xVal != null) {
                 Map<String, Double> v = evaluate(xVal, yVal);
                 v.forEach((k, val) -> epochLogs.put("val_" + k, val));
@@ -401,11 +397,11 @@ public class Model {
         return ms;
     }
 
-    private void putMetrics(Map<String, Double> logs, double[][] ms, String prefix) {
+    private void putMetrics(Map<String, Double> logs, double[][] ms) {
         for (int o = 0; o < outputs.size(); o++) {
             for (int m = 0; m < metrics.get(o).size(); m++) {
                 String key = metricName(o, metrics.get(o).get(m));
-                logs.put(prefix + key, ms[o][2 * m + 1] == 0 ? Double.NaN : ms[o][2 * m] / ms[o][2 * m + 1]);
+                logs.put(key, ms[o][2 * m + 1] == 0 ? Double.NaN : ms[o][2 * m] / ms[o][2 * m + 1]);
             }
         }
     }
@@ -434,7 +430,7 @@ public class Model {
         }
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", loss);
-        putMetrics(logs, ms, "");
+        putMetrics(logs, ms);
         return logs;
     }
 

@@ -2,21 +2,15 @@ package io.seqstream.jobs.model;
 
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.seqstream.model.keras.KerasImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Loads a model file of either format: a seqstream model file (a zip written by model-core's
- * {@link ModelFile}) or a Keras HDF5 file through {@code io.seqstream.model.keras.KerasImport}.
- *
- * <p>The Keras importer is called reflectively: it lives in model-core and may be absent from a build,
- * in which case only seqstream files load and an HDF5 file gets an error that says so.
+ * {@link ModelFile}) or a Keras HDF5 / {@code .keras} file through model-core's {@link KerasImport}.
  */
 public final class ModelLoader {
-    static final String KERAS_IMPORT_CLASS = "io.seqstream.model.keras.KerasImport";
-
     private ModelLoader() {
     }
 
@@ -31,24 +25,10 @@ public final class ModelLoader {
                 throw new ModelLoadException("cannot load seqstream model file " + file + ": " + e.getMessage(), e);
             }
         }
-        return loadKeras(file);
-    }
-
-    private static Model loadKeras(Path file) {
-        Method load;
         try {
-            load = Class.forName(KERAS_IMPORT_CLASS).getMethod("load", Path.class);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new ModelLoadException(file + " is not a seqstream model file (zip), and this build has no Keras import ("
-                    + KERAS_IMPORT_CLASS + ".load(Path)) to read it as a Keras HDF5 file", e);
-        }
-        try {
-            return (Model) load.invoke(null, file);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw new ModelLoadException("cannot import " + file + " as a Keras HDF5 file: " + cause.getMessage(), cause);
-        } catch (IllegalAccessException e) {
-            throw new ModelLoadException("cannot call " + KERAS_IMPORT_CLASS + ".load for " + file, e);
+            return KerasImport.load(file);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("cannot import " + file + " as a Keras HDF5 file: " + e.getMessage(), e);
         }
     }
 }

@@ -37,9 +37,4 @@ public record RetrainOptions(long slideMs, long sizeMs, RetrainTarget target, in
     public FineTuner.Options fineTunerOptions(long seed, Consumer<String> progress) {
         return new FineTuner.Options(epochs, batchSize, learningRate, holdout, seed, progress);
     }
-
-    public RetrainOptions withReportPath(String path) {
-        return new RetrainOptions(slideMs, sizeMs, target, sequenceLength, sequencesPerKey, sampleSize, minSequences, epochs, batchSize,
-                learningRate, holdout, minImprovement, publishAlways, path);
-    }
 }

@@ -3,8 +3,8 @@ package io.seqstream.jobs.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.seqstream.testkit.SharedData;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -40,8 +40,8 @@ class ModelLoaderTest {
 
     @Test
     void aKerasHdf5FileLoadsAndStepsLikeKeras() throws Exception {
-        Path golden = Path.of(System.getProperty("shared.dir", "../../shared"), "golden", "keras3", "embedding_lstm_softmax");
-        assumeTrue(Files.isRegularFile(golden.resolve("model.h5")), "golden Keras files not found at " + golden);
+        // fails naming the path when the shared data is missing
+        Path golden = SharedData.require("golden", "keras3", "embedding_lstm_softmax", "model.h5").getParent();
         StepModelBackend b = StepModelBackend.of(ModelLoader.load(golden.resolve("model.h5")), 1);
         Npy inputs = Npy.read(golden.resolve("inputs.npy")); // int32 [keys, steps]
         long[] ids = inputs.longs();

@@ -38,11 +38,6 @@ public final class Embedding extends Layer {
         return outputDim;
     }
 
-    /** The live table [inputDim, outputDim], for kernels that precompute from it. */
-    public Weight embeddingsWeight() {
-        return embeddings;
-    }
-
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);

@@ -123,18 +123,6 @@ public class RNN extends Layer {
         return r;
     }
 
-    public void setStates(List<Tensor> values) {
-        if (!stateful) throw error("only a stateful RNN keeps states between calls");
-        if (values.size() != states.length) throw error("expected " + states.length + " state tensors, got " + values.size());
-        for (int i = 0; i < states.length; i++) {
-            Tensor v = values.get(i);
-            if (v.size() != states[i].length) {
-                throw error("state " + cell.stateNames()[i] + " must have shape (" + fixedBatch + ", " + cell.units() + "), got " + v.shapeString());
-            }
-            System.arraycopy(v.data(), 0, states[i], 0, states[i].length);
-        }
-    }
-
     @Override
     public LayerCall forward(List<Tensor> inputs, boolean training) {
         Tensor x = inputs.get(0);

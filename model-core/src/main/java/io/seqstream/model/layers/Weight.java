@@ -55,8 +55,4 @@ public final class Weight {
         }
         System.arraycopy(t.data(), 0, value, 0, value.length);
     }
-
-    void zeroGrad() {
-        Arrays.fill(grad, 0f);
-    }
 }

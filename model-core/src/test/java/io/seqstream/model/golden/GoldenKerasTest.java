@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
 import io.seqstream.model.config.ConfigException;
@@ -28,10 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenKerasTest {
     static Path goldenDir() {
-        String dir = System.getProperty("golden.dir", "../shared/golden/keras");
-        Path p = Paths.get(dir);
-        if (!p.isAbsolute() && !Files.isDirectory(p)) p = Paths.get("..").resolve(dir); // run from the module dir
-        return p.normalize();
+        String dir = System.getProperty("golden.dir");
+        return dir != null ? Paths.get(dir).toAbsolutePath().normalize() : SharedData.require("golden", "keras");
     }
 
     @TestFactory

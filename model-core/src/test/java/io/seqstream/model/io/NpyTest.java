@@ -3,6 +3,7 @@ package io.seqstream.model.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -150,9 +151,8 @@ class NpyTest {
     }
 
     @Test
-    void readsThePeerWeightsWhenPresent() throws IOException {
-        Path dir = Path.of(System.getProperty("shared.dir", "../shared"), "peers", "onnx", "H128");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "no peer files at " + dir);
+    void readsThePeerWeights() throws IOException {
+        Path dir = SharedData.require("peers", "onnx", "H128"); // fails naming the path when the shared data is missing
         assertThat(Npy.read(dir.resolve("emb.npy")).expectShape(1000, 64).floats()).hasSize(64_000);
         assertThat(Npy.read(dir.resolve("ref_tokens.npy")).expectShape(6, 4).dtype()).isEqualTo(Npy.DType.INT64);
     }

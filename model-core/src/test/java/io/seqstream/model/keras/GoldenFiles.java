@@ -1,18 +1,15 @@
 package io.seqstream.model.keras;
 
-import java.nio.file.Files;
+import io.seqstream.testkit.SharedData;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Where the shared golden data lives: {@code -Dshared.dir} (set by the build), else ../shared. */
+/** Where the shared golden data lives: {@link SharedData} ({@code -Dshared.dir}, set by the build). */
 public final class GoldenFiles {
     private GoldenFiles() {}
 
     public static Path sharedDir() {
-        String dir = System.getProperty("shared.dir", "../shared");
-        Path p = Paths.get(dir);
-        if (!p.isAbsolute() && !Files.isDirectory(p)) p = Paths.get("..").resolve(dir); // run from the module dir
-        return p.toAbsolutePath().normalize();
+        return SharedData.dir();
     }
 
     public static Path kerasH5() {

@@ -2,13 +2,13 @@ package io.seqstream.model.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.Npy;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,14 +24,7 @@ class OnnxPeerParityTest {
     static final float TOL = 1e-5f;
 
     static Path peerDir(int units) {
-        String prop = System.getProperty("shared.dir");
-        List<Path> candidates = prop != null ? List.of(Path.of(prop)) : List.of(Path.of("../shared"), Path.of("../../shared"));
-        for (Path shared : candidates) {
-            Path d = shared.resolve("peers/onnx/H" + units);
-            if (Files.isDirectory(d)) return d;
-        }
-        throw new AssertionError("ONNX peer folder peers/onnx/H" + units + " not found under " + candidates
-                + " (set -Dshared.dir to the shared folder)");
+        return SharedData.require("peers", "onnx", "H" + units);
     }
 
     /** Embedding(1000,64) -> LSTM(units) -> Dense(10, softmax) with the peer's weights. */
