@@ -64,6 +64,18 @@ public final class Concatenate extends Layer {
         return List.of(s);
     }
 
+    /** Keras: with any input masked (per time step), a step is kept only where every input keeps it. */
+    @Override
+    public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
+        float[] out = null;
+        for (float[] m : masks) {
+            if (m == null) continue;
+            if (out == null) out = m.clone();
+            else for (int i = 0; i < out.length; i++) out[i] = Math.min(out[i], m[i]);
+        }
+        return out == null ? null : java.util.Collections.singletonList(out);
+    }
+
     @Override
     public LayerCall forward(List<Tensor> inputs, boolean training) {
         int rank = inputs.get(0).rank();
