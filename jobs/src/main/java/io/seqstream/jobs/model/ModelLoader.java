@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads a model file of either format: a seqstream model file (a zip written by model-core's
- * {@link ModelFile}) or a Keras HDF5 file through {@code io.seqstream.model.keras.KerasImport}.
+ * Loads a model file of any format the CLI takes: a seqstream model file (a zip with {@code model.json}, written
+ * by model-core's {@link ModelFile}), a Keras HDF5 file (Keras 1/2/3 {@code .h5}) or a Keras 3 {@code .keras} zip,
+ * the last two through {@code io.seqstream.model.keras.KerasImport}.
  *
  * <p>The Keras importer is called reflectively: it lives in model-core and may be absent from a build,
  * in which case only seqstream files load and an HDF5 file gets an error that says so.
@@ -24,7 +25,8 @@ public final class ModelLoader {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("model file " + file + " does not exist or is not a file");
         }
-        if (ModelFile.looksLikeModelFile(file)) {
+        // A .keras file is a zip too: only a zip with model.json is a seqstream model file.
+        if (io.seqstream.model.io.ModelFiles.isSeqstreamModel(file)) {
             try {
                 return ModelFile.load(file);
             } catch (RuntimeException e) {
@@ -46,7 +48,7 @@ public final class ModelLoader {
             return (Model) load.invoke(null, file);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            throw new ModelLoadException("cannot import " + file + " as a Keras HDF5 file: " + cause.getMessage(), cause);
+            throw new ModelLoadException("cannot import " + file + " as a Keras file (.h5 or .keras): " + cause.getMessage(), cause);
         } catch (IllegalAccessException e) {
             throw new ModelLoadException("cannot call " + KERAS_IMPORT_CLASS + ".load for " + file, e);
         }
