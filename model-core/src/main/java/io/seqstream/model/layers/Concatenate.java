@@ -64,14 +64,17 @@ public final class Concatenate extends Layer {
         return List.of(s);
     }
 
-    /** Keras: with any input masked (per time step), a step is kept only where every input keeps it. */
+    /**
+     * Keras: a step is kept where any input keeps it; an input without a mask keeps every step, so then
+     * nothing is masked after the merge.
+     */
     @Override
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
         float[] out = null;
         for (float[] m : masks) {
-            if (m == null) continue;
+            if (m == null) return null;
             if (out == null) out = m.clone();
-            else for (int i = 0; i < out.length; i++) out[i] = Math.min(out[i], m[i]);
+            else for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], m[i]);
         }
         return out == null ? null : java.util.Collections.singletonList(out);
     }

@@ -61,10 +61,7 @@ public final class Masking extends Layer {
 
     @Override
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
-        float[] m = mask(inputs.get(0));
-        float[] prev = masks.isEmpty() ? null : masks.get(0);
-        if (prev != null) for (int i = 0; i < m.length; i++) m[i] = Math.min(m[i], prev[i]);
-        return Collections.singletonList(m);
+        return Collections.singletonList(mask(inputs.get(0))); // Keras replaces any incoming mask
     }
 
     @Override

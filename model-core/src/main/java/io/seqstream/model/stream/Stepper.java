@@ -130,7 +130,11 @@ public final class Stepper {
 
     /** Builds each row the first layer after the inputs reads (or the fused token indices), and the step masks. */
     private void assemble(StepBatch events, int n) {
-        java.util.Arrays.fill(masked, 0, n, false);
+        // Keras merges masks with "any input keeps the step": a step is masked only when every input masks it,
+        // so an input that cannot mask (no mask_zero, no Masking) means no step is ever masked.
+        boolean canMask = true;
+        for (StepInput in : model.inputs()) canMask &= in.maskZero || in.masking;
+        java.util.Arrays.fill(masked, 0, n, canMask);
         var inputs = model.inputs();
         int w = model.rowWidth();
         for (int ii = 0; ii < inputs.size(); ii++) {
@@ -138,7 +142,7 @@ public final class Stepper {
             for (int r = 0; r < n; r++) {
                 if (in.kind != StepInput.Kind.FEATURES) {
                     int id = events.index[ii][r];
-                    if (in.maskZero && id == 0) masked[r] = true;
+                    if (!(in.maskZero && id == 0)) masked[r] = false;
                     if (model.fused()) {
                         index[r] = id;
                         continue;
@@ -151,8 +155,9 @@ public final class Stepper {
                     System.arraycopy(f, 0, bufA, o, in.featureSize);
                     if (in.masking && in.normalizeBeforeMasking) normalize(in, bufA, o);
                     if (in.masking && isMaskValue(bufA, o, in.featureSize, in.maskValue)) {
-                        masked[r] = true;
                         java.util.Arrays.fill(bufA, o, o + in.featureSize, 0f);
+                    } else {
+                        masked[r] = false;
                     }
                     if (in.scale != null && !(in.masking && in.normalizeBeforeMasking)) normalize(in, bufA, o);
                 }

@@ -42,7 +42,7 @@ class MultiInputStepperTest {
         Random r = new Random(9);
         float[] v = new float[3 * 6 * 2];
         for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        int[][] maskedSteps = {{0, 3}, {2, 1}};
+        int[][] maskedSteps = {{0, 3}, {2, 1}, {1, 0}, {1, 1}, {2, 3}}; // (1,0), (1,1), (2,3): the word is masked too
         for (int[] s : maskedSteps) {
             v[(s[0] * 6 + s[1]) * 2] = 1;
             v[(s[0] * 6 + s[1]) * 2 + 1] = -2;
@@ -97,13 +97,18 @@ class MultiInputStepperTest {
         st.batch().string(0, 0, "y").features(1, 0, new float[] {0.3f, 0.1f});
         st.step(s, st.batch(), 1, o1);
         float[] before = s[0].clone();
-        st.batch().string(0, 0, "").features(1, 0, new float[] {0.7f, 0.2f}); // mask token
+        st.batch().string(0, 0, "").features(1, 0, new float[] {1, -2}); // mask token, and features at the mean (0 after Normalization)
         st.step(s, st.batch(), 1, o2);
         assertThat(s[0]).containsExactly(before);
         assertThat(o2[0]).containsExactly(o1[0]);
-        st.batch().string(0, 0, "x").features(1, 0, new float[] {1, -2}); // Masking: the mean normalises to 0
+        // Keras merges masks with "any": masking only one of the two inputs masks nothing
+        st.batch().string(0, 0, "").features(1, 0, new float[] {0.7f, 0.2f});
         st.step(s, st.batch(), 1, o2);
-        assertThat(s[0]).containsExactly(before);
+        assertThat(s[0]).isNotEqualTo(before);
+        float[] after = s[0].clone();
+        st.batch().string(0, 0, "x").features(1, 0, new float[] {1, -2});
+        st.step(s, st.batch(), 1, o2);
+        assertThat(s[0]).isNotEqualTo(after);
     }
 
     @Test
