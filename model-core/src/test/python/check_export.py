@@ -35,7 +35,11 @@ def read_inputs(case):
 
 
 def predict(model, xs):
-    return np.asarray(model.predict(xs if len(xs) > 1 else xs[0], verbose=0))
+    if any(x.dtype.kind in "US" for x in xs):
+        import tensorflow as tf  # Keras 3 takes strings as tf string tensors (TensorFlow backend only)
+
+        xs = [tf.constant(x) if x.dtype.kind in "US" else x for x in xs]
+    return np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
 
 
 def main(cases):

@@ -401,6 +401,8 @@ public final class ModelConfig {
         double d = r.optDouble("dropout", 0), rd = r.optDouble("recurrent_dropout", 0);
         if (d < 0 || d >= 1 || rd < 0 || rd >= 1) throw new ConfigException(r.where() + ": dropout rates must be in [0, 1)");
         r.requireValue("time_major", false, r.optBool("time_major", false));
+        // Masked steps repeat the previous output (Keras' default); zeroed outputs are not implemented.
+        r.requireValue("zero_output_for_mask", false, r.optBool("zero_output_for_mask", false));
         return b;
     }
 
