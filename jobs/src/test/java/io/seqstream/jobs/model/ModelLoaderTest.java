@@ -92,6 +92,15 @@ class ModelLoaderTest {
     }
 
     @Test
+    void aModelWithSeveralInputsPerEventIsRefusedNamingThem() {
+        Path golden = Path.of(System.getProperty("shared.dir", "../../shared"), "golden", "keras3-seq", "per_step_token_and_features");
+        assertThat(golden).as("golden case (-Dshared.dir) " + golden).isDirectory();
+        assertThatThrownBy(() -> StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve("model.keras").toString())))
+                .hasMessageContaining("event_type (token)").hasMessageContaining("numeric (features)")
+                .hasMessageContaining("one token id or one feature vector per event");
+    }
+
+    @Test
     void badFilesAreRefusedWithTheirName() throws Exception {
         Path missing = dir.resolve("missing.h5");
         assertThatThrownBy(() -> ModelLoader.load(missing)).isInstanceOf(ModelLoadException.class).hasMessageContaining("missing.h5");
