@@ -218,7 +218,7 @@ class KerasH5ImportTest {
         "keras2/bidirectional_lstm_tf_keras_2_config.json, unsupported layer class 'Bidirectional'",
         "keras2/reshape_embedding_concat.json, unsupported layer class 'Reshape'",
         "keras2/embedding_lstm_calculator.json, ",
-        "keras2/model_concat_embedding_sequences_tf_keras_2.json, ",
+        "keras2/model_concat_embedding_sequences_tf_keras_2.json, unsupported layer class 'Bidirectional'",
     })
     void configsBuildOrNameWhatIsUnsupported(String rel, String error) throws IOException {
         Path f = h5("configs/" + rel);
