@@ -19,7 +19,17 @@ public final class Input {
 
     /** A named input with a full batch shape (-1 for any batch size). */
     public static KerasTensor create(String name, int[] batchShape, boolean intDtype) {
-        InputLayer.Builder b = InputLayer.builder(batchShape).intDtype(intDtype);
+        return create(name, batchShape, intDtype ? "int32" : "float32");
+    }
+
+    /** {@code keras.Input(shape=..., dtype="string")}: strings, fed as indices (see StringLookup.encode). */
+    public static KerasTensor strings(int... shape) {
+        return create(null, withBatch(-1, shape), "string");
+    }
+
+    /** A named input of dtype int32, float32 or string. */
+    public static KerasTensor create(String name, int[] batchShape, String dtype) {
+        InputLayer.Builder b = InputLayer.builder(batchShape).dtype(dtype);
         if (name != null) b.name(name);
         InputLayer layer = b.build();
         List<KerasTensor> outs = KerasTensor.call(layer, List.of());

@@ -132,6 +132,21 @@ public class Model {
 
     // ---------------------------------------------------------------- inference
 
+    /**
+     * Rows of strings (batch, time) for a string input, as the tensor of indices that {@link #predict} takes
+     * for it: each string goes through the vocabulary of the StringLookup that reads this input.
+     */
+    public Tensor encodeStrings(int input, String[][] rows) {
+        if (input < 0 || input >= inputs.size()) throw new IllegalArgumentException("model '" + name + "' has no input " + input);
+        KerasTensor in = inputs.get(input);
+        for (KerasTensor.Node n : order) {
+            if (n.layer() instanceof io.seqstream.model.layers.StringLookup s && n.inputs().size() == 1 && n.inputs().get(0) == in) {
+                return s.encode(rows);
+            }
+        }
+        throw new IllegalArgumentException("input '" + in.node().layer().name() + "' of model '" + name + "' does not feed a StringLookup");
+    }
+
     /** Single-input, single-output {@code predict}. */
     public Tensor predict(Tensor x) {
         List<Tensor> out = predict(List.of(x));
@@ -148,13 +163,24 @@ public class Model {
     private List<Tensor> run(List<Tensor> xs, boolean training, Map<KerasTensor.Node, LayerCall> calls) {
         checkInputs(xs);
         Map<KerasTensor.Node, List<Tensor>> values = new IdentityHashMap<>();
+        Map<KerasTensor.Node, List<float[]>> masks = new IdentityHashMap<>(); // Keras masks, only where some layer made one
         for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i).node(), List.of(xs.get(i)));
         for (KerasTensor.Node n : order) {
             if (n.layer() instanceof InputLayer) continue;
             List<Tensor> in = new ArrayList<>(n.inputs().size());
-            for (KerasTensor t : n.inputs()) in.add(values.get(t.node()).get(t.index()));
-            LayerCall call = n.layer().forward(in, training);
+            List<float[]> inMasks = new ArrayList<>(n.inputs().size());
+            boolean anyMask = false;
+            for (KerasTensor t : n.inputs()) {
+                in.add(values.get(t.node()).get(t.index()));
+                List<float[]> m = masks.get(t.node());
+                float[] mask = m == null ? null : m.get(t.index());
+                inMasks.add(mask);
+                anyMask |= mask != null;
+            }
+            LayerCall call = anyMask ? n.layer().forward(in, inMasks, training) : n.layer().forward(in, training);
             values.put(n, call.outputs());
+            List<float[]> outMasks = n.layer().computeMask(in, inMasks);
+            if (outMasks != null && outMasks.stream().anyMatch(m -> m != null)) masks.put(n, outMasks);
             if (calls != null) calls.put(n, call);
         }
         List<Tensor> out = new ArrayList<>();
@@ -191,9 +217,17 @@ public class Model {
 
     // ---------------------------------------------------------------- weights
 
-    public List<Weight> trainableWeights() {
+    /** Every weight, layer by layer (trainable or not): what get_weights, set_weights and saving cover. */
+    public List<Weight> weights() {
         List<Weight> ws = new ArrayList<>();
         for (Layer l : layers) ws.addAll(l.weights());
+        return ws;
+    }
+
+    /** Keras {@code trainable_weights}: what fit updates (frozen layers and non-trainable variables left out). */
+    public List<Weight> trainableWeights() {
+        List<Weight> ws = new ArrayList<>();
+        for (Layer l : layers) ws.addAll(l.trainableWeights());
         return ws;
     }
 
@@ -205,7 +239,7 @@ public class Model {
     }
 
     public void setWeights(List<Tensor> values) {
-        int expected = trainableWeights().size();
+        int expected = weights().size();
         if (values.size() != expected) {
             throw new IllegalArgumentException("model '" + name + "' has " + expected + " weight tensors, got " + values.size());
         }
@@ -275,7 +309,7 @@ public class Model {
     private double step(List<Tensor> xs, List<Tensor> ys, double[][] metricSums) {
         checkTargets(ys);
         List<Weight> ws = trainableWeights();
-        for (Weight w : ws) Arrays.fill(w.gradient(), 0f);
+        for (Weight w : weights()) Arrays.fill(w.gradient(), 0f);
         Map<KerasTensor.Node, LayerCall> calls = new IdentityHashMap<>();
         List<Tensor> preds = run(xs, true, calls);
         Map<KerasTensor.Node, Tensor[]> grads = new IdentityHashMap<>();

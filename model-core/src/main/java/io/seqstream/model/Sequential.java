@@ -13,6 +13,7 @@ public final class Sequential extends Model {
     private final List<Layer> stack = new ArrayList<>();
     private int[] inputShape;
     private boolean intInput;
+    private String inputDtype;
     private String inputName;
     private KerasTensor input;
     private KerasTensor last;
@@ -32,6 +33,13 @@ public final class Sequential extends Model {
 
     /** Declares the input (Keras {@code Input(batch_shape=...)} as first element); -1 = any batch size. */
     public Sequential input(String name, int[] batchShape, boolean intDtype) {
+        return input(name, batchShape, intDtype ? "int32" : "float32");
+    }
+
+    /** Declares the input with a dtype: int32, float32 or string. */
+    public Sequential input(String name, int[] batchShape, String dtype) {
+        boolean intDtype = !dtype.equals("float32");
+        this.inputDtype = dtype;
         if (input != null) throw new IllegalStateException("model '" + name() + "' already has its input");
         this.inputName = name;
         this.inputShape = batchShape.clone();
@@ -58,7 +66,7 @@ public final class Sequential extends Model {
 
     private void tryBuild() {
         if (inputShape == null || stack.isEmpty()) return;
-        input = Input.create(inputName, inputShape, intInput);
+        input = Input.create(inputName, inputShape, inputDtype != null ? inputDtype : intInput ? "int32" : "float32");
         KerasTensor t = input;
         for (Layer l : stack) t = l.apply(t);
         last = t;
@@ -93,12 +101,22 @@ public final class Sequential extends Model {
     }
 
     @Override
+    public List<io.seqstream.model.layers.Weight> weights() {
+        requireWeights();
+        return super.weights();
+    }
+
+    @Override
     public List<io.seqstream.model.layers.Weight> trainableWeights() {
+        requireWeights();
+        return super.trainableWeights();
+    }
+
+    private void requireWeights() {
         if (input == null) {
             throw new IllegalStateException("model '" + name() + "' has no weights yet: its input shape is unknown; give the first layer"
                     + " inputShape(...), call build(...), or run it on data first");
         }
-        return super.trainableWeights();
     }
 
     @Override

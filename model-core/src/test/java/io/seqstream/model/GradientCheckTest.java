@@ -7,6 +7,8 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Dropout;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.Flatten;
+import io.seqstream.model.layers.GRU;
+import io.seqstream.model.layers.Masking;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.layers.LSTMCell;
 import io.seqstream.model.layers.Merge;
@@ -133,5 +135,59 @@ class GradientCheckTest {
         m.add(Dense.builder(3).activation("softmax").seed(2).build());
         Tensor y = Tensor.wrap(new float[] {0, 2, 1, 1, 0, 2}, 2, 3);
         check(m, Loss.SPARSE_CATEGORICAL_CROSSENTROPY, List.of(randn(r, 2, 3, 2)), List.of(y));
+    }
+
+    @Test
+    void gruBothResetFormsAndFlags() {
+        for (boolean resetAfter : new boolean[] {true, false}) {
+            for (boolean back : new boolean[] {false, true}) {
+                for (boolean seq : new boolean[] {false, true}) {
+                    Random r = new Random(resetAfter ? 11 : 12);
+                    Sequential m = new Sequential();
+                    m.add(GRU.builder(5).resetAfter(resetAfter).returnSequences(seq).goBackwards(back).inputShape(4, 3).seed(3).build());
+                    if (seq) m.add(Flatten.create());
+                    m.add(Dense.builder(3).activation("softmax").seed(4).build());
+                    Tensor x = randn(r, 2, 4, 3);
+                    // non-zero biases so both bias rows matter
+                    m.predict(x);
+                    for (Weight w : m.trainableWeights()) if (w.name().equals("bias")) for (int i = 0; i < w.size(); i++) w.values()[i] = (float) (0.3 * r.nextGaussian());
+                    check(m, Loss.CATEGORICAL_CROSSENTROPY, List.of(x), List.of(oneHot(r, 2, 3)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void gruReturnStateStackedWithLstmAndHardSigmoid() {
+        Random r = new Random(13);
+        KerasTensor in = Input.of(3, 4);
+        List<KerasTensor> g = GRU.builder(4).returnSequences(true).returnState(true).recurrentActivation(ActivationFunction.HARD_SIGMOID)
+                .resetAfter(false).seed(1).build().applyAll(in);
+        KerasTensor l = LSTM.builder(3).seed(2).build().apply(g.get(0));
+        KerasTensor out = Dense.builder(2).seed(3).build().apply(Concatenate.create(-1).apply(l, g.get(1)));
+        Model m = new Model(List.of(in), List.of(out));
+        check(m, Loss.MEAN_SQUARED_ERROR, List.of(randn(r, 2, 3, 4)), List.of(randn(r, 2, 2)));
+    }
+
+    /** Masked steps carry the state through: their gradient flows around the cell, not through it. */
+    @Test
+    void maskedStepsInGruLstmAndSimpleRnn() {
+        Random r = new Random(14);
+        Sequential m = new Sequential();
+        m.add(Embedding.builder(6, 3).maskZero(true).seed(1).build());
+        m.add(GRU.builder(4).returnSequences(true).seed(2).build());
+        m.add(LSTM.builder(4).returnSequences(true).seed(3).build());
+        m.add(SimpleRNN.builder(3).seed(4).build());
+        m.add(Dense.builder(2).activation("softmax").seed(5).build());
+        Tensor x = Tensor.ofTokens(new int[][] {{0, 0, 3, 1, 0, 5}, {2, 4, 0, 1, 1, 0}, {0, 5, 5, 0, 0, 0}});
+        check(m, Loss.CATEGORICAL_CROSSENTROPY, List.of(x), List.of(oneHot(r, 3, 2)));
+        Sequential f = new Sequential();
+        f.add(Masking.builder(0.0).inputShape(5, 3).build());
+        f.add(GRU.builder(4).resetAfter(false).seed(6).build());
+        f.add(Dense.builder(2).seed(7).build());
+        float[] v = randn(r, 2, 5, 3).toArray();
+        java.util.Arrays.fill(v, 0, 3, 0f); // first step of row 0 masked
+        java.util.Arrays.fill(v, 21, 27, 0f); // steps 2 and 3 of row 1 masked
+        check(f, Loss.MEAN_SQUARED_ERROR, List.of(Tensor.wrap(v, 2, 5, 3)), List.of(randn(r, 2, 2)));
     }
 }

@@ -11,11 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code model predict FILE --input CSV [--timesteps T]}. */
+/** {@code model predict FILE --input CSV [--timesteps T]} or {@code --input X0.npy [--input X1.npy ...]}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Run a model on the samples of a CSV file and print one line per sample: the model's outputs, flattened, comma-separated.",
             "Each CSV line is one sample, its values flattened row-major: for an input (None, T, F), T*F numbers, time step after time step.",
-            "A model with several inputs takes their values one after another, in input order."})
+            "A model with several inputs takes their values one after another, in input order.",
+            "Or give .npy files (float32, or int32/int64 ids), one --input per model input in input order, each (samples, ...)."})
 final class PredictCommand extends CliCommand {
     /** Samples per predict call when the batch size is free: bounds memory on large files. */
     private static final int CHUNK = 256;
@@ -23,8 +24,8 @@ final class PredictCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "seqstream model file, Keras .h5 or .keras")
     Path file;
 
-    @Option(names = "--input", required = true, paramLabel = "CSV", description = "samples, one per line")
-    Path input;
+    @Option(names = "--input", required = true, paramLabel = "CSV|NPY", description = "a CSV of samples, one per line; or one .npy per model input")
+    List<Path> inputs;
 
     @Option(names = "--timesteps", paramLabel = "T", description = "time length of each sample when the model's time axis is None")
     Integer timesteps;
@@ -32,7 +33,9 @@ final class PredictCommand extends CliCommand {
     @Override
     protected void run(PrintWriter out) {
         Model model = ModelFiles.load(file);
-        List<Tensor> xs = CsvSamples.read(input, model, timesteps == null ? OptionalInt.empty() : OptionalInt.of(timesteps));
+        Path input = inputs.get(0);
+        List<Tensor> xs = input.getFileName().toString().endsWith(".npy") ? NpyInputs.read(inputs, model)
+                : CsvSamples.read(single(inputs), model, timesteps == null ? OptionalInt.empty() : OptionalInt.of(timesteps));
         int n = xs.get(0).dim(0);
         int fixed = model.inputs().get(0).shape()[0];
         int chunk = fixed > 0 ? fixed : CHUNK;
@@ -48,6 +51,11 @@ final class PredictCommand extends CliCommand {
             List<Tensor> ys = model.predict(batch);
             for (int r = 0; r < to - from; r++) out.println(line(ys, r, to - from));
         }
+    }
+
+    private static Path single(List<Path> inputs) {
+        if (inputs.size() != 1) throw new UserException("give one CSV file (--input), or one .npy file per model input");
+        return inputs.get(0);
     }
 
     /** Sample r of every output, flattened, in output order. */

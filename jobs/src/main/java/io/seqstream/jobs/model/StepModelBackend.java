@@ -32,6 +32,11 @@ public final class StepModelBackend implements ModelBackend {
         this.modelBytes = modelBytes;
         this.name = name;
         this.version = version;
+        if (compiled.inputCount() != 1 || compiled.input(0).kind() == io.seqstream.model.stream.StepInput.Kind.STRING) {
+            // The job's events carry one token id or one feature vector; several inputs or strings need more in the event.
+            throw new ModelLoadException("model '" + name + "' takes " + compiled.inputs().stream().map(i -> i.name() + " (" + i.kind().name().toLowerCase()
+                    + ")").toList() + " per event; the job feeds one token id or one feature vector per event");
+        }
         this.inputSpec = compiled.tokenInput() ? InputSpec.tokens(compiled.vocabularySize()) : InputSpec.features(compiled.featureSize());
         this.stateSize = compiled.stateSize();
         this.outputSize = compiled.outputSize();

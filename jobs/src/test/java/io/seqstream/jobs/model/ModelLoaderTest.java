@@ -64,6 +64,42 @@ class ModelLoaderTest {
         }
     }
 
+    /** model.path takes what the CLI takes: a Keras 3 .keras zip (not mistaken for a seqstream zip) and a Keras .h5. */
+    @Test
+    void kerasAndH5FilesLoadThroughModelPath() throws Exception {
+        Path golden = Path.of(System.getProperty("shared.dir", "../../shared"), "golden", "keras3-seq", "gru_reset_after");
+        assertThat(golden).as("golden case (-Dshared.dir) " + golden).isDirectory();
+        long[] ids = Npy.read(golden.resolve("inputs.npy")).longs();
+        Tensor expected = Npy.readTensor(golden.resolve("expected.npy"));
+        int keys = expected.dim(0), classes = expected.dim(1), steps = ids.length / keys;
+        for (String f : new String[] {"model.keras", "model.h5"}) {
+            StepModelBackend b = StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve(f).toString()));
+            assertThat(b.inputSpec()).isEqualTo(InputSpec.tokens(25));
+            BatchStepper stepper = b.open(keys);
+            float[][] states = new float[keys][b.stateSize()];
+            float[][] out = new float[keys][classes];
+            for (int t = 0; t < steps; t++) {
+                int[] tokens = new int[keys];
+                for (int k = 0; k < keys; k++) tokens[k] = (int) ids[k * steps + t];
+                stepper.stepTokens(states, tokens, keys, out);
+            }
+            for (int k = 0; k < keys; k++) {
+                for (int c = 0; c < classes; c++) {
+                    assertThat((double) out[k][c]).as("%s key %d class %d", f, k, c).isCloseTo(expected.get(k, c), within(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aModelWithSeveralInputsPerEventIsRefusedNamingThem() {
+        Path golden = Path.of(System.getProperty("shared.dir", "../../shared"), "golden", "keras3-seq", "per_step_token_and_features");
+        assertThat(golden).as("golden case (-Dshared.dir) " + golden).isDirectory();
+        assertThatThrownBy(() -> StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve("model.keras").toString())))
+                .hasMessageContaining("event_type (token)").hasMessageContaining("numeric (features)")
+                .hasMessageContaining("one token id or one feature vector per event");
+    }
+
     @Test
     void badFilesAreRefusedWithTheirName() throws Exception {
         Path missing = dir.resolve("missing.h5");

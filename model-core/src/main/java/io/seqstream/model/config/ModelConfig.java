@@ -14,6 +14,12 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Dropout;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.Flatten;
+import io.seqstream.model.layers.GRU;
+import io.seqstream.model.layers.GRUCell;
+import io.seqstream.model.layers.Masking;
+import io.seqstream.model.layers.Normalization;
+import io.seqstream.model.layers.StringLookup;
+import io.seqstream.model.layers.IntegerLookup;
 import io.seqstream.model.layers.InputLayer;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.layers.LSTMCell;
@@ -69,7 +75,7 @@ public final class ModelConfig {
         if (inputs != null && inputs.size() > 0) {
             if (inputs.size() != 1) throw new ConfigException(source + ": a sequential model has one input, got " + inputs.size());
             JsonNode in = inputs.get(0);
-            seq.input(in.path("name").asText("input_layer"), shapeOf(in, "batch_shape", source + ": input"), isInt(in, source));
+            seq.input(in.path("name").asText("input_layer"), shapeOf(in, "batch_shape", source + ": input"), inputDtype(in, source));
         }
         for (JsonNode l : layers) {
             String cls = text(l, "class_name", source + ": layer");
@@ -180,7 +186,7 @@ public final class ModelConfig {
 
     private static KerasTensor inputFromConfig(String name, JsonNode cfg, String source) {
         int[] shape = shapeOf(cfg, "batch_shape", source + ": input '" + name + "'");
-        return Input.create(name, shape, isInt(cfg, source));
+        return Input.create(name, shape, inputDtype(cfg, source));
     }
 
     private static int[] shapeOf(JsonNode n, String key, String where) {
@@ -192,13 +198,15 @@ public final class ModelConfig {
         return s;
     }
 
-    private static boolean isInt(JsonNode n, String source) {
+    /** An input's dtype as int32, float32 or string. */
+    private static String inputDtype(JsonNode n, String source) {
         String dtype = dtypeName(n.get("dtype"));
-        if (dtype == null) return false;
+        if (dtype == null) return "float32";
         return switch (dtype) {
-            case "int32", "int64", "int16", "int8", "uint8" -> true;
-            case "float32", "float64", "float16" -> false;
-            default -> throw new ConfigException(source + ": field 'dtype' = '" + dtype + "' is not supported (int32 or float32)");
+            case "int32", "int64", "int16", "int8", "uint8" -> "int32";
+            case "float32", "float64", "float16" -> "float32";
+            case "string" -> "string";
+            default -> throw new ConfigException(source + ": field 'dtype' = '" + dtype + "' is not supported (int32, float32 or string)");
         };
     }
 
@@ -241,12 +249,33 @@ public final class ModelConfig {
                 case "Embedding" -> {
                     Embedding.Builder b = Embedding.builder(r.requiredInt("input_dim"), r.requiredInt("output_dim"));
                     if (r.has("input_length")) b.inputLength(r.requiredInt("input_length"));
-                    r.requireValue("mask_zero", false, r.optBool("mask_zero", false));
+                    b.maskZero(r.optBool("mask_zero", false));
                     yield common(b, r, lname).intInput(true).build();
                 }
                 case "LSTM" -> rnnFlags(LSTM.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
                         .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID).kerasName())
                         .useBias(r.optBool("use_bias", true)), r, lname).build();
+                case "GRU" -> rnnFlags(GRU.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
+                        .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID))
+                        .useBias(r.optBool("use_bias", true)).resetAfter(r.optBool("reset_after", true)), r, lname).build();
+                case "Normalization" -> normalization(r, lname);
+                case "StringLookup" -> {
+                    lookupOptions(r, "[UNK]");
+                    StringLookup.Builder b = StringLookup.builder(strings(r, "vocabulary")).numOovIndices(r.optInt("num_oov_indices", 1))
+                            .oovToken(r.optString("oov_token", "[UNK]"));
+                    String mask = r.optString("mask_token", null);
+                    if (mask != null) b.maskToken(mask);
+                    r.requireValue("encoding", "utf-8", r.optString("encoding", "utf-8"));
+                    yield common(b, r, lname).build();
+                }
+                case "IntegerLookup" -> {
+                    lookupOptions(r, null);
+                    IntegerLookup.Builder b = IntegerLookup.builder(longs(r, "vocabulary")).numOovIndices(r.optInt("num_oov_indices", 1));
+                    if (r.has("oov_token")) b.oovToken(r.node("oov_token").asLong());
+                    if (r.has("mask_token")) b.maskToken(r.node("mask_token").asLong());
+                    yield common(b, r, lname).build();
+                }
+                case "Masking" -> common(Masking.builder(r.optDouble("mask_value", 0.0)), r, lname).build();
                 case "SimpleRNN" -> rnnFlags(SimpleRNN.builder(r.requiredInt("units"))
                         .activation(r.activation("activation", ActivationFunction.TANH).kerasName())
                         .useBias(r.optBool("use_bias", true)), r, lname).build();
@@ -256,7 +285,7 @@ public final class ModelConfig {
                     Optional<Merge.Op> op = Merge.Op.ofKerasName(cls);
                     if (op.isEmpty()) {
                         throw new ConfigException(where + ": unsupported layer class '" + cls + "'; supported: Dense, Activation, Flatten, "
-                                + "Dropout, Embedding, LSTM, SimpleRNN, RNN, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, InputLayer");
+                                + "Dropout, Embedding, Masking, Normalization, StringLookup, IntegerLookup, LSTM, GRU, SimpleRNN, RNN, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, InputLayer");
                     }
                     yield common(Merge.builder(op.get()), r, lname).build();
                 }
@@ -270,6 +299,62 @@ public final class ModelConfig {
         return layer;
     }
 
+    private static Layer normalization(ConfigReader r, String lname) {
+        JsonNode axis = r.node("axis");
+        boolean last = axis == null || axis.isNull() || (axis.isInt() && axis.intValue() == -1)
+                || (axis.isArray() && axis.size() == 1 && axis.get(0).intValue() == -1);
+        if (!last) throw new ConfigException(r.where() + ": option 'axis' = " + axis + " is not supported (only -1, the feature axis)");
+        r.requireValue("invert", false, r.optBool("invert", false));
+        Normalization.Builder b = Normalization.builder();
+        JsonNode mean = r.node("mean"), variance = r.node("variance");
+        if (mean != null && !mean.isNull()) b.statistics(floats(mean, r.where() + ": mean"), floats(variance, r.where() + ": variance"));
+        return common(b, r, lname).build();
+    }
+
+    private static float[] floats(JsonNode n, String where) {
+        if (n != null && n.isNumber()) return new float[] {n.floatValue()};
+        if (n == null || !n.isArray()) throw new ConfigException(where + " must be a number or a list of numbers, got " + n);
+        float[] f = new float[n.size()];
+        for (int i = 0; i < f.length; i++) f[i] = n.get(i).floatValue();
+        return f;
+    }
+
+    /** Lookup options that must keep their index-output defaults. */
+    private static void lookupOptions(ConfigReader r, String dflt) {
+        r.requireValue("invert", false, r.optBool("invert", false));
+        r.requireValue("output_mode", "int", r.optString("output_mode", "int"));
+        r.requireValue("sparse", false, r.optBool("sparse", false));
+        r.requireValue("pad_to_max_tokens", false, r.optBool("pad_to_max_tokens", false));
+        JsonNode idf = r.node("idf_weights");
+        if (idf != null && !idf.isNull()) throw new ConfigException(r.where() + ": option 'idf_weights' is not supported (output_mode int only)");
+        r.node("max_tokens");
+        r.node("vocabulary_size");
+        r.node("oov_method");
+        r.node("salt");
+        r.node("vocabulary_dtype");
+    }
+
+    private static List<String> strings(ConfigReader r, String key) {
+        JsonNode v = r.node(key);
+        if (v == null || !v.isArray()) {
+            throw new ConfigException(r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config"
+                    + " (an adapted vocabulary kept in the file's assets is not read)");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) out.add(e.asText());
+        return out;
+    }
+
+    private static List<Long> longs(ConfigReader r, String key) {
+        JsonNode v = r.node(key);
+        if (v == null || !v.isArray()) {
+            throw new ConfigException(r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config");
+        }
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : v) out.add(e.asLong());
+        return out;
+    }
+
     private static RecurrentCell cell(JsonNode cell, String where, Options opts) {
         if (cell == null || !cell.isObject()) throw new ConfigException(where + ": field 'cell' must be {class_name, config}");
         String cls = cell.path("class_name").asText();
@@ -279,9 +364,11 @@ public final class ModelConfig {
         RecurrentCell c = switch (cls) {
             case "LSTMCell" -> new LSTMCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
                     r.activation("recurrent_activation", ActivationFunction.SIGMOID), r.optBool("use_bias", true));
+            case "GRUCell" -> new GRUCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
+                    r.activation("recurrent_activation", ActivationFunction.SIGMOID), r.optBool("use_bias", true), r.optBool("reset_after", true));
             case "SimpleRNNCell" -> new SimpleRNNCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
                     r.optBool("use_bias", true));
-            default -> throw new ConfigException(where + ": unsupported cell class '" + cls + "'; supported: LSTMCell, SimpleRNNCell");
+            default -> throw new ConfigException(where + ": unsupported cell class '" + cls + "'; supported: LSTMCell, GRUCell, SimpleRNNCell");
         };
         r.optDouble("dropout", 0);
         r.optDouble("recurrent_dropout", 0);
@@ -292,8 +379,9 @@ public final class ModelConfig {
     private static <B extends Layer.Builder<B>> B common(B b, ConfigReader r, String name) {
         r.optString("name", null);
         if (name != null) b.name(name);
+        b.trainable(r.optBool("trainable", true));
         String dtype = dtypeName(r.node("dtype"));
-        if (dtype != null && !dtype.equals("float32") && !dtype.equals("int32")) {
+        if (dtype != null && !dtype.equals("float32") && !dtype.equals("int32") && !dtype.equals("int64")) {
             throw new ConfigException(r.where() + ": field 'dtype' = '" + dtype + "' is not supported (float32)");
         }
         int[] bis = r.shape("batch_input_shape");
@@ -313,6 +401,8 @@ public final class ModelConfig {
         double d = r.optDouble("dropout", 0), rd = r.optDouble("recurrent_dropout", 0);
         if (d < 0 || d >= 1 || rd < 0 || rd >= 1) throw new ConfigException(r.where() + ": dropout rates must be in [0, 1)");
         r.requireValue("time_major", false, r.optBool("time_major", false));
+        // Masked steps repeat the previous output (Keras' default); zeroed outputs are not implemented.
+        r.requireValue("zero_output_for_mask", false, r.optBool("zero_output_for_mask", false));
         return b;
     }
 
@@ -334,7 +424,7 @@ public final class ModelConfig {
             for (int d : il.batchShape()) {
                 if (d < 0) bs.addNull(); else bs.add(d);
             }
-            o.put("dtype", il.intDtype() ? "int32" : "float32");
+            o.put("dtype", il.dtype());
         }
         ArrayNode layers = root.putArray("layers");
         if (!seq) {

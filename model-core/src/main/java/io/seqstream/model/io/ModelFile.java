@@ -74,7 +74,7 @@ public final class ModelFile {
     }
 
     public static void write(Model model, OutputStream out) throws IOException {
-        List<Weight> ws = model.trainableWeights();
+        List<Weight> ws = model.weights();
         long total = 0;
         for (Weight w : ws) total += w.size();
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total * 4)).order(ByteOrder.LITTLE_ENDIAN);

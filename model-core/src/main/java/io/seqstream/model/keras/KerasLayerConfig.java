@@ -76,7 +76,11 @@ final class KerasLayerConfig {
             rename(c, "dropout_W", "dropout");
             rename(c, "dropout_U", "recurrent_dropout");
             // Keras 1 and 2 LSTMs default to hard_sigmoid; ModelConfig's default is Keras 3's sigmoid.
-            if (version.major() < 3 && cls.equals("LSTM") && !c.has("recurrent_activation")) c.put("recurrent_activation", "hard_sigmoid");
+            if (version.major() < 3 && (cls.equals("LSTM") || cls.equals("GRU")) && !c.has("recurrent_activation")) {
+                c.put("recurrent_activation", "hard_sigmoid");
+            }
+            // Keras 1 and standalone Keras 2 GRUs reset before the recurrent product (no reset_after option, or false).
+            if (cls.equals("GRU") && !c.has("reset_after")) c.put("reset_after", version.major() >= 3);
         }
     }
 

@@ -2,6 +2,7 @@ package io.seqstream.model.keras;
 
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
+import io.seqstream.model.layers.GRUCell;
 import io.seqstream.model.layers.LSTMCell;
 import io.seqstream.model.layers.Layer;
 import io.seqstream.model.layers.RNN;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  */
 final class WeightLayout {
     private static final Pattern KERAS1_GATE = Pattern.compile("(?:^|_)([WUb])_([ifco])(?::\\d+)?$");
+    private static final Pattern KERAS1_GRU_GATE = Pattern.compile("(?:^|_)([WUb])_([zrh])(?::\\d+)?$");
     private static final String GATES = "ifco"; // Keras 2 order along the 4u axis is i, f, c, o
     private static final String KERAS1_ORDER = "icfo"; // Keras 1 trainable_weights order
 
@@ -62,6 +64,7 @@ final class WeightLayout {
     private static List<Tensor> toKerasLayout(Layer l, List<NamedArray> stored, String source) {
         int expected = l.weights().size();
         if (l instanceof RNN rnn && rnn.cell() instanceof LSTMCell && stored.size() == 12) return keras1Lstm(stored, where(source, l));
+        if (l instanceof RNN rnn && rnn.cell() instanceof GRUCell && stored.size() == 9) return keras1Gru(stored, where(source, l));
         if (stored.size() != expected) {
             throw new KerasImportException(where(source, l) + " has " + expected + " weights "
                     + l.weights().stream().map(Weight::name).toList() + " but the file stores " + stored.size() + ": " + names(stored));
@@ -93,6 +96,29 @@ final class WeightLayout {
         return List.of(joinColumns(byGate[0], where), joinColumns(byGate[1], where), joinColumns(byGate[2], where));
     }
 
+    /**
+     * Keras 1 GRU: nine per-gate arrays {@code W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h} (names, or that
+     * order), joined into kernel, recurrent_kernel and bias in gate order z, r, h (a reset_after=False GRU).
+     */
+    private static List<Tensor> keras1Gru(List<NamedArray> stored, String where) {
+        final String gates = "zrh";
+        Tensor[][] byGate = new Tensor[3][3];
+        boolean named = true;
+        for (NamedArray a : stored) {
+            Matcher m = KERAS1_GRU_GATE.matcher(a.name());
+            if (!m.find() || byGate["WUb".indexOf(m.group(1))][gates.indexOf(m.group(2))] != null) {
+                named = false;
+                break;
+            }
+            byGate["WUb".indexOf(m.group(1))][gates.indexOf(m.group(2))] = a.value();
+        }
+        if (!named) {
+            byGate = new Tensor[3][3];
+            for (int k = 0; k < 9; k++) byGate[k % 3][k / 3] = stored.get(k).value();
+        }
+        return List.of(joinColumns(byGate[0], where), joinColumns(byGate[1], where), joinColumns(byGate[2], where));
+    }
+
     /** Joins [rows, u] (or [u]) arrays side by side into [rows, 4u] (or [4u]). */
     private static Tensor joinColumns(Tensor[] parts, String where) {
         int[] s = parts[0].shape();
@@ -100,14 +126,15 @@ final class WeightLayout {
         int u = s[s.length - 1];
         for (Tensor p : parts) {
             if (!Arrays.equals(p.shape(), s)) {
-                throw new KerasImportException(where + ": Keras 1 LSTM gate arrays differ in shape: " + parts[0].shapeString() + " and " + p.shapeString());
+                throw new KerasImportException(where + ": Keras 1 gate arrays differ in shape: " + parts[0].shapeString() + " and " + p.shapeString());
             }
         }
-        float[] out = new float[rows * 4 * u];
+        int n = parts.length;
+        float[] out = new float[rows * n * u];
         for (int r = 0; r < rows; r++) {
-            for (int g = 0; g < 4; g++) System.arraycopy(parts[g].data(), r * u, out, r * 4 * u + g * u, u);
+            for (int g = 0; g < n; g++) System.arraycopy(parts[g].data(), r * u, out, r * n * u + g * u, u);
         }
-        return s.length == 1 ? Tensor.wrap(out, 4 * u) : Tensor.wrap(out, rows, 4 * u);
+        return s.length == 1 ? Tensor.wrap(out, n * u) : Tensor.wrap(out, rows, n * u);
     }
 
     private static String where(String source, Layer l) {

@@ -23,6 +23,11 @@ public final class Activation extends Layer {
     }
 
     @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
+    @Override
     public String className() {
         return "Activation";
     }

@@ -64,6 +64,21 @@ public final class Concatenate extends Layer {
         return List.of(s);
     }
 
+    /**
+     * Keras: a step is kept where any input keeps it; an input without a mask keeps every step, so then
+     * nothing is masked after the merge.
+     */
+    @Override
+    public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
+        float[] out = null;
+        for (float[] m : masks) {
+            if (m == null) return null;
+            if (out == null) out = m.clone();
+            else for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], m[i]);
+        }
+        return out == null ? null : java.util.Collections.singletonList(out);
+    }
+
     @Override
     public LayerCall forward(List<Tensor> inputs, boolean training) {
         int rank = inputs.get(0).rank();

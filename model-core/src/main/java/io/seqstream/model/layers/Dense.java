@@ -33,6 +33,11 @@ public final class Dense extends Layer {
     }
 
     @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
+    @Override
     public String className() {
         return "Dense";
     }

@@ -34,6 +34,11 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    protected boolean propagatesMask() {
+        return true;
+    }
+
+    @Override
     public String className() {
         return "Dropout";
     }

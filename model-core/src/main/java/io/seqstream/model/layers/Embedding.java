@@ -9,6 +9,7 @@ public final class Embedding extends Layer {
     private final int inputDim;
     private final int outputDim;
     private final int inputLength; // -1: any
+    private final boolean maskZero;
     private Weight embeddings;
 
     private Embedding(Builder b) {
@@ -19,6 +20,7 @@ public final class Embedding extends Layer {
         this.inputDim = b.inputDim;
         this.outputDim = b.outputDim;
         this.inputLength = b.inputLength;
+        this.maskZero = b.maskZero;
     }
 
     public static Builder builder(int inputDim, int outputDim) {
@@ -36,6 +38,20 @@ public final class Embedding extends Layer {
 
     public int outputDim() {
         return outputDim;
+    }
+
+    /** Keras {@code mask_zero}: id 0 is padding, masked for the layers after this one. */
+    public boolean maskZero() {
+        return maskZero;
+    }
+
+    @Override
+    public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
+        if (!maskZero) return null;
+        float[] ids = inputs.get(0).data();
+        float[] m = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) m[i] = ids[i] == 0f ? 0f : 1f;
+        return java.util.Collections.singletonList(m);
     }
 
     @Override
@@ -93,6 +109,7 @@ public final class Embedding extends Layer {
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
         if (inputLength > 0) c.put("input_length", inputLength);
+        if (maskZero) c.put("mask_zero", true);
         return c;
     }
 
@@ -100,6 +117,7 @@ public final class Embedding extends Layer {
         private final int inputDim;
         private final int outputDim;
         private int inputLength = -1;
+        private boolean maskZero;
 
         Builder(int inputDim, int outputDim) {
             this.inputDim = inputDim;
@@ -109,6 +127,12 @@ public final class Embedding extends Layer {
         /** Keras {@code input_length}: fixes the sequence length of the input. */
         public Builder inputLength(int n) {
             this.inputLength = n;
+            return this;
+        }
+
+        /** Keras {@code mask_zero}: id 0 is padding and masks its time step. */
+        public Builder maskZero(boolean v) {
+            this.maskZero = v;
             return this;
         }
 

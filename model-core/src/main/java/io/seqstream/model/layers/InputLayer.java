@@ -7,12 +7,12 @@ import java.util.List;
 /** The source of a model input; holds its declared shape and dtype. */
 public final class InputLayer extends Layer {
     private final int[] batchShape;
-    private final boolean intDtype;
+    private final String dtype;
 
     InputLayer(Builder b) {
         super(b, "input_layer");
         this.batchShape = b.shape;
-        this.intDtype = b.intDtype;
+        this.dtype = b.dtype;
     }
 
     public static Builder builder(int... batchShape) {
@@ -28,8 +28,14 @@ public final class InputLayer extends Layer {
         return batchShape.clone();
     }
 
+    /** Whether the input holds whole numbers (int32 ids, or string indices: see StringLookup). */
     public boolean intDtype() {
-        return intDtype;
+        return !dtype.equals("float32");
+    }
+
+    /** int32, float32 or string. */
+    public String dtype() {
+        return dtype;
     }
 
     @Override
@@ -64,20 +70,29 @@ public final class InputLayer extends Layer {
         for (int d : batchShape) {
             if (d < 0) arr.addNull(); else arr.add(d);
         }
-        c.put("dtype", intDtype ? "int32" : "float32");
+        c.put("dtype", dtype);
         return c;
     }
 
     public static final class Builder extends Layer.Builder<Builder> {
         private final int[] shape;
-        private boolean intDtype;
+        private String dtype = "float32";
 
         Builder(int[] batchShape) {
             this.shape = batchShape.clone();
         }
 
         public Builder intDtype(boolean v) {
-            this.intDtype = v;
+            this.dtype = v ? "int32" : "float32";
+            return this;
+        }
+
+        /** int32, float32 or string (a string input feeds a StringLookup). */
+        public Builder dtype(String d) {
+            if (!d.equals("int32") && !d.equals("float32") && !d.equals("string")) {
+                throw new IllegalArgumentException("input dtype must be int32, float32 or string, got " + d);
+            }
+            this.dtype = d;
             return this;
         }
 

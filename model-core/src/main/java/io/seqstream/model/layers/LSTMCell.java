@@ -72,11 +72,11 @@ public final class LSTMCell extends RecurrentCell {
     }
 
     /** Time-major buffers of one sequence run: pre-activations, gate outputs, c and h for t = 0..T. */
-    private record Cache(float[] xT, float[] pre, float[] act, float[] c, float[] h, float[] tanhC) {}
+    private record Cache(float[] xT, float[] pre, float[] act, float[] c, float[] h, float[] tanhC, float[] mask) {}
 
     // Layout: time-major [T, B, ...] so that every step's product over the batch is one matrix product.
     @Override
-    Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep) {
+    Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep, float[] mask) {
         int u = units, g = 4 * u, d = inputDim, bu = batch * u, bg = batch * g;
         float[] xT = toTimeMajor(x, batch, time, d);
         float[] z = new float[time * bg];
@@ -113,11 +113,15 @@ public final class LSTMCell extends RecurrentCell {
                     }
                 }
             }
+            if (mask != null) {
+                Masks.carry(mask, t, time, batch, u, h, t * bu, (t + 1) * bu);
+                Masks.carry(mask, t, time, batch, u, c, t * bu, (t + 1) * bu);
+            }
         }
         float[] outputs = fromTimeMajor(h, bu, batch, time, u);
         float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
         float[] cT = java.util.Arrays.copyOfRange(c, time * bu, (time + 1) * bu);
-        return new Sequence(x, batch, time, outputs, new float[][] {hT, cT}, keep ? new Cache(xT, z, act, c, h, tanhC) : null);
+        return new Sequence(x, batch, time, outputs, new float[][] {hT, cT}, keep ? new Cache(xT, z, act, c, h, tanhC, mask) : null);
     }
 
     @Override
@@ -127,6 +131,7 @@ public final class LSTMCell extends RecurrentCell {
         float[] dz = new float[time * bg];
         float[] dh = new float[bu];
         float[] dcNext = new float[bu];
+        float[] dhKeep = new float[bu];
         if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
         if (dFinal[1] != null) System.arraycopy(dFinal[1], 0, dcNext, 0, bu);
         float[] dHsT = dHs == null ? null : toTimeMajor(dHs, batch, time, u);
@@ -135,6 +140,11 @@ public final class LSTMCell extends RecurrentCell {
             if (dHsT != null) for (int i = 0; i < bu; i++) dh[i] += dHsT[t * bu + i];
             for (int b = 0; b < batch; b++) {
                 int a = t * bg + b * g, prev = t * bu + b * u, s = b * u;
+                if (Masks.masked(k.mask, b, t, time)) { // skipped step: dh and dc pass through, no gate gradient
+                    System.arraycopy(dh, s, dhKeep, s, u);
+                    continue;
+                }
+                java.util.Arrays.fill(dhKeep, s, s + u, 0f);
                 for (int j = 0; j < u; j++) {
                     float ig = k.act[a + j], fg = k.act[a + u + j], cg = k.act[a + 2 * u + j], og = k.act[a + 3 * u + j];
                     float tc = k.tanhC[prev + j];
@@ -147,7 +157,7 @@ public final class LSTMCell extends RecurrentCell {
                     dcNext[s + j] = dc * fg;
                 }
             }
-            java.util.Arrays.fill(dh, 0f);
+            System.arraycopy(dhKeep, 0, dh, 0, bu);
             FastGemm.mulAcc(dz, t * bg, g, batch, recT, dh, 0); // dh_{t-1} = dz_t R^T
         }
         // Weight gradients as whole-sequence products: dR = H_prev^T dZ, dK = X^T dZ.

@@ -28,11 +28,13 @@ public abstract class Layer {
     private final List<Weight> weights = new ArrayList<>();
     private List<int[]> builtInputShapes;
     private final List<KerasTensor.Node> inboundNodes = new ArrayList<>();
+    private volatile boolean trainable;
 
     protected Layer(Builder<?> b, String defaultPrefix) {
         this.name = b.name != null ? b.name : uniqueName(defaultPrefix);
         this.batchInputShape = b.batchInputShape;
         this.intInput = b.intInput;
+        this.trainable = b.trainable;
         this.initRandom = b.seed != null ? new java.util.SplittableRandom(b.seed) : new java.util.SplittableRandom();
     }
 
@@ -126,14 +128,52 @@ public abstract class Layer {
     public abstract LayerCall forward(List<Tensor> inputs, boolean training);
 
     /**
+     * Forward pass with the Keras masks of the inputs ({@code [batch, time]}, 1 = keep; an entry is null for an
+     * unmasked input). Layers that consume masks (recurrent layers, Masking) override it; others ignore them.
+     */
+    public LayerCall forward(List<Tensor> inputs, List<float[]> masks, boolean training) {
+        return forward(inputs, training);
+    }
+
+    /**
+     * The Keras mask of each output (entries null where none) given the inputs and their masks. By default a
+     * single-input layer that {@linkplain #propagatesMask() supports masking} passes its input's mask on.
+     */
+    public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
+        if (propagatesMask() && masks.size() == 1) return java.util.Collections.singletonList(masks.get(0));
+        return null;
+    }
+
+    /** Keras {@code supports_masking} for layers that leave the time axis alone (Dense, Dropout, Activation). */
+    protected boolean propagatesMask() {
+        return false;
+    }
+
+    /**
      * Back-propagates one call: accumulates weight gradients and returns the gradients of the inputs.
      * {@code gradOutputs} has one entry per output; an entry is null for an output that no loss depends on.
      */
     public abstract List<Tensor> backward(LayerCall call, List<Tensor> gradOutputs);
 
-    /** Trainable weights in Keras {@code get_weights()} order. */
+    /** All weights (trainable or not) in Keras {@code get_weights()} order. */
     public final List<Weight> weights() {
         return List.copyOf(weights);
+    }
+
+    /** Keras {@code layer.trainable}: when false, fit (and the fine-tuner) leave this layer's weights unchanged. */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    /** Keras {@code layer.trainable = ...}; takes effect at the next training step. */
+    public void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+    }
+
+    /** The weights training updates: none when the layer is frozen, else those not marked non-trainable. */
+    public final List<Weight> trainableWeights() {
+        if (!trainable) return List.of();
+        return weights.stream().filter(Weight::trainable).toList();
     }
 
     public final List<Tensor> getWeights() {
@@ -163,6 +203,7 @@ public abstract class Layer {
     public ObjectNode getConfig() {
         ObjectNode c = JsonNodeFactory.instance.objectNode();
         c.put("name", name);
+        if (!trainable) c.put("trainable", false);
         if (batchInputShape != null) {
             var arr = c.putArray("batch_input_shape");
             for (int d : batchInputShape) {
@@ -206,6 +247,13 @@ public abstract class Layer {
         int[] batchInputShape;
         boolean intInput;
         Long seed;
+        boolean trainable = true;
+
+        /** Keras {@code trainable}: false freezes the layer's weights in fit. */
+        public B trainable(boolean trainable) {
+            this.trainable = trainable;
+            return self();
+        }
 
         /** Seed for the initial weights (Keras initialisers), for reproducible models. */
         public B seed(long seed) {

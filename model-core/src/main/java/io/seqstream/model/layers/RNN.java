@@ -125,7 +125,14 @@ public class RNN extends Layer {
 
     @Override
     public LayerCall forward(List<Tensor> inputs, boolean training) {
+        return forward(inputs, java.util.Collections.singletonList(null), training);
+    }
+
+    /** With a mask, masked steps are skipped: states and output stay as they were (Keras semantics). */
+    @Override
+    public LayerCall forward(List<Tensor> inputs, List<float[]> masks, boolean training) {
         Tensor x = inputs.get(0);
+        float[] mask = masks.isEmpty() ? null : masks.get(0);
         int[] built = builtInputShapes().get(0);
         if (x.rank() != 3 || x.dim(2) != built[2]) {
             throw error("expected input of shape " + Tensor.shapeString(built) + " but got " + x.shapeString());
@@ -138,7 +145,9 @@ public class RNN extends Layer {
         }
         float[] seq = goBackwards ? reverseTime(x.data(), batch, time, d) : x.data();
         float[][] init = stateful ? states : zeros(cell.stateCount(), batch * u);
-        RecurrentCell.Sequence run = cell.forward(seq, batch, time, init, training);
+        if (mask != null && mask.length != batch * time) throw error("mask has " + mask.length + " values for input " + x.shapeString());
+        float[] stepMask = mask == null ? null : goBackwards ? Masks.reverse(mask, batch, time) : mask;
+        RecurrentCell.Sequence run = cell.forward(seq, batch, time, init, training, stepMask);
         if (stateful) {
             for (int i = 0; i < states.length; i++) System.arraycopy(run.finals[i], 0, states[i], 0, states[i].length);
         }
@@ -146,6 +155,16 @@ public class RNN extends Layer {
         outs.add(returnSequences ? Tensor.wrap(run.outputs, batch, time, u) : Tensor.wrap(run.finals[0].clone(), batch, u));
         if (returnState) for (float[] f : run.finals) outs.add(Tensor.wrap(f, batch, u));
         return new LayerCall(inputs, outs, training ? run : null);
+    }
+
+    /** Keras: the input mask goes on with the full sequence, and ends with the time axis. */
+    @Override
+    public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
+        if (!returnSequences || masks.isEmpty() || masks.get(0) == null) return null;
+        List<float[]> out = new ArrayList<>();
+        out.add(masks.get(0));
+        if (returnState) for (int i = 0; i < cell.stateCount(); i++) out.add(null);
+        return out;
     }
 
     @Override

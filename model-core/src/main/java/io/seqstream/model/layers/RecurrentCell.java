@@ -49,9 +49,10 @@ public abstract class RecurrentCell {
 
     /**
      * Runs a sequence {@code x} [B, T, inputDim] (already in processing order) from {@code init}
-     * (one [B*units] array per state) and returns the per-step outputs and final states.
+     * (one [B*units] array per state) and returns the per-step outputs and final states. {@code mask} [B, T]
+     * (processing order, may be null): a masked step keeps every state as it was.
      */
-    abstract Sequence forward(float[] x, int batch, int time, float[][] init, boolean keepForBackward);
+    abstract Sequence forward(float[] x, int batch, int time, float[][] init, boolean keepForBackward, float[] mask);
 
     /**
      * Back-propagates a sequence: {@code dHs} [B, T, units] is the gradient of each step's output,

@@ -58,11 +58,11 @@ public final class SimpleRNNCell extends RecurrentCell {
         io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, units, rnd);
     }
 
-    private record Cache(float[] xT, float[] pre, float[] h) {}
+    private record Cache(float[] xT, float[] pre, float[] h, float[] mask) {}
 
     // Time-major [T, B, ...], as in LSTMCell: each step's batch product is one matrix product.
     @Override
-    Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep) {
+    Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep, float[] mask) {
         int u = units, d = inputDim, bu = batch * u;
         float[] xT = LSTMCell.toTimeMajor(x, batch, time, d);
         float[] pre = new float[time * bu];
@@ -76,10 +76,11 @@ public final class SimpleRNNCell extends RecurrentCell {
         for (int t = 0; t < time; t++) {
             FastGemm.mulAcc(h, t * bu, u, batch, rec, pre, t * bu);
             for (int i = 0; i < bu; i++) h[(t + 1) * bu + i] = activation.apply(pre[t * bu + i]);
+            if (mask != null) Masks.carry(mask, t, time, batch, u, h, t * bu, (t + 1) * bu);
         }
         float[] outputs = LSTMCell.fromTimeMajor(h, bu, batch, time, u);
         float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
-        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(xT, pre, h) : null);
+        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(xT, pre, h, mask) : null);
     }
 
     @Override
@@ -94,9 +95,13 @@ public final class SimpleRNNCell extends RecurrentCell {
         for (int t = time - 1; t >= 0; t--) {
             for (int i = 0; i < bu; i++) {
                 float g = dh[i] + (dHsT == null ? 0f : dHsT[t * bu + i]);
+                if (Masks.masked(k.mask, i / u, t, time)) { // skipped step: the gradient passes through
+                    dh[i] = g;
+                    continue;
+                }
+                dh[i] = 0f;
                 dpre[t * bu + i] = g * activation.derivative(k.pre[t * bu + i], k.h[(t + 1) * bu + i]);
             }
-            java.util.Arrays.fill(dh, 0f);
             FastGemm.mulAcc(dpre, t * bu, u, batch, recT, dh, 0);
         }
         Gemm.tnAcc(k.h, 0, dpre, 0, recurrentKernel.grad, 0, time * batch, u, u);

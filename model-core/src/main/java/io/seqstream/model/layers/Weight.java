@@ -12,6 +12,7 @@ public final class Weight {
     private final int[] shape;
     final float[] value;
     final float[] grad;
+    private boolean trainable = true;
 
     Weight(String name, int... shape) {
         this.name = name;
@@ -19,6 +20,17 @@ public final class Weight {
         int n = Math.toIntExact(Tensor.size(shape));
         this.value = new float[n];
         this.grad = new float[n];
+    }
+
+    /** Marks a weight that training never changes (Keras non-trainable variables: Normalization statistics). */
+    Weight frozen() {
+        this.trainable = false;
+        return this;
+    }
+
+    /** False for non-trainable variables; a frozen layer's weights are left alone too (see Layer.trainable). */
+    public boolean trainable() {
+        return trainable;
     }
 
     /** Keras' short name: kernel, recurrent_kernel, bias, embeddings. */

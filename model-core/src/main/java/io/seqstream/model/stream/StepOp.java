@@ -38,6 +38,26 @@ sealed interface StepOp {
     }
 
     /**
+     * A GRU step. Input projection (x W + input bias, gates z, r, h) from a fused token table or from
+     * {@code kernel} plus {@code bias}. With {@code resetAfter}, {@code recurrent} is R [u, 3u] and
+     * {@code recurrentBias} the second bias row; otherwise {@code recurrentZr} is R's z and r columns and
+     * {@code recurrentH} its h columns, applied to r * h.
+     */
+    record GruStep(int units, int inWidth, PackedMatrix kernel, float[] bias, float[] tokenTable, boolean resetAfter,
+            PackedMatrix recurrent, float[] recurrentBias, PackedMatrix recurrentZr, PackedMatrix recurrentH,
+            ActivationFunction activation, ActivationFunction recurrentActivation, int stateOffset, String layerName) implements StepOp {
+        @Override
+        public int outWidth() {
+            return units;
+        }
+
+        /** Row stride of the input projection (3u padded to whole panels). */
+        int gateWidth() {
+            return bias.length;
+        }
+    }
+
+    /**
      * Dense: narrow layers (few units) as row-wise dot products with the kernel transposed ([units][in]);
      * wide ones (e.g. a softmax over a vocabulary) as a packed batch product, like the recurrent kernel.
      */

@@ -20,6 +20,11 @@ public final class Stepper {
     private final float[] z;
     private final float[][] h;
     private final float[][] c;
+    private final float[] z2;      // GRU recurrent products
+    private final float[] rh;      // GRU (reset before) r * h
+    private final int[] index;     // fused single input: the token index per row
+    private final boolean[] masked; // rows whose step the model masks
+    private final StepBatch batch;
 
     Stepper(StepModel model, int maxBatch) {
         if (maxBatch <= 0) throw new IllegalArgumentException("maxBatch must be positive, got " + maxBatch);
@@ -29,6 +34,11 @@ public final class Stepper {
         this.bufA = new float[maxBatch * model.maxWidth()];
         this.bufB = new float[maxBatch * model.maxWidth()];
         this.z = new float[maxBatch * Math.max(1, model.maxGate())];
+        this.z2 = new float[maxBatch * Math.max(1, model.maxGate())];
+        this.rh = new float[maxBatch * Math.max(1, model.maxGate())];
+        this.index = new int[maxBatch];
+        this.masked = new boolean[maxBatch];
+        this.batch = new StepBatch(model, maxBatch);
         int n = model.ops().size();
         this.h = new float[n][];
         this.c = new float[n][];
@@ -36,6 +46,8 @@ public final class Stepper {
             if (model.ops().get(i) instanceof StepOp.Recurrent r) {
                 h[i] = new float[maxBatch * r.units()];
                 c[i] = r.lstm() ? new float[maxBatch * r.units()] : null;
+            } else if (model.ops().get(i) instanceof StepOp.GruStep r) {
+                h[i] = new float[maxBatch * r.units()];
             }
         }
     }
@@ -48,32 +60,60 @@ public final class Stepper {
         return maxBatch;
     }
 
+    /** This stepper's reusable batch of events: set one value per input for each key row, then {@link #step}. */
+    public StepBatch batch() {
+        return batch;
+    }
+
     /**
-     * One step for {@code n} keys with token events: {@code states[i]} is updated, {@code outputs[i]}
-     * (length {@code outputSize()}) receives key i's output.
+     * One step for {@code n} keys, one event each with a value for every model input ({@code events}, usually
+     * {@link #batch()}): {@code states[i]} is updated, {@code outputs[i]} (length {@code outputSize()}) receives
+     * key i's output. The batch is cleared afterwards.
+     */
+    public void step(float[][] states, StepBatch events, int n, float[][] outputs) {
+        check(states, n, outputs);
+        events.checkComplete(n);
+        try {
+            assemble(events, n);
+            run(states, n, outputs);
+        } finally {
+            events.clear(n);
+        }
+    }
+
+    /**
+     * One step for {@code n} keys with token events (a model with one token input): {@code states[i]} is
+     * updated, {@code outputs[i]} (length {@code outputSize()}) receives key i's output.
      */
     public void stepTokens(float[][] states, int[] tokens, int n, float[][] outputs) {
         check(states, n, outputs);
         if (!model.tokenInput()) throw new IllegalArgumentException(model.checkToken(0).orElseThrow());
+        StepInput in = model.input(0);
         for (int i = 0; i < n; i++) {
             int t = tokens[i];
-            if (t < 0 || t >= model.vocabularySize()) {
-                throw new IllegalArgumentException("row " + i + ": token id " + t + " is outside [0, " + model.vocabularySize() + ")");
+            if (in.integerLookup == null && (t < 0 || t >= in.vocab)) {
+                throw new IllegalArgumentException("row " + i + ": token id " + t + " is outside [0, " + in.vocab + ")");
             }
         }
-        run(states, tokens, null, n, outputs);
+        for (int i = 0; i < n; i++) batch.index[0][i] = in.index(tokens[i]);
+        assemble(batch, n);
+        run(states, n, outputs);
     }
 
-    /** One step for {@code n} keys with feature-vector events. */
+    /** One step for {@code n} keys with feature-vector events (a model with one feature input). */
     public void stepFeatures(float[][] states, float[][] features, int n, float[][] outputs) {
         check(states, n, outputs);
         for (int i = 0; i < n; i++) {
             var err = model.checkFeatures(features[i]);
             if (err.isPresent()) throw new IllegalArgumentException("row " + i + ": " + err.get());
         }
-        int f = model.featureSize();
-        for (int i = 0; i < n; i++) System.arraycopy(features[i], 0, bufA, i * f, f);
-        run(states, null, bufA, n, outputs);
+        for (int i = 0; i < n; i++) batch.values[0][i] = features[i];
+        try {
+            assemble(batch, n);
+        } finally {
+            java.util.Arrays.fill(batch.values[0], 0, n, null);
+        }
+        run(states, n, outputs);
     }
 
     private void check(float[][] states, int n, float[][] outputs) {
@@ -88,19 +128,65 @@ public final class Stepper {
         }
     }
 
-    private void run(float[][] states, int[] tokens, float[] in, int n, float[][] outputs) {
-        float[] cur = in;
-        int stride = model.featureSize(); // row stride of cur
+    /** Builds each row the first layer after the inputs reads (or the fused token indices), and the step masks. */
+    private void assemble(StepBatch events, int n) {
+        // Keras merges masks with "any input keeps the step": a step is masked only when every input masks it,
+        // so an input that cannot mask (no mask_zero, no Masking) means no step is ever masked.
+        boolean canMask = true;
+        for (StepInput in : model.inputs()) canMask &= in.maskZero || in.masking;
+        java.util.Arrays.fill(masked, 0, n, canMask);
+        var inputs = model.inputs();
+        int w = model.rowWidth();
+        for (int ii = 0; ii < inputs.size(); ii++) {
+            StepInput in = inputs.get(ii);
+            for (int r = 0; r < n; r++) {
+                if (in.kind != StepInput.Kind.FEATURES) {
+                    int id = events.index[ii][r];
+                    if (!(in.maskZero && id == 0)) masked[r] = false;
+                    if (model.fused()) {
+                        index[r] = id;
+                        continue;
+                    }
+                    System.arraycopy(in.embedding, id * in.width, bufA, r * w + in.offset, in.width);
+                    if (in.scale != null) normalize(in, bufA, r * w + in.offset);
+                } else {
+                    float[] f = events.values[ii][r];
+                    int o = r * w + in.offset;
+                    System.arraycopy(f, 0, bufA, o, in.featureSize);
+                    if (in.masking && in.normalizeBeforeMasking) normalize(in, bufA, o);
+                    if (in.masking && isMaskValue(bufA, o, in.featureSize, in.maskValue)) {
+                        java.util.Arrays.fill(bufA, o, o + in.featureSize, 0f);
+                    } else {
+                        masked[r] = false;
+                    }
+                    if (in.scale != null && !(in.masking && in.normalizeBeforeMasking)) normalize(in, bufA, o);
+                }
+            }
+        }
+    }
+
+    private static boolean isMaskValue(float[] x, int off, int n, float v) {
+        for (int i = 0; i < n; i++) if (x[off + i] != v) return false;
+        return true;
+    }
+
+    private static void normalize(StepInput in, float[] x, int off) {
+        for (int i = 0; i < in.width; i++) x[off + i] = (x[off + i] - in.shift[i]) * in.scale[i];
+    }
+
+    private void run(float[][] states, int n, float[][] outputs) {
+        float[] cur = bufA;
+        int stride = model.rowWidth(); // row stride of cur
         int width = stride;
         var ops = model.ops();
         for (int oi = 0; oi < ops.size(); oi++) {
             StepOp op = ops.get(oi);
-            if (op instanceof StepOp.EmbeddingLookup e) {
-                for (int i = 0; i < n; i++) System.arraycopy(e.table(), tokens[i] * e.width(), bufA, i * e.width(), e.width());
-                cur = bufA;
-                stride = e.width();
-            } else if (op instanceof StepOp.Recurrent r) {
-                recurrent(r, h[oi], c[oi], states, tokens, cur, stride, n);
+            if (op instanceof StepOp.Recurrent r) {
+                recurrent(r, h[oi], c[oi], states, cur, stride, n);
+                cur = h[oi];
+                stride = r.units();
+            } else if (op instanceof StepOp.GruStep r) {
+                gru(r, h[oi], states, cur, stride, n);
                 cur = h[oi];
                 stride = r.units();
             } else if (op instanceof StepOp.DenseStep d) {
@@ -117,6 +203,8 @@ public final class Stepper {
                 stride = os;
             } else if (op instanceof StepOp.ActivationStep a) {
                 activate(a.activation(), cur, n, stride, a.width());
+            } else if (op instanceof StepOp.EmbeddingLookup e) {
+                throw new IllegalStateException("embedding lookups are done when the row is assembled");
             }
             width = op.outWidth();
         }
@@ -132,14 +220,14 @@ public final class Stepper {
         }
     }
 
-    private void recurrent(StepOp.Recurrent r, float[] hb, float[] cb, float[][] states, int[] tokens, float[] x, int xStride, int n) {
+    private void recurrent(StepOp.Recurrent r, float[] hb, float[] cb, float[][] states, float[] x, int xStride, int n) {
         int u = r.units(), g = r.gateWidth(), off = r.stateOffset();
         for (int i = 0; i < n; i++) {
             System.arraycopy(states[i], off, hb, i * u, u);
             if (r.lstm()) System.arraycopy(states[i], off + u, cb, i * u, u);
         }
         if (r.tokenTable() != null) {
-            for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), tokens[i] * g, z, i * g, g);
+            for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
         } else {
             for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
             k.gemmAcc(x, 0, xStride, n, r.kernel(), z, 0, g);
@@ -153,8 +241,64 @@ public final class Stepper {
             }
         }
         for (int i = 0; i < n; i++) {
+            if (masked[i]) { // a masked step keeps the state, and the output is the previous h
+                System.arraycopy(states[i], off, hb, i * u, u);
+                continue;
+            }
             System.arraycopy(hb, i * u, states[i], off, u);
             if (r.lstm()) System.arraycopy(cb, i * u, states[i], off + u, u);
+        }
+    }
+
+    /** A GRU step: input projection, recurrent products through the packed kernel, then the gates per row. */
+    private void gru(StepOp.GruStep r, float[] hb, float[][] states, float[] x, int xStride, int n) {
+        int u = r.units(), g = r.gateWidth(), off = r.stateOffset();
+        ActivationFunction act = r.activation(), rec = r.recurrentActivation();
+        for (int i = 0; i < n; i++) System.arraycopy(states[i], off, hb, i * u, u);
+        if (r.tokenTable() != null) {
+            for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
+        } else {
+            for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
+            k.gemmAcc(x, 0, xStride, n, r.kernel(), z, 0, g);
+        }
+        if (r.resetAfter()) {
+            for (int i = 0; i < n; i++) System.arraycopy(r.recurrentBias(), 0, z2, i * g, g);
+            k.gemmAcc(hb, 0, u, n, r.recurrent(), z2, 0, g);
+            for (int i = 0; i < n; i++) {
+                int zo = i * g, ho = i * u;
+                for (int j = 0; j < u; j++) {
+                    float zg = rec.apply(z[zo + j] + z2[zo + j]);
+                    float rg = rec.apply(z[zo + u + j] + z2[zo + u + j]);
+                    float cand = act.apply(z[zo + 2 * u + j] + rg * z2[zo + 2 * u + j]);
+                    hb[ho + j] = zg * hb[ho + j] + (1f - zg) * cand;
+                }
+            }
+        } else {
+            int g2 = r.recurrentZr().paddedCols(), g1 = r.recurrentH().paddedCols();
+            java.util.Arrays.fill(z2, 0, n * g2, 0f);
+            k.gemmAcc(hb, 0, u, n, r.recurrentZr(), z2, 0, g2);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < u; j++) rh[i * u + j] = rec.apply(z[i * g + u + j] + z2[i * g2 + u + j]) * hb[i * u + j];
+            }
+            // z (update gate pre-activations) moves into its own slot before z2 is reused for the candidate product
+            for (int i = 0; i < n; i++) for (int j = 0; j < u; j++) z[i * g + j] += z2[i * g2 + j];
+            java.util.Arrays.fill(z2, 0, n * g1, 0f);
+            k.gemmAcc(rh, 0, u, n, r.recurrentH(), z2, 0, g1);
+            for (int i = 0; i < n; i++) {
+                int zo = i * g, ho = i * u;
+                for (int j = 0; j < u; j++) {
+                    float zg = rec.apply(z[zo + j]);
+                    float cand = act.apply(z[zo + 2 * u + j] + z2[i * g1 + j]);
+                    hb[ho + j] = zg * hb[ho + j] + (1f - zg) * cand;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (masked[i]) {
+                System.arraycopy(states[i], off, hb, i * u, u);
+                continue;
+            }
+            System.arraycopy(hb, i * u, states[i], off, u);
         }
     }
 

@@ -114,11 +114,11 @@ class GoldenKerasTest {
     void unknownLayerAndValueAreNamed(@TempDir Path tmp) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = (ObjectNode) om.readTree(goldenDir().resolve("lstm_last.json").toFile());
-        ((ObjectNode) root.get("model").get("layers").get(1)).put("class_name", "GRU");
+        ((ObjectNode) root.get("model").get("layers").get(1)).put("class_name", "Conv1D");
         Path bad = tmp.resolve("bad_layer.json");
         om.writeValue(bad.toFile(), root);
         assertThatThrownBy(() -> run(new GoldenCase(bad))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("bad_layer.json").hasMessageContaining("GRU");
+                .hasMessageContaining("bad_layer.json").hasMessageContaining("Conv1D");
 
         ObjectNode root2 = (ObjectNode) om.readTree(goldenDir().resolve("lstm_last.json").toFile());
         ((ObjectNode) root2.get("model").get("layers").get(1).get("config")).put("activation", "swishy");

@@ -29,4 +29,19 @@ public final class Close {
         }
         return worst;
     }
+
+    /** Element-wise {@code |actual - expected| <= abs + rel * |expected|}. */
+    public static void check(String what, Tensor expected, Tensor actual, double abs, double rel) {
+        if (!Arrays.equals(expected.shape(), actual.shape())) {
+            throw new AssertionError(what + ": expected shape " + expected.shapeString() + " but got " + actual.shapeString());
+        }
+        float[] e = expected.data(), a = actual.data();
+        for (int i = 0; i < e.length; i++) {
+            double err = Math.abs((double) a[i] - e[i]);
+            if (!(err <= abs + rel * Math.abs(e[i]))) {
+                throw new AssertionError(what + ": element " + i + " of " + expected.shapeString() + ": expected " + e[i] + " but got " + a[i]
+                        + " (error " + err + " > " + abs + " + " + rel + " * |expected|)");
+            }
+        }
+    }
 }

@@ -113,8 +113,8 @@ class KerasImportErrorsTest {
 
     @Test
     void unsupportedLayerNamesClassLayerAndFile() throws IOException {
-        Path p = editedArchive("gru.keras", cfg -> layer(cfg, 1).put("class_name", "GRU"));
-        fails(p).hasMessageContaining("layer 'lstm_1' (GRU)").hasMessageContaining("unsupported layer class 'GRU'");
+        Path p = editedArchive("conv.keras", cfg -> layer(cfg, 1).put("class_name", "Conv1D"));
+        fails(p).hasMessageContaining("layer 'lstm_1' (Conv1D)").hasMessageContaining("unsupported layer class 'Conv1D'");
     }
 
     @Test

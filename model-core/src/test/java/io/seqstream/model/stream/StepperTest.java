@@ -244,7 +244,7 @@ class StepperTest {
         KerasTensor la = LSTM.builder(4).build().apply(a);
         KerasTensor lb = LSTM.builder(4).build().apply(b);
         Model two = new Model("two", List.of(a, b), List.of(io.seqstream.model.layers.Merge.add().apply(la, lb)));
-        assertThatThrownBy(() -> StepModel.compile(two)).hasMessageContaining("2 inputs");
+        assertThatThrownBy(() -> StepModel.compile(two)).hasMessageContaining("the inputs meet in different layers");
 
         Sequential dense = new Sequential("dense");
         dense.add(Dense.builder(3).inputShape(-1, 4).build());

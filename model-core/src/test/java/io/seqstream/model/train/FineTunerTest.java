@@ -51,6 +51,32 @@ class FineTunerTest {
         assertThat(cand.predict(Tensor.ofTokens(new int[][] {{1, 4, 7}})).shape()).containsExactly(1, 3, vocab);
     }
 
+    /** trainable=False: fit and the fine-tuner leave a frozen layer bit-identical and train the others. */
+    @Test
+    void frozenLayersStayBitIdentical() {
+        int vocab = 12;
+        Sequential m = new Sequential("frozen");
+        m.add(Embedding.builder(vocab, 8).batchInputShape(1, -1).seed(1).trainable(false).build());
+        m.add(io.seqstream.model.layers.GRU.builder(16).returnSequences(true).stateful(true).seed(2).build());
+        m.add(Dense.builder(vocab).activation("softmax").seed(3).build());
+        SequenceExamples ex = SequenceExamples.nextEvent(windows(120, 10, vocab, new Random(5)), 10);
+        FineTuner.Result r = FineTuner.fineTune(m, ex, FineTuner.Options.defaults().withEpochs(2).withLearningRate(0.02).withProgress(l -> {}), "frozen");
+        List<Tensor> before = m.getWeights(), after = r.candidate().getWeights();
+        assertThat(after.get(0).data()).as("frozen embedding").containsExactly(before.get(0).data());
+        for (int i = 1; i < before.size(); i++) assertThat(after.get(i).data()).as("weight " + i).isNotEqualTo(before.get(i).data());
+        assertThat(r.candidate().layers().get(0).trainable()).isFalse();
+
+        // plain fit, and unfreezing takes effect at the next step
+        Model c = r.candidate();
+        c.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(0.01));
+        float[] emb = c.getWeights().get(0).toArray();
+        c.trainOnBatch(ex.slice(0, 16).inputs(), ex.slice(0, 16).targets());
+        assertThat(c.getWeights().get(0).data()).containsExactly(emb);
+        c.layers().get(0).setTrainable(true);
+        c.trainOnBatch(ex.slice(0, 16).inputs(), ex.slice(0, 16).targets());
+        assertThat(c.getWeights().get(0).data()).isNotEqualTo(emb);
+    }
+
     @Test
     void windowsOfTheWrongLengthAreRefused() {
         assertThatThrownBy(() -> SequenceExamples.nextEvent(List.of(new int[] {1, 2, 3}), 3)).hasMessageContaining("window 0 has 3 tokens");
