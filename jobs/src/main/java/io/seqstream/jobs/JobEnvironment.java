@@ -3,6 +3,7 @@ package io.seqstream.jobs;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.StateBackendKind;
+import io.seqstream.jobs.state.RocksDbTuning;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -48,6 +49,9 @@ public final class JobEnvironment {
     private static void setBackend(Configuration c, StateBackendKind backend) {
         c.set(StateBackendOptions.STATE_BACKEND, backend.configName());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackendKind.ROCKSDB);
+        if (backend == StateBackendKind.ROCKSDB) {
+            RocksDbTuning.OPTIONS.forEach(c::setString);
+        }
     }
 
     private static void setCheckpointDir(Configuration c, String dir) {

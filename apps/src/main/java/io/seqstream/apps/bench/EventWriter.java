@@ -59,8 +59,35 @@ final class EventWriter implements AutoCloseable {
         return total;
     }
 
+    /**
+     * {@code perKey} events for every key, as fast as possible: {@code perKey} passes over all keys, each pass in
+     * a new random order, so a key's next event comes about one key count later (a cold state read at scale).
+     */
+    long writeEachKey(String topic, int perKey) {
+        int[] order = new int[keys.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int pass = 0; pass < perKey; pass++) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int k : order) {
+                send(topic, k);
+            }
+        }
+        producer.flush();
+        return (long) perKey * keys.length;
+    }
+
     private void send(String topic) {
-        int k = rnd.nextInt(keys.length);
+        send(topic, rnd.nextInt(keys.length));
+    }
+
+    private void send(String topic, int k) {
         Event e = new Event(keys[k], System.currentTimeMillis(), rnd.nextInt(vocab), null, null, false, Map.of());
         producer.send(new ProducerRecord<>(topic, keyBytes[k], AvroCodec.encode(e)));
     }

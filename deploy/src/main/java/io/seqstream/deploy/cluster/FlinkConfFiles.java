@@ -1,5 +1,6 @@
 package io.seqstream.deploy.cluster;
 
+import io.seqstream.jobs.state.RocksDbTuning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ final class FlinkConfFiles {
         c.put("heartbeat.timeout", "10 s");
         // State: RocksDB, checkpoints and savepoints in the run folder.
         c.put("state.backend.type", "rocksdb");
+        c.putAll(RocksDbTuning.OPTIONS);
         c.put("execution.checkpointing.dir", RunDir.fileUri(dir.checkpoints()));
         c.put("execution.checkpointing.savepoint-dir", RunDir.fileUri(dir.savepoints()));
         // Temp files in the run folder, never in /tmp; uploaded jars survive a JobManager restart.

@@ -6,8 +6,9 @@ package io.seqstream.jobs.operator;
  * the state belongs to (a hot swap converts it lazily, at the key's next event), and, for
  * {@code swap.state-policy=rewarm}, the key's last events since its last reset.
  *
- * <p>A Flink POJO (public fields, no-arg constructor): the POJO serializer allows adding fields later, so
- * checkpoints written before a field existed still restore (the field reads as 0 / null).
+ * <p>Serialized in keyed state by {@link io.seqstream.jobs.state.KeyStateSerializer} (the floats as one raw
+ * block); a new field needs a new format version there. Public fields and a no-arg constructor remain, so
+ * checkpoints of the former POJO format still restore (they are migrated).
  */
 public final class KeyState {
     /** The model state (for each recurrent layer h, then c); all zeros for a fresh key. */

@@ -4,6 +4,7 @@ import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
+import io.seqstream.jobs.state.KeyStateSerializer;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
@@ -103,7 +104,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     }
 
     public static ValueStateDescriptor<KeyState> stateDescriptor() {
-        return new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(KeyState.class));
+        return new ValueStateDescriptor<>(STATE_NAME, new KeyStateSerializer());
     }
 
     @Override

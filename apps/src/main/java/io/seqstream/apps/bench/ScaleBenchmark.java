@@ -1,0 +1,476 @@
+package io.seqstream.apps.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqstream.jobs.KafkaPredictionJob;
+import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.model.Sequential;
+import io.seqstream.model.layers.Dense;
+import io.seqstream.model.layers.Embedding;
+import io.seqstream.model.layers.LSTM;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code ./seqstream scale-bench}: the prediction job at growing key counts and on both state backends. One JVM
+ * runs an embedded broker and, per cell (keys x backend), with every key getting exactly {@code --events-per-key}
+ * events (passes over all keys in a new random order each, so a key's next event comes a key count later):
+ * <ol>
+ *   <li>job only: the job reads a backlog written before it started; events/s between its first and last
+ *       prediction; process CPU time per event;</li>
+ *   <li>end to end: the job runs while the producer writes the same number of events; events/s from the first
+ *       event sent to the last prediction computed. Its periodic checkpoints during the load are the
+ *       incremental ones (duration, bytes uploaded); when every prediction is in, the state's size is taken
+ *       (heap used after a GC minus before the job, or the RocksDB instance's files) and a FULL checkpoint is
+ *       triggered through the REST API (duration, size);</li>
+ *   <li>restore: a new job restores that full checkpoint; time from submission to every task running (against
+ *       the same time for the fresh job of step 2: the difference is the restore); then
+ *       events at a fixed rate over the same keys give the computed latency p50/p99 with the state full.</li>
+ * </ol>
+ */
+@Command(name = "scale-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The prediction job at growing key counts on both state backends (docs/BENCHMARKS.md, State at scale).",
+                "Any other --<job config key> <value> (jobs/CONFIG.md) applies to every run."})
+public final class ScaleBenchmark implements Callable<Integer> {
+    @Option(names = "--keys", split = ",", description = "Key counts (default ${DEFAULT-VALUE}).", defaultValue = "10000,100000,1000000")
+    List<Integer> keyCounts;
+    @Option(names = "--backends", split = ",", description = "State backends, of hashmap,rocksdb (default ${DEFAULT-VALUE}).",
+            defaultValue = "hashmap,rocksdb")
+    List<String> backends;
+    @Option(names = "--hashmap-max-keys", description = "Largest key count run on the heap backend (default ${DEFAULT-VALUE}).",
+            defaultValue = "1000000")
+    long hashmapMaxKeys;
+    @Option(names = "--events-per-key", description = "Events per key in each run (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    int eventsPerKey;
+    @Option(names = "--min-events", description = "At least this many events per run: small key counts get more events per key "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "1000000")
+    long minEvents;
+    @Option(names = "--checkpoint-interval", description = "Checkpoint interval of every run (default ${DEFAULT-VALUE}).",
+            defaultValue = "10s")
+    String checkpointInterval;
+    @Option(names = "--latency-rate", description = "Events/s of the latency run after the restore (default ${DEFAULT-VALUE}).",
+            defaultValue = "2000")
+    int latencyRate;
+    @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).", defaultValue = "10")
+    int latencySeconds;
+    @Option(names = "--warmup-events", description = "Unreported warm-up run (10k keys, heap) before the cells (default ${DEFAULT-VALUE}).",
+            defaultValue = "300000")
+    long warmupEvents;
+    @Option(names = "--partitions", description = "Partitions of the benchmark topics (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    int partitions;
+    @Option(names = "--units", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).",
+            defaultValue = "128")
+    int units;
+    @Unmatched
+    List<String> jobFlags = new ArrayList<>();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path work;
+    private EmbeddedKafka kafka;
+    private StepModelBackend model;
+    private int run;
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new ScaleBenchmark()).execute(args);
+        System.exit(rc); // Kafka and Flink leave non-daemon threads behind
+    }
+
+    /** One cell's figures. */
+    record Cell(int keys, String backend, long events, double jobOnly, double cpuMicros, double endToEnd, long computedP50, long computedP99,
+            double checkpointBytesPerKey, double liveBytesPerKey, String liveKind, long fullCheckpointMs, long incrementalCheckpointMs,
+            long incrementalCheckpointBytes, long startMs, long restoreMs) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Sequential m = new Sequential("bench");
+        m.add(Embedding.builder(1000, 64).seed(1).build());
+        m.add(LSTM.builder(units).returnSequences(true).seed(2).build());
+        m.add(Dense.builder(1000).activation("softmax").seed(3).build());
+        m.build(-1);
+        model = StepModelBackend.of(m, 1);
+        work = Files.createTempDirectory("seqstream-scale-");
+        List<Cell> cells = new ArrayList<>();
+        try (EmbeddedKafka k = EmbeddedKafka.start(work)) {
+            kafka = k;
+            log("model: " + model.description() + "; job flags " + jobFlags + "; checkpoint interval " + checkpointInterval);
+            if (warmupEvents > 0) {
+                log("warm-up (not reported)");
+                try (EventWriter w = new EventWriter(kafka.bootstrapServers(), 10_000, 1000, 7)) {
+                    String t = topic("warmup");
+                    w.write(t, warmupEvents);
+                    jobOnly(config("warmup", t, "hashmap"), warmupEvents);
+                }
+            }
+            for (int keys : keyCounts) {
+                for (String backend : backends) {
+                    if (backend.equals("hashmap") && keys > hashmapMaxKeys) {
+                        log(String.format("skipped: %,d keys on hashmap (above --hashmap-max-keys %,d)", keys, hashmapMaxKeys));
+                        continue;
+                    }
+                    Cell c = cell(keys, backend);
+                    cells.add(c);
+                    System.out.print(table(cells));
+                }
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        System.out.println();
+        System.out.print(table(cells));
+        return 0;
+    }
+
+    private Cell cell(int keys, String backend) throws Exception {
+        String name = keys + "-" + backend;
+        int eventsPerKey = (int) Math.max(this.eventsPerKey, (minEvents + keys - 1) / keys);
+        log(String.format("=== %,d keys, %s, %d events per key", keys, backend, eventsPerKey));
+        long events;
+        double[] jobOnly;
+        try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 42)) {
+            String backlog = topic(name + "-backlog");
+            events = w.writeEachKey(backlog, eventsPerKey);
+            jobOnly = jobOnly(config(name + "-job-only", backlog, backend), events);
+            deleteRecursively(work.resolve("checkpoints"));
+        }
+        // End to end, with the state it leaves measured and checkpointed in full.
+        String live = topic(name + "-live");
+        JobConfig cfg = config(name + "-e2e", live, backend);
+        int port = freePort();
+        long heapBefore = usedHeapAfterGc();
+        long s0 = System.nanoTime();
+        JobClient job = env(cfg, port, null).executeAsync("scale e2e " + name);
+        awaitTasksRunning(job, port);
+        long startMs = (System.nanoTime() - s0) / 1_000_000;
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
+        Thread reader = start(stats, "scale-reader");
+        Map<Long, JsonNode> checkpoints = new TreeMap<>();
+        Thread poller = start(() -> pollCheckpoints(port, job, checkpoints), "scale-checkpoint-poller");
+        long t0 = System.currentTimeMillis();
+        try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 43)) {
+            w.writeEachKey(live, eventsPerKey);
+        }
+        if (!stats.await(events, Duration.ofMinutes(60))) {
+            throw new IllegalStateException(name + ": only " + stats.count() + " of " + events + " predictions were committed");
+        }
+        double endToEnd = events * 1000.0 / (stats.lastProcessingTime() - t0);
+        stats.stop();
+        reader.join();
+        poller.interrupt();
+        poller.join();
+        List<JsonNode> incremental = checkpoints.values().stream().filter(c -> c.path("checkpointed_size").asLong() > 0).toList();
+        String liveKind;
+        double liveBytes;
+        if (backend.equals("hashmap")) {
+            liveKind = "heap";
+            liveBytes = usedHeapAfterGc() - heapBefore;
+        } else {
+            liveKind = "RocksDB files";
+            liveBytes = rocksDbBytes();
+        }
+        JsonNode full = fullCheckpoint(port, job);
+        String fullPath = full.path("external_path").asText();
+        job.cancel().get();
+        log(String.format("%s: end to end %,.0f events/s; %s %.0f B/key; full checkpoint %,d ms, %.0f B/key", name, endToEnd, liveKind,
+                liveBytes / keys, full.path("end_to_end_duration").asLong(), full.path("state_size").asDouble() / keys));
+        // Restore (the same job: same topics and transactional ids, so it aborts what the cancelled one left open),
+        // then latency over the same keys with the state full.
+        int restorePort = freePort();
+        long r0 = System.nanoTime();
+        JobClient restored = env(cfg, restorePort, fullPath).executeAsync("scale restore " + name);
+        awaitTasksRunning(restored, restorePort);
+        long restoreMs = (System.nanoTime() - r0) / 1_000_000;
+        OutputStats lat = new OutputStats(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
+        Thread latReader = start(lat, "scale-latency-reader");
+        long sent;
+        try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 44)) {
+            sent = events + w.writePaced(live, latencyRate, latencySeconds);
+        }
+        if (!lat.await(sent, Duration.ofMinutes(5))) {
+            throw new IllegalStateException(name + ": only " + lat.count() + " of " + sent + " predictions in the latency run");
+        }
+        lat.stop();
+        latReader.join();
+        restored.cancel().get();
+        deleteRecursively(work.resolve("checkpoints"));
+        long incMs = median(incremental.stream().map(c -> c.path("end_to_end_duration").asLong()).toList());
+        long incBytes = median(incremental.stream().map(c -> c.path("checkpointed_size").asLong()).toList());
+        Cell c = new Cell(keys, backend, events, jobOnly[0], jobOnly[1], endToEnd, lat.computed.percentile(0.5), lat.computed.percentile(0.99),
+                full.path("state_size").asDouble() / keys, liveBytes / keys, liveKind, full.path("end_to_end_duration").asLong(), incMs, incBytes,
+                startMs, restoreMs);
+        log(name + ": " + c + " (" + incremental.size() + " checkpoints during the load)");
+        return c;
+    }
+
+    /** {events/s, process CPU us/event} of the job alone over a backlog. */
+    private double[] jobOnly(JobConfig cfg, long events) throws Exception {
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
+        Thread reader = start(stats, "scale-job-only-reader");
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        KafkaPredictionJob.build(env, model, cfg, true);
+        long cpu0 = processCpuNanos();
+        env.execute("scale job-only");
+        boolean all = stats.await(events, Duration.ofMinutes(5));
+        double cpu = (processCpuNanos() - cpu0) / 1e3 / events;
+        stats.stop();
+        reader.join();
+        if (!all) {
+            throw new IllegalStateException("job only: " + stats.count() + " of " + events + " predictions were committed");
+        }
+        log(String.format("job only: %,d events, %,.0f events/s, %.1f us CPU/event", events, stats.throughput(), cpu));
+        return new double[] {stats.throughput(), cpu};
+    }
+
+    private StreamExecutionEnvironment env(JobConfig cfg, int restPort, String restoreFrom) {
+        Configuration extra = new Configuration();
+        extra.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        extra.set(RestOptions.PORT, restPort);
+        if (restoreFrom != null) {
+            extra.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, extra);
+        KafkaPredictionJob.build(env, model, cfg, false);
+        return env;
+    }
+
+    private JobConfig config(String name, String eventsTopic, String backend) {
+        String id = "scale-" + (++run) + "-" + name;
+        kafka.createTopic(id + "-predictions", partitions, Map.of());
+        kafka.createTopic(id + "-dead-letters", 1, Map.of());
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("kafka.bootstrap", kafka.bootstrapServers());
+        f.put("source.start", "earliest");
+        f.put("checkpoint.interval", checkpointInterval);
+        f.put("checkpoint.dir", work.resolve("checkpoints").toUri().toString());
+        f.put("state.backend", backend);
+        f.put("models.watch", "false");
+        for (int i = 0; i + 1 < jobFlags.size(); i += 2) {
+            f.put(jobFlags.get(i).replaceFirst("^--", ""), jobFlags.get(i + 1));
+        }
+        f.put("topics.events", eventsTopic);
+        f.put("topics.predictions", id + "-predictions");
+        f.put("topics.dead-letters", id + "-dead-letters");
+        f.put("kafka.group-id", id);
+        f.put("kafka.transactional-id-prefix", id);
+        return JobConfig.fromFlags(f);
+    }
+
+    /** Until the job and every one of its tasks run (a restoring task is INITIALIZING until its state is in). */
+    private void awaitTasksRunning(JobClient job, int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            JobStatus s = job.getJobStatus().get();
+            if (s.isGloballyTerminalState() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark job did not start: " + s);
+            }
+            if (s == JobStatus.RUNNING && allTasksRunning(job, port)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean allTasksRunning(JobClient job, int port) {
+        JsonNode j = get(port, "/jobs/" + job.getJobID());
+        if (j == null) {
+            return false;
+        }
+        for (JsonNode v : j.path("vertices")) {
+            String status = v.path("status").asText();
+            if (!status.equals("RUNNING") && !status.equals("FINISHED")) { // FINISHED: the empty models source
+                return false;
+            }
+        }
+        return j.path("vertices").size() > 0;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void pollCheckpoints(int port, JobClient job, Map<Long, JsonNode> into) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                JsonNode c = get(port, "/jobs/" + job.getJobID() + "/checkpoints");
+                if (c != null) {
+                    for (JsonNode h : c.path("history")) {
+                        if (h.path("status").asText().equals("COMPLETED")) {
+                            synchronized (into) {
+                                into.put(h.path("id").asLong(), h);
+                            }
+                        }
+                    }
+                }
+                Thread.sleep(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Triggers a FULL checkpoint and returns its statistics once completed. */
+    private JsonNode fullCheckpoint(int port, JobClient job) throws Exception {
+        String base = "/jobs/" + job.getJobID() + "/checkpoints";
+        JsonNode trigger = post(port, base, "{\"checkpointType\":\"FULL\"}");
+        String request = trigger.path("request-id").asText();
+        long id = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (id < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("full checkpoint did not complete");
+            }
+            Thread.sleep(200);
+            JsonNode s = get(port, base + "/" + request);
+            if (s != null && s.path("status").path("id").asText().equals("COMPLETED")) {
+                if (s.path("operation").has("failure-cause")) {
+                    throw new IllegalStateException("full checkpoint failed: " + s.path("operation").path("failure-cause"));
+                }
+                id = s.path("operation").path("checkpointId").asLong();
+            }
+        }
+        while (true) { // its statistics reach the history a moment after the trigger completes
+            JsonNode c = get(port, base);
+            for (JsonNode h : c == null ? List.<JsonNode>of() : c.path("history")) {
+                if (h.path("id").asLong() == id && h.path("status").asText().equals("COMPLETED")) {
+                    return h;
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private JsonNode get(int port, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private JsonNode post(int port, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Bytes of the live RocksDB instances' files: the "db" folders of the operators under io.tmp.dirs. */
+    private long rocksDbBytes() throws IOException {
+        try (Stream<Path> paths = Files.walk(work)) {
+            return paths.filter(p -> p.toString().contains("_op_") && p.getParent() != null && p.getParent().getFileName().toString().equals("db"))
+                    .filter(Files::isRegularFile).mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0; // removed while walking (compaction)
+                        }
+                    }).sum();
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long median(List<Long> xs) {
+        if (xs.isEmpty()) {
+            return -1;
+        }
+        List<Long> s = xs.stream().sorted().toList();
+        return s.get(s.size() / 2);
+    }
+
+    private String topic(String name) {
+        String t = "scale-" + name;
+        kafka.createTopic(t, partitions, Map.of());
+        return t;
+    }
+
+    static String table(List<Cell> cells) {
+        Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap")).findFirst().orElse(null);
+        StringBuilder sb = new StringBuilder("\n| keys | backend | events | job-only events/s | vs 10k heap | end-to-end events/s | CPU µs/event "
+                + "| computed p50 / p99 | checkpoint B/key | live B/key | full checkpoint | incremental checkpoint (median) | start: fresh / restored |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Cell c : cells) {
+            sb.append(String.format("| %,d | %s | %,d | %,.0f | %s | %,.0f | %.1f | %d / %d ms | %.0f | %.0f (%s) | %,d ms | %s | %,d / %,d ms |%n", c.keys(),
+                    c.backend(), c.events(), c.jobOnly(), base == null ? "-" : String.format("%.0f%%", 100 * c.jobOnly() / base.jobOnly()),
+                    c.endToEnd(), c.cpuMicros(), c.computedP50(), c.computedP99(), c.checkpointBytesPerKey(), c.liveBytesPerKey(), c.liveKind(),
+                    c.fullCheckpointMs(), c.incrementalCheckpointMs() < 0 ? "none" : String.format("%,d ms, %.1f MB", c.incrementalCheckpointMs(),
+                            c.incrementalCheckpointBytes() / 1e6), c.startMs(), c.restoreMs()));
+        }
+        return sb.toString();
+    }
+
+    private static Thread start(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void log(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (UncheckedIOException e) {
+            // a file vanished while walking: what is left goes with the work dir
+        }
+    }
+}

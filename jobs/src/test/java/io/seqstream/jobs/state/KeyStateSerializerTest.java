@@ -1,0 +1,129 @@
+package io.seqstream.jobs.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqstream.jobs.operator.KeyState;
+import java.io.IOException;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class KeyStateSerializerTest {
+    private static KeyState sample(boolean rings) {
+        KeyState s = new KeyState();
+        s.state = new float[256];
+        for (int i = 0; i < s.state.length; i++) {
+            s.state[i] = (float) Math.sin(i * 0.37) * (i % 7 == 0 ? 1e-30f : 3.5f);
+        }
+        s.state[5] = Float.NaN;
+        s.state[6] = Float.NEGATIVE_INFINITY;
+        s.state[7] = -0.0f;
+        s.step = 123_456_789_012L;
+        s.lastSeen = 1_700_000_000_123L;
+        s.expiryTimer = 1_700_003_600_123L;
+        s.modelVersion = 42;
+        if (rings) {
+            s.recentTokens = new int[] {1, -2, Integer.MAX_VALUE, 0};
+            s.recentFeatures = new float[] {0.5f, -1.25f, Float.MIN_VALUE};
+            s.recentCount = 3;
+            s.recentNext = 1;
+        }
+        return s;
+    }
+
+    private static byte[] write(TypeSerializer<KeyState> ser, KeyState s) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ser.serialize(s, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private static void assertSame(KeyState a, KeyState b) {
+        assertThat(b).usingRecursiveComparison().ignoringFields("state", "recentFeatures").isEqualTo(a);
+        assertThat(bits(b.state)).isEqualTo(bits(a.state));
+        assertThat(bits(b.recentFeatures)).isEqualTo(bits(a.recentFeatures));
+    }
+
+    private static int[] bits(float[] a) {
+        if (a == null) {
+            return null;
+        }
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = Float.floatToRawIntBits(a[i]);
+        }
+        return r;
+    }
+
+    @Test
+    void roundTripsEveryFieldBitForBit() throws IOException {
+        KeyStateSerializer ser = new KeyStateSerializer();
+        for (boolean rings : new boolean[] {false, true}) {
+            KeyState s = sample(rings);
+            byte[] bytes = write(ser, s);
+            assertThat(bytes).hasSize(KeyStateSerializer.serializedSize(s));
+            DataInputDeserializer in = new DataInputDeserializer(bytes);
+            KeyState back = ser.deserialize(in);
+            assertThat(in.available()).isZero();
+            assertSame(s, back);
+        }
+    }
+
+    @Test
+    void anLstm128KeyIsItsRawBytesPlus36() throws IOException {
+        KeyState s = sample(false);
+        // raw: 2H floats + step + version = 4 * 256 + 16
+        assertThat(write(new KeyStateSerializer(), s)).hasSize(4 * 256 + 16 + 36);
+        byte[] pojo = write(TypeInformation.of(KeyState.class).createSerializer(new SerializerConfigImpl()), s);
+        assertThat(pojo.length).as("the POJO format it replaces").isGreaterThan(4 * 256 + 16 + 36);
+    }
+
+    @Test
+    void copyIsDeep() {
+        KeyState s = sample(true);
+        KeyState c = new KeyStateSerializer().copy(s);
+        assertSame(s, c);
+        c.state[0] = 99f;
+        c.recentTokens[0] = 99;
+        c.recentFeatures[0] = 99f;
+        assertThat(s.state[0]).isNotEqualTo(99f);
+        assertThat(s.recentTokens[0]).isEqualTo(1);
+        assertThat(s.recentFeatures[0]).isEqualTo(0.5f);
+    }
+
+    @Test
+    void duplicatesDoNotShareTheScratchBuffer() throws IOException {
+        KeyStateSerializer a = new KeyStateSerializer();
+        TypeSerializer<KeyState> b = a.duplicate();
+        assertThat(b).isNotSameAs(a).isEqualTo(a);
+        assertThat(write(a, sample(true))).isEqualTo(write(b, sample(true)));
+    }
+
+    @Test
+    void corruptLengthIsAClearError() {
+        DataInputDeserializer in = new DataInputDeserializer(new byte[] {0x7f, 0, 0, 0});
+        assertThatThrownBy(() -> new KeyStateSerializer().deserialize(in)).isInstanceOf(IOException.class)
+                .hasMessageContaining("array length").hasMessageContaining("KeyState");
+    }
+
+    @Test
+    void snapshotRestoresTheSerializerAndMigratesThePojoFormat() throws IOException {
+        KeyStateSerializerSnapshot current = new KeyStateSerializerSnapshot();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, current);
+        TypeSerializerSnapshot<KeyState> read = TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                getClass().getClassLoader());
+        assertThat(read.restoreSerializer()).isEqualTo(new KeyStateSerializer());
+        assertThat(current.resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
+
+        TypeSerializerSnapshot<KeyState> pojo = TypeInformation.of(KeyState.class).createSerializer(new SerializerConfigImpl())
+                .snapshotConfiguration();
+        TypeSerializerSchemaCompatibility<KeyState> c = current.resolveSchemaCompatibility(pojo);
+        assertThat(c.isCompatibleAfterMigration()).isTrue();
+    }
+}
