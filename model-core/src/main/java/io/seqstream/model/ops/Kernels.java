@@ -10,6 +10,9 @@ public interface Kernels {
     /** Panel width the kernels want for packed matrices. */
     int panelWidth();
 
+    /** What runs: implementation, vector width and blocking (for logs and benchmark tables). */
+    String describe();
+
     /**
      * {@code z[zOff + r*ldz + j] += sum_k a[aOff + r*lda + k] * B[k, j]} for rows r < n and every j of the
      * padded width ({@code ldz >= b.paddedCols()}).

@@ -9,6 +9,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public String describe() {
+        return "scalar";
+    }
+
+    @Override
     public void gemmAcc(float[] a, int aOff, int lda, int n, PackedMatrix b, float[] z, int zOff, int ldz) {
         int p = b.p, k = b.k;
         float[] acc = new float[p];

@@ -5,171 +5,54 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels on the Vector API. The product is a register-blocked micro-kernel: 6 rows by 4 vectors of a
- * packed panel, 24 accumulators that stay in registers over an L1-sized block of the inner dimension
- * (smaller blocks for the batch's remaining rows). Gates use vectorised exp/tanh.
+ * Kernels on the Vector API. The product is {@link PanelKernels}' register-blocked micro-kernel in the
+ * {@link Blocking} chosen for this machine (6 rows x 4 vectors with 32 vector registers, 6 x 2 with 16).
+ * Gates use vectorised exp/tanh.
  */
 public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    static Kernels create() {
+    private final Blocking blocking;
+
+    private VectorKernels(Blocking blocking) {
+        this.blocking = blocking;
+    }
+
+    /** Kernels with the blocking chosen for this machine's species and registers ({@link Blocking#choose}). */
+    static VectorKernels create() {
         // Touch the species so a missing module fails here, inside Kernels.best()'s try.
         if (S.length() < 4) throw new IllegalStateException("vector species too short: " + S);
-        return new VectorKernels();
+        return new VectorKernels(Blocking.choose(L));
+    }
+
+    /** Kernels with a given blocking (tests run every shape on any machine). */
+    public static VectorKernels withBlocking(Blocking blocking) {
+        return new VectorKernels(blocking);
+    }
+
+    /** Floats per vector of the species in use (16 for 512-bit, 8 for 256-bit, 4 for 128-bit). */
+    public static int lanes() {
+        return L;
+    }
+
+    public Blocking blocking() {
+        return blocking;
     }
 
     @Override
     public int panelWidth() {
-        return 4 * L;
+        return blocking.panelWidth(L);
     }
 
-    /** Inner-dimension block: a panel slice of KC x 4 vectors (16 KB) plus the rows of A stay in a 32 KB L1. */
-    private static final int KC = Math.max(32, 16384 / (4 * L * 4));
+    @Override
+    public String describe() {
+        return "vector " + S.vectorBitSize() + "-bit, blocking " + blocking + " (" + Blocking.vectorRegisters() + " registers)";
+    }
 
     @Override
     public void gemmAcc(float[] a, int aOff, int lda, int n, PackedMatrix b, float[] z, int zOff, int ldz) {
-        final int p = b.p, k = b.k;
-        final float[] bd = b.data;
-        for (int pi = 0; pi < b.panels; pi++) {
-            final int col = pi * p;
-            for (int k0 = 0; k0 < k; k0 += KC) {
-                final int kl = Math.min(KC, k - k0);
-                final int base = (pi * k + k0) * p;
-                int r = 0;
-                for (; r + 6 <= n; r += 6) {
-                    kernel6x4(a, aOff + r * lda + k0, lda, bd, base, p, kl, z, zOff + r * ldz + col, ldz);
-                }
-                for (; r + 4 <= n; r += 4) {
-                    kernel4x4(a, aOff + r * lda + k0, lda, bd, base, p, kl, z, zOff + r * ldz + col, ldz);
-                }
-                for (; r + 2 <= n; r += 2) {
-                    kernel2x4(a, aOff + r * lda + k0, lda, bd, base, p, kl, z, zOff + r * ldz + col, ldz);
-                }
-                for (; r < n; r++) {
-                    kernel1x4(a, aOff + r * lda + k0, bd, base, p, kl, z, zOff + r * ldz + col);
-                }
-            }
-        }
-    }
-
-    /** 6 rows x 4 vectors: 24 accumulators (AVX-512 has 32 registers), 10 loads per 24 FMAs. */
-    private static void kernel6x4(float[] a, int a0, int lda, float[] bd, int base, int p, int k, float[] z, int z0, int ldz) {
-        int z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz, z4 = z3 + ldz, z5 = z4 + ldz;
-        final int l2 = 2 * L, l3 = 3 * L;
-        FloatVector c00 = FloatVector.fromArray(S, z, z0), c01 = FloatVector.fromArray(S, z, z0 + L), c02 = FloatVector.fromArray(S, z, z0 + l2), c03 = FloatVector.fromArray(S, z, z0 + l3);
-        FloatVector c10 = FloatVector.fromArray(S, z, z1), c11 = FloatVector.fromArray(S, z, z1 + L), c12 = FloatVector.fromArray(S, z, z1 + l2), c13 = FloatVector.fromArray(S, z, z1 + l3);
-        FloatVector c20 = FloatVector.fromArray(S, z, z2), c21 = FloatVector.fromArray(S, z, z2 + L), c22 = FloatVector.fromArray(S, z, z2 + l2), c23 = FloatVector.fromArray(S, z, z2 + l3);
-        FloatVector c30 = FloatVector.fromArray(S, z, z3), c31 = FloatVector.fromArray(S, z, z3 + L), c32 = FloatVector.fromArray(S, z, z3 + l2), c33 = FloatVector.fromArray(S, z, z3 + l3);
-        FloatVector c40 = FloatVector.fromArray(S, z, z4), c41 = FloatVector.fromArray(S, z, z4 + L), c42 = FloatVector.fromArray(S, z, z4 + l2), c43 = FloatVector.fromArray(S, z, z4 + l3);
-        FloatVector c50 = FloatVector.fromArray(S, z, z5), c51 = FloatVector.fromArray(S, z, z5 + L), c52 = FloatVector.fromArray(S, z, z5 + l2), c53 = FloatVector.fromArray(S, z, z5 + l3);
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int kk = 0, bo = base; kk < k; kk++, bo += p) {
-            FloatVector b0 = FloatVector.fromArray(S, bd, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bd, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bd, bo + l2);
-            FloatVector b3 = FloatVector.fromArray(S, bd, bo + l3);
-            FloatVector v = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
-            v = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
-            v = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21); c22 = v.fma(b2, c22); c23 = v.fma(b3, c23);
-            v = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31); c32 = v.fma(b2, c32); c33 = v.fma(b3, c33);
-            v = FloatVector.broadcast(S, a[a4 + kk]);
-            c40 = v.fma(b0, c40); c41 = v.fma(b1, c41); c42 = v.fma(b2, c42); c43 = v.fma(b3, c43);
-            v = FloatVector.broadcast(S, a[a5 + kk]);
-            c50 = v.fma(b0, c50); c51 = v.fma(b1, c51); c52 = v.fma(b2, c52); c53 = v.fma(b3, c53);
-        }
-        c00.intoArray(z, z0); c01.intoArray(z, z0 + L); c02.intoArray(z, z0 + l2); c03.intoArray(z, z0 + l3);
-        c10.intoArray(z, z1); c11.intoArray(z, z1 + L); c12.intoArray(z, z1 + l2); c13.intoArray(z, z1 + l3);
-        c20.intoArray(z, z2); c21.intoArray(z, z2 + L); c22.intoArray(z, z2 + l2); c23.intoArray(z, z2 + l3);
-        c30.intoArray(z, z3); c31.intoArray(z, z3 + L); c32.intoArray(z, z3 + l2); c33.intoArray(z, z3 + l3);
-        c40.intoArray(z, z4); c41.intoArray(z, z4 + L); c42.intoArray(z, z4 + l2); c43.intoArray(z, z4 + l3);
-        c50.intoArray(z, z5); c51.intoArray(z, z5 + L); c52.intoArray(z, z5 + l2); c53.intoArray(z, z5 + l3);
-    }
-
-    /** 4 rows x 4 vectors (16 accumulators): the remainder of a batch after blocks of 6. */
-    private static void kernel4x4(float[] a, int a0, int lda, float[] bd, int base, int p, int k, float[] z, int z0, int ldz) {
-        int z1 = z0 + ldz, z2 = z1 + ldz, z3 = z2 + ldz;
-        final int l2 = 2 * L, l3 = 3 * L;
-        FloatVector c00 = FloatVector.fromArray(S, z, z0), c01 = FloatVector.fromArray(S, z, z0 + L), c02 = FloatVector.fromArray(S, z, z0 + l2), c03 = FloatVector.fromArray(S, z, z0 + l3);
-        FloatVector c10 = FloatVector.fromArray(S, z, z1), c11 = FloatVector.fromArray(S, z, z1 + L), c12 = FloatVector.fromArray(S, z, z1 + l2), c13 = FloatVector.fromArray(S, z, z1 + l3);
-        FloatVector c20 = FloatVector.fromArray(S, z, z2), c21 = FloatVector.fromArray(S, z, z2 + L), c22 = FloatVector.fromArray(S, z, z2 + l2), c23 = FloatVector.fromArray(S, z, z2 + l3);
-        FloatVector c30 = FloatVector.fromArray(S, z, z3), c31 = FloatVector.fromArray(S, z, z3 + L), c32 = FloatVector.fromArray(S, z, z3 + l2), c33 = FloatVector.fromArray(S, z, z3 + l3);
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int kk = 0, bo = base; kk < k; kk++, bo += p) {
-            FloatVector b0 = FloatVector.fromArray(S, bd, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bd, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bd, bo + l2);
-            FloatVector b3 = FloatVector.fromArray(S, bd, bo + l3);
-            FloatVector v = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
-            v = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
-            v = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21); c22 = v.fma(b2, c22); c23 = v.fma(b3, c23);
-            v = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31); c32 = v.fma(b2, c32); c33 = v.fma(b3, c33);
-        }
-        c00.intoArray(z, z0); c01.intoArray(z, z0 + L); c02.intoArray(z, z0 + l2); c03.intoArray(z, z0 + l3);
-        c10.intoArray(z, z1); c11.intoArray(z, z1 + L); c12.intoArray(z, z1 + l2); c13.intoArray(z, z1 + l3);
-        c20.intoArray(z, z2); c21.intoArray(z, z2 + L); c22.intoArray(z, z2 + l2); c23.intoArray(z, z2 + l3);
-        c30.intoArray(z, z3); c31.intoArray(z, z3 + L); c32.intoArray(z, z3 + l2); c33.intoArray(z, z3 + l3);
-    }
-
-    /** 2 rows x 4 vectors. */
-    private static void kernel2x4(float[] a, int a0, int lda, float[] bd, int base, int p, int k, float[] z, int z0, int ldz) {
-        int z1 = z0 + ldz;
-        final int l2 = 2 * L, l3 = 3 * L;
-        FloatVector c00 = FloatVector.fromArray(S, z, z0), c01 = FloatVector.fromArray(S, z, z0 + L), c02 = FloatVector.fromArray(S, z, z0 + l2), c03 = FloatVector.fromArray(S, z, z0 + l3);
-        FloatVector c10 = FloatVector.fromArray(S, z, z1), c11 = FloatVector.fromArray(S, z, z1 + L), c12 = FloatVector.fromArray(S, z, z1 + l2), c13 = FloatVector.fromArray(S, z, z1 + l3);
-        int a1 = a0 + lda;
-        for (int kk = 0, bo = base; kk < k; kk++, bo += p) {
-            FloatVector b0 = FloatVector.fromArray(S, bd, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bd, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bd, bo + l2);
-            FloatVector b3 = FloatVector.fromArray(S, bd, bo + l3);
-            FloatVector v = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01); c02 = v.fma(b2, c02); c03 = v.fma(b3, c03);
-            v = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11); c12 = v.fma(b2, c12); c13 = v.fma(b3, c13);
-        }
-        c00.intoArray(z, z0); c01.intoArray(z, z0 + L); c02.intoArray(z, z0 + l2); c03.intoArray(z, z0 + l3);
-        c10.intoArray(z, z1); c11.intoArray(z, z1 + L); c12.intoArray(z, z1 + l2); c13.intoArray(z, z1 + l3);
-    }
-
-    /** One row x 4 vectors; even and odd k in separate accumulators, so 8 FMA chains hide the latency. */
-    private static void kernel1x4(float[] a, int a0, float[] bd, int base, int p, int k, float[] z, int z0) {
-        final int l2 = 2 * L, l3 = 3 * L;
-        FloatVector c0 = FloatVector.fromArray(S, z, z0), c1 = FloatVector.fromArray(S, z, z0 + L);
-        FloatVector c2 = FloatVector.fromArray(S, z, z0 + l2), c3 = FloatVector.fromArray(S, z, z0 + l3);
-        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S), d2 = FloatVector.zero(S), d3 = FloatVector.zero(S);
-        int kk = 0, bo = base;
-        for (; kk + 1 < k; kk += 2, bo += 2 * p) {
-            FloatVector v = FloatVector.broadcast(S, a[a0 + kk]);
-            c0 = v.fma(FloatVector.fromArray(S, bd, bo), c0);
-            c1 = v.fma(FloatVector.fromArray(S, bd, bo + L), c1);
-            c2 = v.fma(FloatVector.fromArray(S, bd, bo + l2), c2);
-            c3 = v.fma(FloatVector.fromArray(S, bd, bo + l3), c3);
-            FloatVector w = FloatVector.broadcast(S, a[a0 + kk + 1]);
-            d0 = w.fma(FloatVector.fromArray(S, bd, bo + p), d0);
-            d1 = w.fma(FloatVector.fromArray(S, bd, bo + p + L), d1);
-            d2 = w.fma(FloatVector.fromArray(S, bd, bo + p + l2), d2);
-            d3 = w.fma(FloatVector.fromArray(S, bd, bo + p + l3), d3);
-        }
-        if (kk < k) {
-            FloatVector v = FloatVector.broadcast(S, a[a0 + kk]);
-            c0 = v.fma(FloatVector.fromArray(S, bd, bo), c0);
-            c1 = v.fma(FloatVector.fromArray(S, bd, bo + L), c1);
-            c2 = v.fma(FloatVector.fromArray(S, bd, bo + l2), c2);
-            c3 = v.fma(FloatVector.fromArray(S, bd, bo + l3), c3);
-        }
-        c0.add(d0).intoArray(z, z0);
-        c1.add(d1).intoArray(z, z0 + L);
-        c2.add(d2).intoArray(z, z0 + l2);
-        c3.add(d3).intoArray(z, z0 + l3);
+        PanelKernels.gemmAcc(blocking, a, aOff, lda, n, b, z, zOff, ldz);
     }
 
     private static FloatVector sigmoid(FloatVector x) {

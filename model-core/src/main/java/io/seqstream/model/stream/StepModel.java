@@ -424,6 +424,11 @@ public final class StepModel {
         return modelName;
     }
 
+    /** The kernels this model was compiled for: implementation, vector width, blocking. */
+    public String describeKernels() {
+        return kernels.describe();
+    }
+
     /** Whether the Vector API kernels are in use. */
     public boolean vectorized() {
         return kernels instanceof VectorKernels;
