@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seqstream.model.ops.ActivationFunction;
 import io.seqstream.model.ops.FastGemm;
 import io.seqstream.model.ops.Gemm;
+import io.seqstream.model.ops.Kernels;
 import io.seqstream.model.ops.PackedMatrix;
 
 /**
@@ -88,32 +89,36 @@ public final class LSTMCell extends RecurrentCell {
         float[] c = new float[(time + 1) * bu];
         System.arraycopy(init[0], 0, h, 0, bu);
         System.arraycopy(init[1], 0, c, 0, bu);
-        float[] act = keep ? new float[time * bg] : null;
-        float[] tanhC = keep ? new float[time * bu] : null;
+        // Gate outputs and act(c) per step for the backward pass; without it the gates overwrite z in place.
+        float[] act = keep ? new float[time * bg] : z;
+        float[] tanhC = new float[keep ? time * bu : bu];
         PackedMatrix rec = FastGemm.pack(recurrentKernel.value, u, g);
+        Kernels kn = FastGemm.kernels();
         for (int t = 0; t < time; t++) {
             FastGemm.mulAcc(h, t * bu, u, batch, rec, z, t * bg);
-            for (int b = 0; b < batch; b++) {
-                int zo = t * bg + b * g, prev = t * bu + b * u, next = prev + bu;
-                for (int j = 0; j < u; j++) {
-                    float ig = recurrentActivation.apply(z[zo + j]);
-                    float fg = recurrentActivation.apply(z[zo + u + j]);
-                    float cg = activation.apply(z[zo + 2 * u + j]);
-                    float og = recurrentActivation.apply(z[zo + 3 * u + j]);
-                    float ct = fg * c[prev + j] + ig * cg;
-                    float tc = activation.apply(ct);
-                    c[next + j] = ct;
-                    h[next + j] = og * tc;
-                    if (keep) {
-                        act[zo + j] = ig;
-                        act[zo + u + j] = fg;
-                        act[zo + 2 * u + j] = cg;
-                        act[zo + 3 * u + j] = og;
-                        tanhC[t * bu + b * u + j] = tc;
+            if (mask == null) {
+                kn.lstmGatesForward(z, t * bg, c, t * bu, (t + 1) * bu, h, (t + 1) * bu, act, tanhC, keep ? t * bu : 0, batch, u, activation, recurrentActivation);
+            } else { // masked steps carry state: the scalar gate loop, then the carry
+                for (int b = 0; b < batch; b++) {
+                    int zo = t * bg + b * g, prev = t * bu + b * u, next = prev + bu;
+                    for (int j = 0; j < u; j++) {
+                        float ig = recurrentActivation.apply(z[zo + j]);
+                        float fg = recurrentActivation.apply(z[zo + u + j]);
+                        float cg = activation.apply(z[zo + 2 * u + j]);
+                        float og = recurrentActivation.apply(z[zo + 3 * u + j]);
+                        float ct = fg * c[prev + j] + ig * cg;
+                        float tc = activation.apply(ct);
+                        c[next + j] = ct;
+                        h[next + j] = og * tc;
+                        if (keep) {
+                            act[zo + j] = ig;
+                            act[zo + u + j] = fg;
+                            act[zo + 2 * u + j] = cg;
+                            act[zo + 3 * u + j] = og;
+                            tanhC[t * bu + b * u + j] = tc;
+                        }
                     }
                 }
-            }
-            if (mask != null) {
                 Masks.carry(mask, t, time, batch, u, h, t * bu, (t + 1) * bu);
                 Masks.carry(mask, t, time, batch, u, c, t * bu, (t + 1) * bu);
             }
@@ -136,33 +141,42 @@ public final class LSTMCell extends RecurrentCell {
         if (dFinal[1] != null) System.arraycopy(dFinal[1], 0, dcNext, 0, bu);
         float[] dHsT = dHs == null ? null : toTimeMajor(dHs, batch, time, u);
         PackedMatrix recT = FastGemm.packTransposed(recurrentKernel.value, u, g); // [g, u]
+        PackedMatrix dzPacked = FastGemm.packed(time * batch, g); // dZ as the right operand of both weight gradients
+        Kernels kn = FastGemm.kernels();
         for (int t = time - 1; t >= 0; t--) {
             if (dHsT != null) for (int i = 0; i < bu; i++) dh[i] += dHsT[t * bu + i];
-            for (int b = 0; b < batch; b++) {
-                int a = t * bg + b * g, prev = t * bu + b * u, s = b * u;
-                if (Masks.masked(k.mask, b, t, time)) { // skipped step: dh and dc pass through, no gate gradient
-                    System.arraycopy(dh, s, dhKeep, s, u);
-                    continue;
+            if (k.mask == null) {
+                kn.lstmGatesBackward(k.pre, k.act, t * bg, k.c, t * bu, (t + 1) * bu, k.tanhC, t * bu, dh, dcNext, dz, batch, u, activation, recurrentActivation);
+                dzPacked.putRows(t * batch, dz, t * bg, g, batch);
+                java.util.Arrays.fill(dh, 0f);
+            } else { // masked steps pass dh and dc through
+                for (int b = 0; b < batch; b++) {
+                    int a = t * bg + b * g, prev = t * bu + b * u, s = b * u;
+                    if (Masks.masked(k.mask, b, t, time)) { // skipped step: dh and dc pass through, no gate gradient
+                        System.arraycopy(dh, s, dhKeep, s, u);
+                        continue;
+                    }
+                    java.util.Arrays.fill(dhKeep, s, s + u, 0f);
+                    for (int j = 0; j < u; j++) {
+                        float ig = k.act[a + j], fg = k.act[a + u + j], cg = k.act[a + 2 * u + j], og = k.act[a + 3 * u + j];
+                        float tc = k.tanhC[prev + j];
+                        float ct = k.c[prev + bu + j];
+                        float dc = dcNext[s + j] + dh[s + j] * og * activation.derivative(ct, tc);
+                        dz[a + j] = dc * cg * recurrentActivation.derivative(k.pre[a + j], ig);
+                        dz[a + u + j] = dc * k.c[prev + j] * recurrentActivation.derivative(k.pre[a + u + j], fg);
+                        dz[a + 2 * u + j] = dc * ig * activation.derivative(k.pre[a + 2 * u + j], cg);
+                        dz[a + 3 * u + j] = dh[s + j] * tc * recurrentActivation.derivative(k.pre[a + 3 * u + j], og);
+                        dcNext[s + j] = dc * fg;
+                    }
                 }
-                java.util.Arrays.fill(dhKeep, s, s + u, 0f);
-                for (int j = 0; j < u; j++) {
-                    float ig = k.act[a + j], fg = k.act[a + u + j], cg = k.act[a + 2 * u + j], og = k.act[a + 3 * u + j];
-                    float tc = k.tanhC[prev + j];
-                    float ct = k.c[prev + bu + j];
-                    float dc = dcNext[s + j] + dh[s + j] * og * activation.derivative(ct, tc);
-                    dz[a + j] = dc * cg * recurrentActivation.derivative(k.pre[a + j], ig);
-                    dz[a + u + j] = dc * k.c[prev + j] * recurrentActivation.derivative(k.pre[a + u + j], fg);
-                    dz[a + 2 * u + j] = dc * ig * activation.derivative(k.pre[a + 2 * u + j], cg);
-                    dz[a + 3 * u + j] = dh[s + j] * tc * recurrentActivation.derivative(k.pre[a + 3 * u + j], og);
-                    dcNext[s + j] = dc * fg;
-                }
+                System.arraycopy(dhKeep, 0, dh, 0, bu);
+                dzPacked.putRows(t * batch, dz, t * bg, g, batch);
             }
-            System.arraycopy(dhKeep, 0, dh, 0, bu);
             FastGemm.mulAcc(dz, t * bg, g, batch, recT, dh, 0); // dh_{t-1} = dz_t R^T
         }
-        // Weight gradients as whole-sequence products: dR = H_prev^T dZ, dK = X^T dZ.
-        Gemm.tnAcc(k.h, 0, dz, 0, recurrentKernel.grad, 0, time * batch, u, g);
-        Gemm.tnAcc(k.xT, 0, dz, 0, kernel.grad, 0, time * batch, d, g);
+        // Weight gradients as whole-sequence products over all T*B rows: dR = H_prev^T dZ, dK = X^T dZ.
+        FastGemm.mulAcc(FastGemm.transpose(k.h, 0, time * batch, u), 0, time * batch, u, dzPacked, recurrentKernel.grad, 0);
+        FastGemm.mulAcc(FastGemm.transpose(k.xT, 0, time * batch, d), 0, time * batch, d, dzPacked, kernel.grad, 0);
         if (bias != null) {
             for (int r = 0; r < batch * time; r++) for (int j = 0; j < g; j++) bias.grad[j] += dz[r * g + j];
         }

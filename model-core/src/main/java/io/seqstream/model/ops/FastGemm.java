@@ -36,11 +36,22 @@ public final class FastGemm {
         for (int r = 0; r < m; r++) System.arraycopy(tmp, r * pn, c, cOff + r * n, n);
     }
 
-    /** Row-major transpose of a [rows, cols] block starting at {@code off}. */
+    /** An empty packed [rows, cols] operand for {@link #mulAcc}, filled with {@link PackedMatrix#putRows}. */
+    public static PackedMatrix packed(int rows, int cols) {
+        return PackedMatrix.zeros(rows, cols, K.panelWidth());
+    }
+
+    /** Row-major transpose of a [rows, cols] block starting at {@code off}, in 32 x 32 tiles (both sides stay in cache). */
     public static float[] transpose(float[] a, int off, int rows, int cols) {
         float[] t = new float[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) t[j * rows + i] = a[off + i * cols + j];
+        for (int i0 = 0; i0 < rows; i0 += 32) {
+            int i1 = Math.min(rows, i0 + 32);
+            for (int j0 = 0; j0 < cols; j0 += 32) {
+                int j1 = Math.min(cols, j0 + 32);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) t[j * rows + i] = a[off + i * cols + j];
+                }
+            }
         }
         return t;
     }

@@ -25,6 +25,23 @@ public interface Kernels {
      */
     void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec);
 
+    /**
+     * LSTM forward gates of one time step for training, rows r < n: pre-activations {@code z[zOff + r*4u ..]}
+     * (blocks i, f, c, o), previous cell state {@code c[cPrev + r*u ..]}; writes the new cell state at
+     * {@code c[cNext + r*u]}, {@code h[hOff + r*u]}, the gate outputs at {@code gates[zOff + r*4u ..]} (layout of z) and
+     * act(c') at {@code actC[actCOff + r*u]}, which {@link #lstmGatesBackward} reads.
+     */
+    void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+            int n, int u, ActivationFunction act, ActivationFunction rec);
+
+    /**
+     * LSTM backward through the gates of one time step, rows r < n, from what {@link #lstmGatesForward} kept:
+     * {@code dh} and {@code dc} (row stride u, offset 0) are the gradients of h_t and c_t; writes the pre-activation
+     * gradients at {@code dz[zOff + r*4u ..]} and replaces {@code dc} with the gradient of c_{t-1}.
+     */
+    void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
+            float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec);
+
     /** Softmax in place over {@code x[r*stride .. r*stride + width)} for rows r < n. */
     void softmaxRows(float[] x, int n, int stride, int width);
 

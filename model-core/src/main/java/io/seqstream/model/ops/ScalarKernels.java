@@ -52,6 +52,55 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+            int n, int u, ActivationFunction act, ActivationFunction rec) {
+        for (int r = 0; r < n; r++) lstmForwardRow(z, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, h, hOff + r * u, gates, actC, actCOff + r * u, 0, u, act, rec);
+    }
+
+    /** Forward gates of units [from, u) of one row (offsets are the row's). */
+    static void lstmForwardRow(float[] z, int zo, float[] c, int cp, int cn, float[] h, int ho, float[] gates, float[] actC, int ao, int from, int u,
+            ActivationFunction act, ActivationFunction rec) {
+        for (int j = from; j < u; j++) {
+            float i = rec.apply(z[zo + j]);
+            float f = rec.apply(z[zo + u + j]);
+            float g = act.apply(z[zo + 2 * u + j]);
+            float o = rec.apply(z[zo + 3 * u + j]);
+            float ct = f * c[cp + j] + i * g;
+            float tc = act.apply(ct);
+            c[cn + j] = ct;
+            h[ho + j] = o * tc;
+            gates[zo + j] = i;
+            gates[zo + u + j] = f;
+            gates[zo + 2 * u + j] = g;
+            gates[zo + 3 * u + j] = o;
+            actC[ao + j] = tc;
+        }
+    }
+
+    @Override
+    public void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
+            float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec) {
+        for (int r = 0; r < n; r++) {
+            lstmBackwardRow(z, gates, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, actC, actCOff + r * u, dh, dc, r * u, dz, 0, u, act, rec);
+        }
+    }
+
+    /** Backward gates of units [from, u) of one row (offsets are the row's; {@code s} that of dh and dc). */
+    static void lstmBackwardRow(float[] z, float[] gates, int a, float[] c, int cp, int cn, float[] actC, int ao, float[] dh, float[] dc, int s,
+            float[] dz, int from, int u, ActivationFunction act, ActivationFunction rec) {
+        for (int j = from; j < u; j++) {
+            float ig = gates[a + j], fg = gates[a + u + j], cg = gates[a + 2 * u + j], og = gates[a + 3 * u + j];
+            float tc = actC[ao + j];
+            float d = dc[s + j] + dh[s + j] * og * act.derivative(c[cn + j], tc);
+            dz[a + j] = d * cg * rec.derivative(z[a + j], ig);
+            dz[a + u + j] = d * c[cp + j] * rec.derivative(z[a + u + j], fg);
+            dz[a + 2 * u + j] = d * ig * act.derivative(z[a + 2 * u + j], cg);
+            dz[a + 3 * u + j] = dh[s + j] * tc * rec.derivative(z[a + 3 * u + j], og);
+            dc[s + j] = d * fg;
+        }
+    }
+
+    @Override
     public void softmaxRows(float[] x, int n, int stride, int width) {
         for (int r = 0; r < n; r++) ActivationFunction.softmaxRow(x, r * stride, width);
     }

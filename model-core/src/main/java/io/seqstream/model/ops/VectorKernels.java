@@ -92,6 +92,75 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+            int n, int u, ActivationFunction act, ActivationFunction rec) {
+        int vecEnd = u - u % L;
+        for (int r = 0; r < n; r++) {
+            int zo = zOff + r * 4 * u, cp = cPrev + r * u, cn = cNext + r * u, ho = hOff + r * u, ao = actCOff + r * u;
+            int j = 0;
+            for (; j < vecEnd; j += L) {
+                FloatVector i = apply(rec, FloatVector.fromArray(S, z, zo + j));
+                FloatVector f = apply(rec, FloatVector.fromArray(S, z, zo + u + j));
+                FloatVector g = apply(act, FloatVector.fromArray(S, z, zo + 2 * u + j));
+                FloatVector o = apply(rec, FloatVector.fromArray(S, z, zo + 3 * u + j));
+                FloatVector ct = f.mul(FloatVector.fromArray(S, c, cp + j)).add(i.mul(g));
+                FloatVector tc = apply(act, ct);
+                ct.intoArray(c, cn + j);
+                o.mul(tc).intoArray(h, ho + j);
+                i.intoArray(gates, zo + j);
+                f.intoArray(gates, zo + u + j);
+                g.intoArray(gates, zo + 2 * u + j);
+                o.intoArray(gates, zo + 3 * u + j);
+                tc.intoArray(actC, ao + j);
+            }
+            ScalarKernels.lstmForwardRow(z, zo, c, cp, cn, h, ho, gates, actC, ao, j, u, act, rec);
+        }
+    }
+
+    /** {@link ActivationFunction#derivative} on vectors of inputs {@code pre} and outputs {@code y}. */
+    private static FloatVector derivative(ActivationFunction f, FloatVector pre, FloatVector y) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return switch (f) {
+            case LINEAR -> one;
+            case RELU -> FloatVector.zero(S).blend(one, pre.compare(VectorOperators.GT, 0f));
+            case SIGMOID -> y.mul(one.sub(y));
+            case TANH -> one.sub(y.mul(y));
+            case HARD_SIGMOID -> {
+                FloatVector t = pre.mul(0.2f).add(0.5f);
+                yield FloatVector.zero(S).blend(0.2f, t.compare(VectorOperators.GT, 0f).and(t.compare(VectorOperators.LT, 1f)));
+            }
+            case HARD_SIGMOID_KERAS3 -> {
+                FloatVector t = pre.add(3f);
+                yield FloatVector.zero(S).blend(1f / 6f, t.compare(VectorOperators.GT, 0f).and(t.compare(VectorOperators.LT, 6f)));
+            }
+            case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
+        };
+    }
+
+    @Override
+    public void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
+            float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec) {
+        int vecEnd = u - u % L;
+        for (int r = 0; r < n; r++) {
+            int a = zOff + r * 4 * u, cp = cPrev + r * u, cn = cNext + r * u, ao = actCOff + r * u, s = r * u;
+            int j = 0;
+            for (; j < vecEnd; j += L) {
+                FloatVector ig = FloatVector.fromArray(S, gates, a + j), fg = FloatVector.fromArray(S, gates, a + u + j);
+                FloatVector cg = FloatVector.fromArray(S, gates, a + 2 * u + j), og = FloatVector.fromArray(S, gates, a + 3 * u + j);
+                FloatVector tc = FloatVector.fromArray(S, actC, ao + j);
+                FloatVector dhv = FloatVector.fromArray(S, dh, s + j);
+                FloatVector d = dhv.mul(og).mul(derivative(act, FloatVector.fromArray(S, c, cn + j), tc)).add(FloatVector.fromArray(S, dc, s + j));
+                d.mul(cg).mul(derivative(rec, FloatVector.fromArray(S, z, a + j), ig)).intoArray(dz, a + j);
+                d.mul(FloatVector.fromArray(S, c, cp + j)).mul(derivative(rec, FloatVector.fromArray(S, z, a + u + j), fg)).intoArray(dz, a + u + j);
+                d.mul(ig).mul(derivative(act, FloatVector.fromArray(S, z, a + 2 * u + j), cg)).intoArray(dz, a + 2 * u + j);
+                dhv.mul(tc).mul(derivative(rec, FloatVector.fromArray(S, z, a + 3 * u + j), og)).intoArray(dz, a + 3 * u + j);
+                d.mul(fg).intoArray(dc, s + j);
+            }
+            ScalarKernels.lstmBackwardRow(z, gates, a, c, cp, cn, actC, ao, dh, dc, s, dz, j, u, act, rec);
+        }
+    }
+
+    @Override
     public void softmaxRows(float[] x, int n, int stride, int width) {
         int vecEnd = width - width % L;
         for (int r = 0; r < n; r++) {

@@ -1,0 +1,82 @@
+package io.seqstream.bench;
+
+import io.seqstream.model.FitOptions;
+import io.seqstream.model.Sequential;
+import io.seqstream.model.Tensor;
+import io.seqstream.model.layers.Dense;
+import io.seqstream.model.layers.Embedding;
+import io.seqstream.model.layers.LSTM;
+import io.seqstream.model.train.Loss;
+import io.seqstream.model.train.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * model-core's {@code fit} on the retraining shape, the counterpart of {@code bench/python/keras_fit_bench.py}:
+ * Embedding(40,16) -> LSTM(128, return_sequences) -> Dense(40, softmax), sparse categorical cross-entropy, Adam
+ * 0.003, batch 64, 8,000 sequences x 32 steps of uniform random tokens (next-token targets), one thread.
+ * Prints seconds per epoch; the first epoch includes JIT warm-up, so the table takes the median of the later ones.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.seqstream.bench.FitBenchmark [--epochs 4 --units 128 --sequences 8000]
+ * </pre>
+ */
+public final class FitBenchmark {
+    private FitBenchmark() {}
+
+    /** Median of all but the first (JIT warm-up) value. */
+    static double laterMedian(List<Double> v) {
+        List<Double> later = new ArrayList<>(v.subList(Math.min(1, v.size() - 1), v.size()));
+        later.sort(null);
+        return later.get(later.size() / 2);
+    }
+
+    public static void main(String[] args) {
+        int epochs = 4, units = 128, sequences = 8000, length = 32, batch = 64;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            int v = Integer.parseInt(args[i + 1]);
+            switch (args[i]) {
+                case "--epochs" -> epochs = v;
+                case "--units" -> units = v;
+                case "--sequences" -> sequences = v;
+                case "--length" -> length = v;
+                case "--batch" -> batch = v;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--epochs --units --sequences --length --batch)");
+            }
+        }
+        int vocab = 40;
+        Random rnd = new Random(1);
+        int[][] x = new int[sequences][length];
+        float[] y = new float[sequences * length];
+        for (int s = 0; s < sequences; s++) {
+            int prev = rnd.nextInt(vocab);
+            for (int t = 0; t < length; t++) {
+                x[s][t] = prev;
+                prev = rnd.nextInt(vocab);
+                y[s * length + t] = prev;
+            }
+        }
+        Sequential m = new Sequential("fit-bench");
+        m.add(Embedding.builder(vocab, 16).seed(1).build());
+        m.add(LSTM.builder(units).returnSequences(true).seed(2).build());
+        m.add(Dense.builder(vocab).activation("softmax").seed(3).build());
+        m.build(-1);
+        m.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(0.003), "accuracy");
+        List<Double> secs = new ArrayList<>(), cpu = new ArrayList<>();
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("Epoch \\d+/\\d+ - ([0-9.]+)s");
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] cpu0 = {threads.getCurrentThreadCpuTime()};
+        m.fit(Tensor.ofTokens(x), Tensor.wrap(y, sequences, length), FitOptions.builder().epochs(epochs).batchSize(batch).seed(7).progress(line -> {
+            long now = threads.getCurrentThreadCpuTime();
+            cpu.add((now - cpu0[0]) / 1e9);
+            cpu0[0] = now;
+            System.out.printf(Locale.ROOT, "%s - cpu %.2fs%n", line, cpu.get(cpu.size() - 1));
+            var mm = p.matcher(line);
+            if (mm.find()) secs.add(Double.parseDouble(mm.group(1)));
+        }).build());
+        System.out.printf(Locale.ROOT, "fit: LSTM(%d), %d x %d, batch %d, %s: %.2f s per epoch wall, %.2f s CPU (medians of epochs 2..%d)%n", units,
+                sequences, length, batch, io.seqstream.model.ops.FastGemm.kernels().describe(), laterMedian(secs), laterMedian(cpu), epochs);
+    }
+}
