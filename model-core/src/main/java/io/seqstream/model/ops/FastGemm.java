@@ -41,15 +41,20 @@ public final class FastGemm {
         return PackedMatrix.zeros(rows, cols, K.panelWidth());
     }
 
-    /** Row-major transpose of a [rows, cols] block starting at {@code off}, in 32 x 32 tiles (both sides stay in cache). */
+    /**
+     * Row-major transpose of a [rows, cols] block starting at {@code off}, in tiles of 64 source rows x 8 columns: the
+     * tile writes 8 rows of the result, whose stride (rows floats) is often a multiple of 4 KiB, so more of them
+     * at once would fall into one L1 set and evict each other.
+     */
     public static float[] transpose(float[] a, int off, int rows, int cols) {
         float[] t = new float[rows * cols];
-        for (int i0 = 0; i0 < rows; i0 += 32) {
-            int i1 = Math.min(rows, i0 + 32);
-            for (int j0 = 0; j0 < cols; j0 += 32) {
-                int j1 = Math.min(cols, j0 + 32);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) t[j * rows + i] = a[off + i * cols + j];
+        for (int i0 = 0; i0 < rows; i0 += 64) {
+            int i1 = Math.min(rows, i0 + 64);
+            for (int j0 = 0; j0 < cols; j0 += 8) {
+                int j1 = Math.min(cols, j0 + 8);
+                for (int j = j0; j < j1; j++) {
+                    int tj = j * rows;
+                    for (int i = i0; i < i1; i++) t[tj + i] = a[off + i * cols + j];
                 }
             }
         }

@@ -91,72 +91,88 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    // Training gates: Keras' default pair (tanh, sigmoid) runs as passes of small methods over a row, each with
+    // constant operators, so C2 inlines and intrinsifies every vector operation (a fused loop with a switch over the
+    // activations fell back to the Java implementation of the Vector API). Other pairs take the scalar rows.
+
     @Override
     public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
             int n, int u, ActivationFunction act, ActivationFunction rec) {
-        int vecEnd = u - u % L;
+        boolean fast = act == ActivationFunction.TANH && rec == ActivationFunction.SIGMOID;
+        int vecEnd = fast ? u - u % L : 0;
         for (int r = 0; r < n; r++) {
             int zo = zOff + r * 4 * u, cp = cPrev + r * u, cn = cNext + r * u, ho = hOff + r * u, ao = actCOff + r * u;
-            int j = 0;
-            for (; j < vecEnd; j += L) {
-                FloatVector i = apply(rec, FloatVector.fromArray(S, z, zo + j));
-                FloatVector f = apply(rec, FloatVector.fromArray(S, z, zo + u + j));
-                FloatVector g = apply(act, FloatVector.fromArray(S, z, zo + 2 * u + j));
-                FloatVector o = apply(rec, FloatVector.fromArray(S, z, zo + 3 * u + j));
-                FloatVector ct = f.mul(FloatVector.fromArray(S, c, cp + j)).add(i.mul(g));
-                FloatVector tc = apply(act, ct);
-                ct.intoArray(c, cn + j);
-                o.mul(tc).intoArray(h, ho + j);
-                i.intoArray(gates, zo + j);
-                f.intoArray(gates, zo + u + j);
-                g.intoArray(gates, zo + 2 * u + j);
-                o.intoArray(gates, zo + 3 * u + j);
-                tc.intoArray(actC, ao + j);
+            if (vecEnd > 0) {
+                sigmoidInto(z, zo, gates, zo, vecEnd);
+                sigmoidInto(z, zo + u, gates, zo + u, vecEnd);
+                tanhInto(z, zo + 2 * u, gates, zo + 2 * u, vecEnd);
+                sigmoidInto(z, zo + 3 * u, gates, zo + 3 * u, vecEnd);
+                cellUpdate(gates, zo, u, c, cp, cn, vecEnd);
+                tanhInto(c, cn, actC, ao, vecEnd);
+                outputGate(gates, zo + 3 * u, actC, ao, h, ho, vecEnd);
             }
-            ScalarKernels.lstmForwardRow(z, zo, c, cp, cn, h, ho, gates, actC, ao, j, u, act, rec);
+            ScalarKernels.lstmForwardRow(z, zo, c, cp, cn, h, ho, gates, actC, ao, vecEnd, u, act, rec);
         }
     }
 
-    /** {@link ActivationFunction#derivative} on vectors of inputs {@code pre} and outputs {@code y}. */
-    private static FloatVector derivative(ActivationFunction f, FloatVector pre, FloatVector y) {
+    /** {@code dst[d..] = sigmoid(src[s..])} over {@code len} (whole vectors). */
+    private static void sigmoidInto(float[] src, int s, float[] dst, int d, int len) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return switch (f) {
-            case LINEAR -> one;
-            case RELU -> FloatVector.zero(S).blend(one, pre.compare(VectorOperators.GT, 0f));
-            case SIGMOID -> y.mul(one.sub(y));
-            case TANH -> one.sub(y.mul(y));
-            case HARD_SIGMOID -> {
-                FloatVector t = pre.mul(0.2f).add(0.5f);
-                yield FloatVector.zero(S).blend(0.2f, t.compare(VectorOperators.GT, 0f).and(t.compare(VectorOperators.LT, 1f)));
-            }
-            case HARD_SIGMOID_KERAS3 -> {
-                FloatVector t = pre.add(3f);
-                yield FloatVector.zero(S).blend(1f / 6f, t.compare(VectorOperators.GT, 0f).and(t.compare(VectorOperators.LT, 6f)));
-            }
-            case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
-        };
+        for (int j = 0; j < len; j += L) {
+            one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j);
+        }
+    }
+
+    /** {@code dst[d..] = tanh(src[s..])} over {@code len} (whole vectors). */
+    private static void tanhInto(float[] src, int s, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j);
+        }
+    }
+
+    /** {@code c[cn..] = f * c[cp..] + i * g} from the gate outputs of one row (blocks i, f, g of width u at {@code go}). */
+    private static void cellUpdate(float[] gates, int go, int u, float[] c, int cp, int cn, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector i = FloatVector.fromArray(S, gates, go + j), f = FloatVector.fromArray(S, gates, go + u + j);
+            FloatVector g = FloatVector.fromArray(S, gates, go + 2 * u + j);
+            f.mul(FloatVector.fromArray(S, c, cp + j)).add(i.mul(g)).intoArray(c, cn + j);
+        }
+    }
+
+    /** {@code h[ho..] = o * actC} over {@code len}. */
+    private static void outputGate(float[] gates, int oo, float[] actC, int ao, float[] h, int ho, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, gates, oo + j).mul(FloatVector.fromArray(S, actC, ao + j)).intoArray(h, ho + j);
+        }
     }
 
     @Override
     public void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
             float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec) {
-        int vecEnd = u - u % L;
+        boolean fast = act == ActivationFunction.TANH && rec == ActivationFunction.SIGMOID;
+        int vecEnd = fast ? u - u % L : 0;
         for (int r = 0; r < n; r++) {
-            int a = zOff + r * 4 * u, cp = cPrev + r * u, cn = cNext + r * u, ao = actCOff + r * u, s = r * u;
-            int j = 0;
-            for (; j < vecEnd; j += L) {
-                FloatVector ig = FloatVector.fromArray(S, gates, a + j), fg = FloatVector.fromArray(S, gates, a + u + j);
-                FloatVector cg = FloatVector.fromArray(S, gates, a + 2 * u + j), og = FloatVector.fromArray(S, gates, a + 3 * u + j);
-                FloatVector tc = FloatVector.fromArray(S, actC, ao + j);
-                FloatVector dhv = FloatVector.fromArray(S, dh, s + j);
-                FloatVector d = dhv.mul(og).mul(derivative(act, FloatVector.fromArray(S, c, cn + j), tc)).add(FloatVector.fromArray(S, dc, s + j));
-                d.mul(cg).mul(derivative(rec, FloatVector.fromArray(S, z, a + j), ig)).intoArray(dz, a + j);
-                d.mul(FloatVector.fromArray(S, c, cp + j)).mul(derivative(rec, FloatVector.fromArray(S, z, a + u + j), fg)).intoArray(dz, a + u + j);
-                d.mul(ig).mul(derivative(act, FloatVector.fromArray(S, z, a + 2 * u + j), cg)).intoArray(dz, a + 2 * u + j);
-                dhv.mul(tc).mul(derivative(rec, FloatVector.fromArray(S, z, a + 3 * u + j), og)).intoArray(dz, a + 3 * u + j);
-                d.mul(fg).intoArray(dc, s + j);
-            }
-            ScalarKernels.lstmBackwardRow(z, gates, a, c, cp, cn, actC, ao, dh, dc, s, dz, j, u, act, rec);
+            int a = zOff + r * 4 * u, cp = cPrev + r * u, ao = actCOff + r * u, s = r * u;
+            if (vecEnd > 0) backwardTanhSigmoid(gates, a, u, c, cp, actC, ao, dh, dc, s, dz, vecEnd);
+            ScalarKernels.lstmBackwardRow(z, gates, a, c, cp, cNext + r * u, actC, ao, dh, dc, s, dz, vecEnd, u, act, rec);
+        }
+    }
+
+    /** One row's backward for tanh / sigmoid, whose derivatives come from the outputs: 1 - y^2 and y (1 - y). */
+    private static void backwardTanhSigmoid(float[] gates, int a, int u, float[] c, int cp, float[] actC, int ao, float[] dh, float[] dc, int s,
+            float[] dz, int len) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < len; j += L) {
+            FloatVector ig = FloatVector.fromArray(S, gates, a + j), fg = FloatVector.fromArray(S, gates, a + u + j);
+            FloatVector cg = FloatVector.fromArray(S, gates, a + 2 * u + j), og = FloatVector.fromArray(S, gates, a + 3 * u + j);
+            FloatVector tc = FloatVector.fromArray(S, actC, ao + j);
+            FloatVector dhv = FloatVector.fromArray(S, dh, s + j);
+            FloatVector d = dhv.mul(og).mul(one.sub(tc.mul(tc))).add(FloatVector.fromArray(S, dc, s + j));
+            d.mul(cg).mul(ig.mul(one.sub(ig))).intoArray(dz, a + j);
+            d.mul(FloatVector.fromArray(S, c, cp + j)).mul(fg.mul(one.sub(fg))).intoArray(dz, a + u + j);
+            d.mul(ig).mul(one.sub(cg.mul(cg))).intoArray(dz, a + 2 * u + j);
+            dhv.mul(tc).mul(og.mul(one.sub(og))).intoArray(dz, a + 3 * u + j);
+            d.mul(fg).intoArray(dc, s + j);
         }
     }
 
