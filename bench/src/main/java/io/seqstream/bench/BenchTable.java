@@ -132,6 +132,12 @@ public final class BenchTable {
             if (Files.exists(iterLog)) cells = attachOthers(cells, Files.readAllLines(iterLog), lastWarmup);
         }
         System.out.println();
+        String peakProp = System.getProperty("bench.peak");
+        if (files.isEmpty() || peakProp != null) {
+            // FMA peak of this JVM's species width (the JMH forks inherit this JVM's flags, e.g. -XX:UseAVX=2)
+            peakGflops = peakProp != null ? Double.parseDouble(peakProp) : PeakProbe.peakGflops(40);
+            System.out.println(peakReport(cells));
+        }
         boolean logged = cells.stream().anyMatch(c -> c.others() != null);
         for (Stat s : Stat.values()) {
             if (s == Stat.QUIET && !logged) continue;
@@ -143,6 +149,67 @@ public final class BenchTable {
     }
 
     private static int lastWarmup = 0;
+
+    /** FMA peak of the run, GFLOP/s; NaN when unknown (tables read from files without -Dbench.peak). */
+    static double peakGflops = Double.NaN;
+
+    /** Embedding width of the step model (PeerModel). */
+    static final int E = 64;
+
+    /**
+     * Floating-point operations per event of each engine's matrix work: the stepper's recurrent product
+     * [H, 4H] (its input product is a per-token table row) plus the 10-wide head; ONNX Runtime's input and
+     * recurrent products plus the head; sgemm's [64 + H, 4H] product; DL4J as ONNX Runtime.
+     */
+    static double flopsPerEvent(String engine, int h) {
+        return switch (engine) {
+            case "stepper" -> 8.0 * h * h + 20.0 * h;
+            case "sgemm" -> 8.0 * h * (h + E);
+            default -> 8.0 * h * (h + E) + 20.0 * h;
+        };
+    }
+
+    /** Each engine's matrix work per event against the peak, and the stepper's bare product ([B,H] x [H,4H]) at B >= 64. */
+    static String peakReport(List<Cell> cells) {
+        StringBuilder sb = new StringBuilder();
+        io.seqstream.model.ops.Kernels k = io.seqstream.model.ops.Kernels.best();
+        sb.append(String.format(Locale.ROOT, "### Fraction of the FMA peak%n%nFMA peak at this JVM's species width (register-resident, 12 chains, best of 40): "
+                + "%.1f GFLOP/s; kernels: %s%n%n", peakGflops, k.describe()));
+        Map<List<Integer>, Map<String, Cell>> rows = new TreeMap<>(rowOrder());
+        for (Cell c : cells) rows.computeIfAbsent(List.of(c.h(), c.b()), x -> new TreeMap<>()).put(c.engine(), c);
+        List<String> engines = engines(cells).stream().filter(e -> cells.stream().anyMatch(c -> c.engine().equals(e))).toList();
+        sb.append("| H | B |");
+        for (String e : engines) sb.append(' ').append(e).append(" GFLOP/s (of peak) |");
+        boolean probe = Boolean.parseBoolean(System.getProperty("bench.probe", "true"));
+        if (probe) sb.append(" stepper's product alone, GFLOP/s (of peak) |");
+        sb.append("\n|--:|--:|").append("--:|".repeat(engines.size() + (probe ? 1 : 0))).append('\n');
+        for (var row : rows.entrySet()) {
+            int h = row.getKey().get(0), b = row.getKey().get(1);
+            sb.append("| ").append(h).append(" | ").append(b).append(" |");
+            for (String e : engines) {
+                Cell c = row.getValue().get(e);
+                if (c == null) {
+                    sb.append(" - |");
+                    continue;
+                }
+                double gf = flopsPerEvent(e, h) / (c.perEvent(Stat.MEAN) * 1e3);
+                sb.append(String.format(Locale.ROOT, " %.1f (%.0f%%) |", gf, 100 * gf / peakGflops));
+            }
+            if (probe) {
+                if (b >= 64) {
+                    double gf = PeakProbe.productGflops(k, h, b, 40);
+                    sb.append(String.format(Locale.ROOT, " %.1f (%.0f%%) |", gf, 100 * gf / peakGflops));
+                } else {
+                    sb.append(" - |");
+                }
+            }
+            sb.append('\n');
+        }
+        sb.append("\nGFLOP/s = the engine's matrix work per event (stepper 8H^2 + 20H: recurrent product and head, the input product being a "
+                + "token-table row; onnx 8H(H+64) + 20H; sgemm 8H(H+64)) / mean time per event. The last column is the stepper's packed product "
+                + "[B,H] x [H,4H] alone (best of 40 runs in this JVM), the target of >= 75% of peak at B >= 64.\n");
+        return sb.toString();
+    }
 
     /**
      * Cells of several result files (passes over the same build). A cell measured in several passes is taken

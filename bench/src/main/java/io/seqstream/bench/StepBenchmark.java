@@ -71,6 +71,7 @@ public class StepBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         eng = Engine.create(engine, H, B);
+        if (eng instanceof StepperEngine st) System.err.println("stepper kernels: " + st.model().describeKernels()); // the fork's own width
         int batches = Math.max(16, RING_TOKENS / B);
         ring = new int[batches][B];
         Random rnd = new Random(42L + H * 31L + B);
