@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Peak: a register-resident loop of 12 independent FMA chains (enough to cover 2 pipes x 4-5 cycles of
  * latency on current x86 and ARM cores; 12 accumulators + 2 operands fit 16 registers), timed over
- * rounds of ~50 ms; the best round counts. Product: {@code [B, H] x [H, 4H]} into a pre-filled z (the LSTM
+ * rounds of ~10 ms of this thread's CPU time; the best round counts. Product: {@code [B, H] x [H, 4H]} into a pre-filled z (the LSTM
  * step's recurrent product), per blocking shape, best of rounds.
  *
  * <pre>
@@ -29,6 +29,16 @@ public final class PeakProbe {
 
     private PeakProbe() {}
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * This thread's CPU time: on a machine shared with other work, time slices taken by other processes do not
+     * count (wall time would), so probes and tables stay comparable under load.
+     */
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     /** Best-of-rounds FMA throughput at the species width, GFLOP/s (one thread). */
     public static double peakGflops(int rounds) {
         long iters = 300_000;
@@ -36,9 +46,9 @@ public final class PeakProbe {
         chains(iters / 10);
         double best = 0;
         for (int r = 0; r < rounds; r++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             chains(iters);
-            long dt = System.nanoTime() - t0;
+            long dt = cpuNanos() - t0;
             best = Math.max(best, 12.0 * 2 * S.length() * iters / dt);
         }
         return best;
@@ -90,9 +100,9 @@ public final class PeakProbe {
         /** GFLOP/s of one measurement. */
         double measure() {
             Arrays.fill(z, 0f);
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             for (int i = 0; i < reps; i++) run();
-            long dt = System.nanoTime() - t0;
+            long dt = cpuNanos() - t0;
             sink = z[0];
             return flop * reps / dt;
         }
