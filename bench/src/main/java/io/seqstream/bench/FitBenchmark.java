@@ -17,7 +17,8 @@ import java.util.Random;
  * model-core's {@code fit} on the retraining shape, the counterpart of {@code bench/python/keras_fit_bench.py}:
  * Embedding(40,16) -> LSTM(128, return_sequences) -> Dense(40, softmax), sparse categorical cross-entropy, Adam
  * 0.003, batch 64, 8,000 sequences x 32 steps of uniform random tokens (next-token targets), one thread.
- * Prints seconds per epoch; the first epoch includes JIT warm-up, so the table takes the median of the later ones.
+ * Prints seconds per epoch (wall, the training thread's CPU time, and the process's CPU time, which is what the Keras
+ * script's {@code time.process_time()} measures); the first epoch includes JIT warm-up, so the medians are of the later ones.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.seqstream.bench.FitBenchmark [--epochs 4 --units 128 --sequences 8000]
@@ -64,7 +65,9 @@ public final class FitBenchmark {
         m.add(Dense.builder(vocab).activation("softmax").seed(3).build());
         m.build(-1);
         m.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(0.003), "accuracy");
-        List<Double> secs = new ArrayList<>(), cpu = new ArrayList<>();
+        List<Double> secs = new ArrayList<>(), cpu = new ArrayList<>(), proc = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long[] proc0 = {os.getProcessCpuTime()};
         java.util.regex.Pattern p = java.util.regex.Pattern.compile("Epoch \\d+/\\d+ - ([0-9.]+)s");
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long[] cpu0 = {threads.getCurrentThreadCpuTime()};
@@ -72,11 +75,15 @@ public final class FitBenchmark {
             long now = threads.getCurrentThreadCpuTime();
             cpu.add((now - cpu0[0]) / 1e9);
             cpu0[0] = now;
-            System.out.printf(Locale.ROOT, "%s - cpu %.2fs%n", line, cpu.get(cpu.size() - 1));
+            long p1 = os.getProcessCpuTime();
+            proc.add((p1 - proc0[0]) / 1e9);
+            proc0[0] = p1;
+            System.out.printf(Locale.ROOT, "%s - cpu %.2fs (process %.2fs)%n", line, cpu.get(cpu.size() - 1), proc.get(proc.size() - 1));
             var mm = p.matcher(line);
             if (mm.find()) secs.add(Double.parseDouble(mm.group(1)));
         }).build());
-        System.out.printf(Locale.ROOT, "fit: LSTM(%d), %d x %d, batch %d, %s: %.2f s per epoch wall, %.2f s CPU (medians of epochs 2..%d)%n", units,
-                sequences, length, batch, io.seqstream.model.ops.FastGemm.kernels().describe(), laterMedian(secs), laterMedian(cpu), epochs);
+        System.out.printf(Locale.ROOT, "fit: LSTM(%d), %d x %d, batch %d, %s: %.2f s per epoch wall, %.2f s CPU of the training thread, %.2f s CPU of the process "
+                + "(GC and JIT threads included) (medians of epochs 2..%d)%n", units, sequences, length, batch,
+                io.seqstream.model.ops.FastGemm.kernels().describe(), laterMedian(secs), laterMedian(cpu), laterMedian(proc), epochs);
     }
 }
