@@ -3,7 +3,7 @@ package io.seqstream.jobs.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.seqstream.jobs.testing.RegistryStandIn;
+import io.seqstream.testkit.LocalSchemaRegistry;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
@@ -15,7 +15,7 @@ class RegistryClientTest {
 
     @Test
     void fetchesSchemasByIdOnceAndRegistersIdempotently() throws Exception {
-        try (RegistryStandIn registry = RegistryStandIn.start()) {
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             int id = registry.register("shop-events-value", ShopEvents.SCHEMA);
             RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()));
 
@@ -31,7 +31,7 @@ class RegistryClientTest {
 
     @Test
     void anUnknownIdIsAnUnknownSchemaErrorAndAnOutageIsNot() {
-        try (RegistryStandIn registry = RegistryStandIn.start()) {
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()));
 
             assertThatThrownBy(() -> client.schema(99)).isInstanceOf(DecodeException.class)
@@ -48,7 +48,7 @@ class RegistryClientTest {
 
     @Test
     void sendsBasicAuthWhenConfigured() throws Exception {
-        try (RegistryStandIn registry = RegistryStandIn.start()) {
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             int id = registry.register("s", ShopEvents.SCHEMA);
             registry.requireBasicAuth("svc:pw");
             RegistrySettings auth = new RegistrySettings(registry.url(), "svc:pw", "", "", "", null);

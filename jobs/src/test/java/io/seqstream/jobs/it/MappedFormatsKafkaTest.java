@@ -13,7 +13,7 @@ import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.operator.ModelInput;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.Reference;
-import io.seqstream.jobs.testing.RegistryStandIn;
+import io.seqstream.testkit.LocalSchemaRegistry;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -209,7 +209,7 @@ class MappedFormatsKafkaTest {
     @Test
     @Timeout(180)
     void aRegistryAvroTopicWithNumericFieldsAndRegistryFramedPredictions() throws Exception {
-        try (RegistryStandIn registry = RegistryStandIn.start()) {
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             JobConfig config = setUp("registry", "input.format", "avro-registry", "registry.url", registry.url(),
                     "mapping.key", "user_id", "mapping.event-time", "ts", "mapping.inputs", "features(amount, seconds_since_last)",
                     "mapping.copy", "event_type", "output.format", "avro-registry");

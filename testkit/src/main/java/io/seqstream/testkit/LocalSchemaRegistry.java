@@ -1,4 +1,4 @@
-package io.seqstream.jobs.testing;
+package io.seqstream.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,9 +23,10 @@ import org.apache.avro.Schema;
  * {@code POST /subjects/{subject}/versions} (same schema under a subject: same id), {@code GET /subjects},
  * {@code GET /subjects/{subject}/versions}, {@code GET /subjects/{subject}/versions/latest}. Errors as the registry
  * writes them: {@code {"error_code": 40403, "message": "Schema not found"}}. Optional basic auth; can be told to
- * fail with 500 to test outages. Only for tests: no compatibility rules, no deletes.
+ * fail with 500 to test outages. For tests, the demo and the benchmark (like {@link EmbeddedKafka}): no compatibility
+ * rules, no deletes, no persistence.
  */
-public final class RegistryStandIn implements AutoCloseable {
+public final class LocalSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -36,17 +37,17 @@ public final class RegistryStandIn implements AutoCloseable {
     private volatile boolean failing;
     private int nextId = 1;
 
-    private RegistryStandIn() throws IOException {
+    private LocalSchemaRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    public static RegistryStandIn start() {
+    public static LocalSchemaRegistry start() {
         try {
-            return new RegistryStandIn();
+            return new LocalSchemaRegistry();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the registry stand-in", e);
+            throw new IllegalStateException("cannot start the local schema registry", e);
         }
     }
 
