@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.operator.ModelInput;
 import io.seqstream.jobs.testing.KafkaTopics;
@@ -119,6 +119,20 @@ class MappedFormatsKafkaTest {
         return stream;
     }
 
+    /**
+     * The committed records of a topic once there are {@code expected} of them (or after 60 s): the sink's last
+     * transaction may become visible to read_committed readers a moment after the bounded job has finished.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<ConsumerRecord<byte[], byte[]>> out = KafkaTopics.readCommitted(kafka.bootstrapServers(), topic);
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            out = KafkaTopics.readCommitted(kafka.bootstrapServers(), topic);
+        }
+        return out;
+    }
+
     static void assertMatchesReference(Model model, Map<String, List<ModelInput>> sent, Map<String, List<float[]>> gotOutputs,
             Map<String, List<Long>> gotSteps) {
         assertThat(gotOutputs.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
@@ -174,7 +188,7 @@ class MappedFormatsKafkaTest {
         }
         Map<String, List<float[]>> outputs = new LinkedHashMap<>();
         Map<String, List<Long>> steps = new LinkedHashMap<>();
-        List<ConsumerRecord<byte[], byte[]>> out = KafkaTopics.readCommitted(kafka.bootstrapServers(), config.get(ConfigKeys.TOPIC_PREDICTIONS));
+        List<ConsumerRecord<byte[], byte[]>> out = awaitCommitted(config.get(ConfigKeys.TOPIC_PREDICTIONS), events.size());
         assertThat(out).hasSize(events.size());
         for (ConsumerRecord<byte[], byte[]> r : out) {
             JsonNode p = JSON.readTree(r.value());
@@ -196,7 +210,8 @@ class MappedFormatsKafkaTest {
         }
         assertMatchesReference(model, sent, outputs, steps);
 
-        List<DeadLetter> dead = KafkaTopics.readCommitted(kafka.bootstrapServers(), config.get(ConfigKeys.TOPIC_DEAD_LETTERS), DeadLetter.class);
+        List<DeadLetter> dead = awaitCommitted(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), bad.size()).stream()
+                .map(r -> AvroCodec.decode(r.value(), DeadLetter.class)).toList();
         assertThat(dead).hasSize(bad.size());
         assertThat(dead).extracting(d -> d.getPartition() + "@" + d.getOffset()).containsExactlyInAnyOrderElementsOf(
                 bad.stream().map(i -> written.get(i).partition() + "@" + written.get(i).offset()).toList());
@@ -257,8 +272,11 @@ class MappedFormatsKafkaTest {
             int predictionId = registry.subjects().get(predictionsTopic + "-value").get(0);
             Map<String, List<float[]>> outputs = new LinkedHashMap<>();
             Map<String, List<Long>> steps = new LinkedHashMap<>();
-            List<ConsumerRecord<byte[], byte[]>> out = KafkaTopics.readCommitted(kafka.bootstrapServers(), predictionsTopic);
-            assertThat(out).hasSize(events.size());
+            List<ConsumerRecord<byte[], byte[]>> out = awaitCommitted(predictionsTopic, events.size());
+            List<DeadLetter> dead = awaitCommitted(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), 1).stream()
+                    .map(r -> AvroCodec.decode(r.value(), DeadLetter.class)).toList();
+            assertThat(out).as("predictions; dead letters: %s", dead.stream().limit(3).map(DeadLetter::getMessage).toList())
+                    .hasSize(events.size());
             for (ConsumerRecord<byte[], byte[]> r : out) {
                 byte[] v = r.value();
                 assertThat(v[0]).isZero();
@@ -276,7 +294,6 @@ class MappedFormatsKafkaTest {
                 assertThat(p.getFields()).containsKey("event_type");
             }
             assertMatchesReference(model, sent, outputs, steps);
-            List<DeadLetter> dead = KafkaTopics.readCommitted(kafka.bootstrapServers(), config.get(ConfigKeys.TOPIC_DEAD_LETTERS), DeadLetter.class);
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.getErrorKind()).isEqualTo(ErrorKind.UNKNOWN_SCHEMA);
                 assertThat(d.getMessage()).contains("@" + d.getOffset() + ": schema id 999 is unknown to the registry");
