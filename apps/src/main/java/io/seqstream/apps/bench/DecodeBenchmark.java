@@ -4,7 +4,7 @@ import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.mapping.InputDecoders;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.source.Ingested;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.testkit.LocalSchemaRegistry;

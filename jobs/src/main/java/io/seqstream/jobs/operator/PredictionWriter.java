@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.Prediction;
 import io.seqstream.schemas.TopClass;
 import java.util.ArrayList;

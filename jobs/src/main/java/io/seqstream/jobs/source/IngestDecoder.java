@@ -1,5 +1,6 @@
 package io.seqstream.jobs.source;
 
+import io.seqstream.jobs.event.Ingested;
 import java.io.Serializable;
 
 /**

@@ -10,7 +10,7 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.operator.ModelInput;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.testkit.LocalSchemaRegistry;

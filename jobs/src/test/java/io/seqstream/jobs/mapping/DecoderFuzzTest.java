@@ -11,7 +11,7 @@ import io.seqstream.jobs.decode.SchemaSource;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.EventDecoder;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.source.Ingested;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.jobs.validate.EventValidator;
 import io.seqstream.schemas.AvroCodec;
