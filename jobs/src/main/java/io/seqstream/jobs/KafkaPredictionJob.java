@@ -5,10 +5,10 @@ import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.sink.KafkaSinks;
-import io.seqstream.jobs.source.EventDecoder;
+import io.seqstream.jobs.mapping.InputDecoders;
+import io.seqstream.jobs.source.IngestDecoder;
 import io.seqstream.jobs.source.KafkaEventSource;
 import io.seqstream.jobs.source.KafkaModelSource;
-import io.seqstream.jobs.validate.EventValidator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -26,7 +26,7 @@ public final class KafkaPredictionJob {
 
     /** {@code bounded}: stop at the end offsets the source sees when it starts (tests and benchmarks). */
     public static void build(StreamExecutionEnvironment env, ModelBackend model, JobConfig config, boolean bounded) {
-        EventDecoder decoder = new EventDecoder(new EventValidator(model.inputSpec()), config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES));
+        IngestDecoder decoder = InputDecoders.forJob(config, model.inputSpec());
         PredictionJob.build(env,
                 bounded ? KafkaEventSource.bounded(config, decoder) : KafkaEventSource.create(config, decoder),
                 config.get(ConfigKeys.MODELS_WATCH) ? KafkaModelSource.forJob(config, bounded) : null,

@@ -41,11 +41,17 @@ final class DatumScanner {
    * @throws AvroDecodeException if it does not
    */
   static void check(Schema writer, byte[] data, String what) {
+    check(writer, data, 0, what);
+  }
+
+  /** As {@link #check(Schema, byte[], String)} for the datum that starts at {@code from} (after a framing header). */
+  static void check(Schema writer, byte[] data, int from, String what) {
     if (data.length > AvroCodec.MAX_MESSAGE_BYTES) {
       throw new AvroDecodeException(ErrorKind.OVERSIZED, what + ": " + data.length
           + " bytes exceed the limit of " + AvroCodec.MAX_MESSAGE_BYTES);
     }
     DatumScanner scanner = new DatumScanner(data, what);
+    scanner.pos = from;
     scanner.skip(writer, 0);
     if (scanner.pos != data.length) {
       throw scanner.malformed((data.length - scanner.pos)

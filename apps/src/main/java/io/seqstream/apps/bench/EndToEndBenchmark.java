@@ -54,6 +54,8 @@ public final class EndToEndBenchmark {
     private final EmbeddedKafka kafka;
     private final JobConfig base;
     private int run;
+    /** Job-only events/s of the seqstream variant per input format and round (--formats). */
+    private final Map<String, List<Double>> formatRates = new LinkedHashMap<>();
 
     private EndToEndBenchmark(BenchOptions o, Path work, EmbeddedKafka kafka) {
         this.o = o;
@@ -84,9 +86,14 @@ public final class EndToEndBenchmark {
         }
         Path work = Files.createTempDirectory("seqstream-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
-            List<BenchResult> results = new EndToEndBenchmark(o, work, kafka).runAll();
+            EndToEndBenchmark bench = new EndToEndBenchmark(o, work, kafka);
+            List<BenchResult> results = bench.runAll();
             System.out.println();
             System.out.print(table(o, results));
+            if (!bench.formatRates.isEmpty()) {
+                System.out.println();
+                System.out.print(formatTable(o, bench.formatRates));
+            }
         } finally {
             TempDirs.deleteRecursively(work);
         }
@@ -120,6 +127,9 @@ public final class EndToEndBenchmark {
             byVariant.putAll(measure(List.of("dl4j"), engines, writer, backlog, small));
         }
         List<BenchResult> results = variants.stream().map(byVariant::get).toList();
+        if (!o.formats().equals(List.of("seqstream"))) {
+            compareFormats(seqstream, writer);
+        }
         writer.close();
         return results;
     }
@@ -159,6 +169,71 @@ public final class EndToEndBenchmark {
                     cpu.get(v), rate, lat[0], lat[1], lat[2], lat[3]));
         }
         return results;
+    }
+
+    /**
+     * Job-only throughput of the seqstream variant over backlogs of each input format (the same keys and tokens; the
+     * user formats carry the token as a string event type through the lookup vocabulary, and a numeric field):
+     * a warm-up run per format, then rotating rounds.
+     */
+    private void compareFormats(ModelBackend engine, EventWriter writer) throws Exception {
+        Path vocabulary = work.resolve("bench-event-types.txt");
+        Files.write(vocabulary, EventWriter.vocabularyTerms(o.vocab()));
+        try (io.seqstream.testkit.LocalSchemaRegistry registry = io.seqstream.testkit.LocalSchemaRegistry.start()) {
+            Map<String, String> topics = new LinkedHashMap<>();
+            Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+            for (String f : o.formats()) {
+                Map<String, String> extra = new LinkedHashMap<>();
+                switch (f) {
+                    case "json" -> writer.json();
+                    case "avro-registry" -> {
+                        writer.avroRegistry(registry.register("bench-formats-avro-registry-value", EventWriter.USER_EVENT));
+                        extra.put("registry.url", registry.url());
+                    }
+                    default -> writer.seqstream();
+                }
+                if (!f.equals("seqstream")) {
+                    extra.put("input.format", f);
+                    extra.put("mapping.key", "key");
+                    extra.put("mapping.event-time", "ts");
+                    extra.put("mapping.inputs", "lookup(event_type)");
+                    extra.put("mapping.vocabularies", "event_type:" + vocabulary);
+                }
+                String t = topic("formats-" + f, o.partitions());
+                log("writing " + o.events() + " " + f + " events to " + t + " ...");
+                writer.write(t, o.events());
+                topics.put(f, t);
+                settings.put(f, extra);
+            }
+            writer.seqstream();
+            if (o.warmupEvents() > 0) {
+                for (String f : o.formats()) {
+                    log("warm-up job-only run of input format " + f + " (not reported)");
+                    throughput("format-" + f + "-warmup", engine, topics.get(f), o.events(), settings.get(f));
+                }
+            }
+            for (int round = 0; round < o.rounds(); round++) {
+                for (int i = 0; i < o.formats().size(); i++) {
+                    String f = o.formats().get((i + round) % o.formats().size());
+                    double[] r = throughput("format-" + f, engine, topics.get(f), o.events(), settings.get(f));
+                    formatRates.computeIfAbsent(f, k -> new ArrayList<>()).add(r[0]);
+                }
+            }
+        }
+    }
+
+    static String formatTable(BenchOptions o, Map<String, List<Double>> rates) {
+        StringBuilder sb = new StringBuilder();
+        double base = rates.containsKey("seqstream") ? BenchResult.median(rates.get("seqstream")) : Double.NaN;
+        sb.append(String.format("Input formats, seqstream variant, job only (backlog of %,d events); medians of %d round%s%n%n", o.events(),
+                o.rounds(), o.rounds() == 1 ? "" : "s"));
+        sb.append("| input format | job-only events/s | vs seqstream format | each round |\n|---|---:|---:|---|\n");
+        for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+            double m = BenchResult.median(e.getValue());
+            sb.append(String.format("| %s | %,.0f | %s | %s |%n", e.getKey(), m, percent(m, base),
+                    String.join(" / ", e.getValue().stream().map(v -> String.format("%,.0f", v)).toList())));
+        }
+        return sb.toString();
     }
 
     /** Events/s with the producer writing while the job runs: first event sent to last prediction computed. */
@@ -201,7 +276,14 @@ public final class EndToEndBenchmark {
      * over the run (every thread: broker, job, reader; shows how much of the machine the variant needs).
      */
     private double[] throughput(String name, ModelBackend engine, String eventsTopic, long events) throws Exception {
+        return throughput(name, engine, eventsTopic, events, Map.of());
+    }
+
+    private double[] throughput(String name, ModelBackend engine, String eventsTopic, long events, Map<String, String> extra) throws Exception {
         JobConfig cfg = runConfig(name, eventsTopic);
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            cfg = cfg.with(e.getKey(), e.getValue(), "benchmark input format");
+        }
         OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "bench-reader-" + name);
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);

@@ -13,10 +13,12 @@ import java.util.Optional;
  * demo's defaults for the job.
  */
 record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, int partitions, Optional<Path> model,
-        int trainSamples, int trainEpochs, int badEvery, long seed, boolean retrain, Map<String, String> jobFlags) {
+        int trainSamples, int trainEpochs, int badEvery, long seed, boolean retrain, boolean json, Map<String, String> jobFlags) {
 
     /** Where the training report goes unless --retrain.report says otherwise: the current directory (the work dir is deleted). */
     static final String DEFAULT_REPORT = "seqstream-demo-training-report.html";
+    /** The event-type vocabulary of --format json, written into the run directory. */
+    static final String VOCABULARY_FILE = "demo-event-types.txt";
 
     static final String USAGE = """
             Usage: seqstream demo [options] [--<job config key> <value> ...]
@@ -30,6 +32,9 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
               --train-epochs N    training epochs (default 8)
               --bad-every N       every N-th record is malformed, to show dead letters; 0 = none (default 10000)
               --seed S            random seed of the event stream (default 1)
+              --format F          seqstream: the job's own Event records (default); json: JSON events as a shop writes
+                                  them ({"user": ..., "ts": ..., "event_type": "checkout", "amount": 12.5, ...}), read
+                                  through the job's field mapping (mapping.* keys, see jobs/CONFIG.md)
               --retrain B         true: keep fine-tuning the model on 10 s windows of the stream and hot-swap better
                                   versions (training report: ./seqstream-demo-training-report.html); false: serve
                                   the trained model only (default true)
@@ -50,11 +55,22 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
                 (int) Flags.takeWholeNumber(flags, "bad-every", 10_000),
                 Flags.takeWholeNumber(flags, "seed", 1),
                 boolFlag(flags.remove("retrain"), "retrain", true),
+                format(flags.remove("format")),
                 Map.copyOf(flags));
         if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
             throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");
         }
         return o;
+    }
+
+    private static boolean format(String v) {
+        if (v == null || v.equals("seqstream")) {
+            return false;
+        }
+        if (v.equals("json")) {
+            return true;
+        }
+        throw new ConfigException("--format needs seqstream or json, got '" + v + "'");
     }
 
     private static boolean boolFlag(String v, String name, boolean dflt) {
@@ -99,6 +115,17 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
             defaults.put("retrain.min-improvement", "0");
             defaults.put("retrain.report", Path.of(DEFAULT_REPORT).toAbsolutePath().toString());
             defaults.put("watermark.out-of-orderness", "1s"); // one producer, in order: windows close 1 s after their end
+        }
+        if (json) {
+            // The config lines a user writes for their own JSON topic (README, jobs/CONFIG.md).
+            defaults.put("input.format", "json");
+            defaults.put("mapping.key", "user");
+            defaults.put("mapping.event-time", "ts");
+            defaults.put("mapping.inputs", "lookup(event_type)");
+            defaults.put("mapping.vocabularies", "event_type:" + workDir.resolve(VOCABULARY_FILE));
+            defaults.put("mapping.reset", "session_start == true");
+            defaults.put("mapping.event-id", "event_id");
+            defaults.put("mapping.copy", "amount, seconds_since_last");
         }
         // Precedence: demo defaults, then the user's --config file, then the user's other flags.
         JobConfig c = JobConfig.defaults();

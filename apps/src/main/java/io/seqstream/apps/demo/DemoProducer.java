@@ -32,11 +32,12 @@ final class DemoProducer implements Runnable {
     private final Random rnd;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong badSent = new AtomicLong();
+    private final boolean json;
     private volatile boolean stop;
     private volatile Throwable failure;
 
     DemoProducer(String bootstrap, String topic, int keys, long maxEvents, int rate, int badEvery, long structureSeed, long seed,
-            AccuracyTracker tracker) {
+            AccuracyTracker tracker, boolean json) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.keys = keys;
@@ -46,6 +47,7 @@ final class DemoProducer implements Runnable {
         this.generator = new SessionGenerator(structureSeed, seed);
         this.tracker = tracker;
         this.rnd = new Random(seed);
+        this.json = json;
     }
 
     @Override
@@ -63,6 +65,7 @@ final class DemoProducer implements Runnable {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long n = 0;
+            long[] lastTime = new long[keys];
             while (!stop && (maxEvents <= 0 || n < maxEvents)) {
                 n++;
                 if (badEvery > 0 && n % badEvery == 0) {
@@ -72,8 +75,15 @@ final class DemoProducer implements Runnable {
                     int k = rnd.nextInt(keys);
                     SessionGenerator.Step s = generator.next(cursors[k]);
                     tracker.sent(names[k], s.token(), s.sessionStart());
-                    Event e = new Event(names[k], System.currentTimeMillis(), s.token(), null, null, s.sessionStart(), Map.of());
-                    producer.send(new ProducerRecord<>(topic, names[k].getBytes(StandardCharsets.UTF_8), AvroCodec.encode(e)));
+                    long now = System.currentTimeMillis();
+                    byte[] value;
+                    if (json) {
+                        value = jsonEvent(names[k], now, s, n, lastTime[k] == 0 ? 0 : (now - lastTime[k]) / 1000.0);
+                    } else {
+                        value = AvroCodec.encode(new Event(names[k], now, s.token(), null, null, s.sessionStart(), Map.of()));
+                    }
+                    lastTime[k] = now;
+                    producer.send(new ProducerRecord<>(topic, names[k].getBytes(StandardCharsets.UTF_8), value));
                 }
                 sent.set(n);
                 if (rate > 0) {
@@ -86,8 +96,22 @@ final class DemoProducer implements Runnable {
         }
     }
 
+    /** An event as a shop writes it: string event type, numeric fields, an id. */
+    private byte[] jsonEvent(String user, long ts, SessionGenerator.Step s, long n, double secondsSinceLast) {
+        double amount = s.token() >= SessionGenerator.INTENTS + SessionGenerator.ACTIONS ? Math.round(rnd.nextDouble() * 20_000) / 100.0 : 0;
+        return ("{\"user\":\"" + user + "\",\"ts\":" + ts + ",\"event_type\":\"" + DemoEventTypes.name(s.token())
+                + "\",\"session_start\":" + s.sessionStart() + ",\"amount\":" + amount + ",\"seconds_since_last\":" + secondsSinceLast
+                + ",\"event_id\":\"e" + n + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
     private ProducerRecord<byte[], byte[]> badRecord(long n) {
         byte[] key = "bad-input".getBytes(StandardCharsets.UTF_8);
+        if (json) {
+            // A wrong type (an array as the event type) or a record that is not JSON.
+            byte[] v = (n / badEvery) % 2 == 0 ? "not json".getBytes(StandardCharsets.UTF_8)
+                    : ("{\"user\":\"bad-input\",\"ts\":" + System.currentTimeMillis() + ",\"event_type\":[\"checkout\"]}").getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(topic, key, v);
+        }
         byte[] value = (n / badEvery) % 2 == 0
                 ? "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8)
                 : AvroCodec.encode(new Event("bad-input", System.currentTimeMillis(), SessionGenerator.VOCABULARY + 5, null, null,

@@ -44,9 +44,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class DemoRunner {
     private static final long STALL_TIMEOUT_MS = 60_000;
 
+    long predictionsSeen() {
+        return predictionsSeen;
+    }
+
+    long deadLettersSeen() {
+        return deadLettersSeen;
+    }
+
     private final DemoOptions options;
     private final Path workDir;
     private volatile boolean stopRequested;
+    /** Predictions and dead letters the monitor saw, once run() has returned (for tests). */
+    private volatile long predictionsSeen, deadLettersSeen;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     DemoRunner(DemoOptions options, Path workDir) {
@@ -115,6 +125,9 @@ public final class DemoRunner {
             if (stopRequested) {
                 return 0;
             }
+            if (options.json()) {
+                DemoEventTypes.writeVocabulary(workDir.resolve(DemoOptions.VOCABULARY_FILE));
+            }
             JobConfig config = options.jobConfig(bootstrap, workDir);
             reportConfig = config;
             createTopics(bootstrap, config, options.partitions());
@@ -140,10 +153,11 @@ public final class DemoRunner {
             AccuracyTracker tracker = new AccuracyTracker();
             monitor = new PredictionMonitor(bootstrap, config.get(ConfigKeys.TOPIC_PREDICTIONS), config.get(ConfigKeys.TOPIC_DEAD_LETTERS), tracker);
             monitorThread = start(monitor, "seqstream-demo-monitor");
-            say("[4/5] Producer: " + options.keys() + " keys, " + (options.rate() == 0 ? "as fast as possible" : options.rate() + " events/s")
+            say("[4/5] Producer: " + (options.json() ? "JSON events (string event types, numeric fields; mapping: "
+                    + config.get(ConfigKeys.MAPPING_INPUTS) + "), " : "") + options.keys() + " keys, " + (options.rate() == 0 ? "as fast as possible" : options.rate() + " events/s")
                     + (options.events() > 0 ? ", " + options.events() + " events" : "") + " -> " + config.get(ConfigKeys.TOPIC_EVENTS));
             producer = new DemoProducer(bootstrap, config.get(ConfigKeys.TOPIC_EVENTS), options.keys(), options.events(), options.rate(),
-                    options.badEvery(), options.seed(), options.seed() + 1, tracker);
+                    options.badEvery(), options.seed(), options.seed() + 1, tracker, options.json());
             producerThread = start(producer, "seqstream-demo-producer");
             say("[5/5] Live (predictions read with isolation.level=read_committed):");
             status = new StatusLine(producer, monitor, tracker);
@@ -160,6 +174,8 @@ public final class DemoRunner {
             if (monitor != null) {
                 monitor.stop();
                 join(monitorThread);
+                predictionsSeen = monitor.predictions();
+                deadLettersSeen = monitor.deadLetters();
             }
             if (status != null) {
                 say(status.summary());

@@ -25,6 +25,31 @@ class DemoRunnerTest {
     }
 
     @Test
+    @Timeout(120)
+    void theJsonDemoReadsStringEventTypesThroughTheFieldMapping() throws Exception {
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "demo-json-test-");
+        DemoOptions o = DemoOptions.parse("--format", "json", "--events", "3000", "--keys", "200", "--rate", "0", "--train-samples", "128",
+                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64", "--retrain", "false");
+        DemoRunner runner = new DemoRunner(o, work);
+
+        assertThat(runner.run()).isZero();
+        assertThat(runner.deadLettersSeen()).as("one bad record in 500").isEqualTo(6);
+        assertThat(runner.predictionsSeen()).isEqualTo(3000 - 6);
+        assertThat(work).doesNotExist();
+    }
+
+    @Test
+    void theJsonFormatSetsTheMappingAUserWouldWrite() {
+        JobConfig c = DemoOptions.parse("--format", "json").jobConfig("b", Path.of("/tmp/run"));
+        assertThat(c.get(ConfigKeys.INPUT_FORMAT).configName()).isEqualTo("json");
+        assertThat(c.get(ConfigKeys.MAPPING_INPUTS)).isEqualTo("lookup(event_type)");
+        assertThat(c.get(ConfigKeys.MAPPING_VOCABULARIES)).isEqualTo("event_type:/tmp/run/" + DemoOptions.VOCABULARY_FILE);
+        assertThat(DemoEventTypes.vocabularyTerms()).hasSize(SessionGenerator.VOCABULARY - 1).doesNotContain(DemoEventTypes.name(0));
+        assertThat(DemoEventTypes.vocabularyTerms().indexOf(DemoEventTypes.name(7)) + 1).as("lookup index = token id").isEqualTo(7);
+        assertThatThrownBy(() -> DemoOptions.parse("--format", "xml")).hasMessageContaining("--format");
+    }
+
+    @Test
     void demoFlagsAndJobFlagsAreSeparated() {
         DemoOptions o = DemoOptions.parse("--events", "10", "--delivery", "at-least-once", "--model", "/m.h5");
         JobConfig c = o.jobConfig("127.0.0.1:1", Path.of("/tmp/x"));

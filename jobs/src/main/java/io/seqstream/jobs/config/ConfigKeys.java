@@ -134,6 +134,70 @@ public final class ConfigKeys {
             v -> Path.of(nonEmpty(v)),
             "HTML training report (loss per epoch, holdout accuracy per version), rewritten after every round by the trainer. Default: none.");
 
+    public static final ConfigKey<io.seqstream.jobs.decode.InputFormat> INPUT_FORMAT = new ConfigKey<>("input.format", "seqstream",
+            v -> choice(v, io.seqstream.jobs.decode.InputFormat.values(), io.seqstream.jobs.decode.InputFormat::configName),
+            "Encoding of the events topic's values: seqstream (the Event record), avro (plain Avro binary, writer schema from "
+                    + "input.avro.writer-schema), avro-registry (Confluent wire format, schemas from registry.url) or json (one object per "
+                    + "record). Every format but seqstream is read through the mapping.* keys.");
+    public static final ConfigKey<Path> INPUT_AVRO_WRITER_SCHEMA = new ConfigKey<>("input.avro.writer-schema", "",
+            v -> Path.of(nonEmpty(v)), "Avro schema file (.avsc) the records of input.format=avro were written with. Required for avro.");
+    public static final ConfigKey<Path> INPUT_AVRO_READER_SCHEMA = new ConfigKey<>("input.avro.reader-schema", "",
+            v -> Path.of(nonEmpty(v)),
+            "Avro schema file (.avsc) to read avro and avro-registry records with (schema resolution from each writer schema). "
+                    + "Default: each record's writer schema.");
+    public static final ConfigKey<Integer> INPUT_MAX_RECORD_BYTES = new ConfigKey<>("input.max-record-bytes", "1048576",
+            v -> intBetween(v, 64, 64 << 20), "Largest record value the avro, avro-registry and json decoders accept; a larger one is "
+                    + "an OVERSIZED dead letter.");
+    public static final ConfigKey<String> REGISTRY_URL = new ConfigKey<>("registry.url", "",
+            ConfigKeys::httpUrl, "Base URL of a Confluent-compatible schema registry (http:// or https://). Required for "
+                    + "input.format=avro-registry and output.format=avro-registry.");
+    public static final ConfigKey<String> REGISTRY_BASIC_AUTH_USER_INFO = new ConfigKey<>("registry.basic-auth.user-info", "",
+            ConfigKeys::nonEmpty, "user:password for HTTP basic authentication with the registry (masked in logs).");
+    public static final ConfigKey<Path> REGISTRY_TRUSTSTORE_LOCATION = new ConfigKey<>("registry.ssl.truststore.location", "",
+            v -> Path.of(nonEmpty(v)), "Truststore that holds the registry's CA certificate, for an https registry with a private CA.");
+    public static final ConfigKey<String> REGISTRY_TRUSTSTORE_PASSWORD = new ConfigKey<>("registry.ssl.truststore.password", "",
+            ConfigKeys::nonEmpty, "Password of registry.ssl.truststore.location (masked in logs).");
+    public static final ConfigKey<String> REGISTRY_TRUSTSTORE_TYPE = new ConfigKey<>("registry.ssl.truststore.type", "PKCS12",
+            v -> choice(v, new String[] {"PKCS12", "JKS"}, x -> x), "Type of the registry truststore: PKCS12 or JKS.");
+    public static final ConfigKey<Duration> REGISTRY_TIMEOUT = new ConfigKey<>("registry.timeout", "10s",
+            v -> positive(Durations.parse(v)), "Connect and request timeout of registry calls; an unreachable registry fails the job "
+                    + "(it restarts from its last checkpoint), it never turns records into dead letters.");
+    public static final ConfigKey<String> MAPPING_KEY = new ConfigKey<>("mapping.key", "@key",
+            v -> { io.seqstream.jobs.mapping.FieldMapping.keySource(nonEmpty(v)); return v; },
+            "Sequence key of a mapped record: a field (dotted path for nested records) or @key, the Kafka record key (UTF-8).");
+    public static final ConfigKey<String> MAPPING_EVENT_TIME = new ConfigKey<>("mapping.event-time", "@timestamp",
+            v -> { io.seqstream.jobs.mapping.FieldMapping.timeSource(nonEmpty(v)); return v; },
+            "Event time of a mapped record: a field holding epoch milliseconds or an ISO-8601 timestamp, or @timestamp, the Kafka "
+                    + "record timestamp.");
+    public static final ConfigKey<String> MAPPING_INPUTS = new ConfigKey<>("mapping.inputs", "",
+            v -> { io.seqstream.jobs.mapping.FieldMapping.parseInputs(nonEmpty(v)); return v; },
+            "The model's inputs from a mapped record, separated by ';', in the model's input order: token(field) (an integer token "
+                    + "id), lookup(field) (a string or integer through mapping.vocabularies, unknown -> OOV index 0 as Keras), "
+                    + "features(a, b, ...) (numeric fields) or features(field[]) (a numeric array). Required for mapped formats.");
+    public static final ConfigKey<String> MAPPING_VOCABULARIES = new ConfigKey<>("mapping.vocabularies", "",
+            v -> { parseVocabularyFiles(nonEmpty(v)); return v; },
+            "Vocabulary file of each lookup(field) input: field:FILE[, field:FILE...]; a file has one term per line, as Keras "
+                    + "StringLookup/IntegerLookup read it (term i of the file is index i, 1-based; 0 is the OOV index).");
+    public static final ConfigKey<String> MAPPING_LABEL = new ConfigKey<>("mapping.label", "",
+            v -> io.seqstream.jobs.decode.FieldPath.parse(nonEmpty(v)).toString(),
+            "Optional integer field with the event's class label (a training target for retraining with retrain.target=label).");
+    public static final ConfigKey<String> MAPPING_RESET = new ConfigKey<>("mapping.reset", "",
+            v -> { parseReset(nonEmpty(v)); return v; },
+            "Optional reset condition 'field == value': an event whose field has this value (compared as text) starts a new sequence.");
+    public static final ConfigKey<String> MAPPING_EVENT_ID = new ConfigKey<>("mapping.event-id", "",
+            v -> io.seqstream.jobs.decode.FieldPath.parse(nonEmpty(v)).toString(),
+            "Optional field written into Prediction.eventId (the source topic, partition and offset are always written).");
+    public static final ConfigKey<String> MAPPING_COPY = new ConfigKey<>("mapping.copy", "",
+            v -> { io.seqstream.jobs.mapping.FieldMapping.parseFields(nonEmpty(v)); return v; },
+            "Comma-separated fields copied into Prediction.fields (as text), to join or filter predictions without a lookup.");
+    public static final ConfigKey<OutputFormat> OUTPUT_FORMAT = new ConfigKey<>("output.format", "avro",
+            v -> choice(v, OutputFormat.values(), OutputFormat::configName),
+            "Encoding of the Prediction records: avro (Avro binary, no framing), avro-registry (Confluent wire format, the schema "
+                    + "registered under output.registry.subject) or json (one object per record).");
+    public static final ConfigKey<String> OUTPUT_REGISTRY_SUBJECT = new ConfigKey<>("output.registry.subject", "",
+            ConfigKeys::nonEmpty, "Registry subject of the Prediction schema with output.format=avro-registry. Default: "
+                    + "<topics.predictions>-value (the topic-name strategy).");
+
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX,
             KAFKA_TRANSACTION_TIMEOUT, TOPIC_EVENTS, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, SOURCE_START,
             MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, BATCH_PIPELINED, STATE_TTL, STATE_BACKEND, DELIVERY,
@@ -141,7 +205,58 @@ public final class ConfigKeys {
             WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
             SWAP_ON_SHAPE_CHANGE, RETRAIN_ENABLED, RETRAIN_INTERVAL, RETRAIN_WINDOW, RETRAIN_TARGET, RETRAIN_SEQUENCE_LENGTH,
             RETRAIN_SEQUENCES_PER_KEY, RETRAIN_SAMPLE_SIZE, RETRAIN_MIN_SEQUENCES, RETRAIN_EPOCHS, RETRAIN_BATCH_SIZE,
-            RETRAIN_LEARNING_RATE, RETRAIN_HOLDOUT, RETRAIN_MIN_IMPROVEMENT, RETRAIN_PUBLISH_ALWAYS, RETRAIN_REPORT);
+            RETRAIN_LEARNING_RATE, RETRAIN_HOLDOUT, RETRAIN_MIN_IMPROVEMENT, RETRAIN_PUBLISH_ALWAYS, RETRAIN_REPORT,
+            INPUT_FORMAT, INPUT_AVRO_WRITER_SCHEMA, INPUT_AVRO_READER_SCHEMA, INPUT_MAX_RECORD_BYTES, REGISTRY_URL,
+            REGISTRY_BASIC_AUTH_USER_INFO, REGISTRY_TRUSTSTORE_LOCATION, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE,
+            REGISTRY_TIMEOUT, MAPPING_KEY, MAPPING_EVENT_TIME, MAPPING_INPUTS, MAPPING_VOCABULARIES, MAPPING_LABEL, MAPPING_RESET,
+            MAPPING_EVENT_ID, MAPPING_COPY, OUTPUT_FORMAT, OUTPUT_REGISTRY_SUBJECT);
+
+    /** Keys whose values are credentials: {@link JobConfig#describe()} masks them. */
+    static final java.util.Set<String> SECRET = java.util.Set.of(REGISTRY_BASIC_AUTH_USER_INFO.name(), REGISTRY_TRUSTSTORE_PASSWORD.name());
+
+    static String httpUrl(String v) {
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(nonEmpty(v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+        }
+        return v;
+    }
+
+    /** {@code field:FILE, field:FILE}: field -> file. */
+    public static java.util.Map<String, Path> parseVocabularyFiles(String v) {
+        java.util.Map<String, Path> out = new java.util.LinkedHashMap<>();
+        for (String e : v.split(",")) {
+            if (e.isBlank()) {
+                continue;
+            }
+            int colon = e.indexOf(':');
+            if (colon <= 0 || colon == e.trim().length() - 1) {
+                throw new IllegalArgumentException("'" + e.trim() + "' is not field:FILE");
+            }
+            String field = io.seqstream.jobs.decode.FieldPath.parse(e.substring(0, colon)).toString();
+            out.put(field, Path.of(e.substring(colon + 1).trim()));
+        }
+        return out;
+    }
+
+    /** {@code field == value}: [field, value]. */
+    public static String[] parseReset(String v) {
+        int eq = v.indexOf("==");
+        if (eq <= 0) {
+            throw new IllegalArgumentException("must be 'field == value'");
+        }
+        String field = io.seqstream.jobs.decode.FieldPath.parse(v.substring(0, eq)).toString();
+        String value = v.substring(eq + 2).trim();
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return new String[] {field, value};
+    }
 
     static String nonEmpty(String v) {
         if (v.isEmpty()) {

@@ -172,7 +172,8 @@ public final class JobConfig implements Serializable {
     public String describe() {
         StringBuilder sb = new StringBuilder();
         for (ConfigKey<?> k : ConfigKeys.ALL) {
-            String v = values.containsKey(k.name()) ? values.get(k.name()) : k.defaultValue().orElse("(unset)");
+            String v = values.containsKey(k.name()) ? (ConfigKeys.SECRET.contains(k.name()) ? "***" : values.get(k.name()))
+                    : k.defaultValue().orElse("(unset)");
             sb.append(k.name()).append('=').append(v).append('\n');
         }
         values.keySet().stream().filter(k -> k.startsWith(ConfigKeys.KAFKA_CLIENT_PREFIX)).sorted()

@@ -20,6 +20,14 @@ public final class ModelInput {
     public boolean reset;
     /** The event's class label, -1 for none. */
     public int label = -1;
+    /** Where the event was read (topic, partition, offset), written into its prediction; null / -1 when not from Kafka. */
+    public String sourceTopic;
+    public int sourcePartition = -1;
+    public long sourceOffset = -1;
+    /** The record's event id (mapping.event-id), null for none. */
+    public String eventId;
+    /** Fields copied into the prediction as name/value pairs {@code [n0, v0, n1, v1...]} (mapping.copy), null for none. */
+    public String[] copied;
 
     public ModelInput() {
     }
@@ -48,7 +56,26 @@ public final class ModelInput {
 
     /** A copy with this label ({@code label < 0}: none). */
     public ModelInput withLabel(int label) {
-        return new ModelInput(key, eventTime, token, features, reset, Math.max(-1, label));
+        return new ModelInput(key, eventTime, token, features, reset, Math.max(-1, label)).withJoinFieldsOf(this);
+    }
+
+    /** This input, read at {@code topic/partition@offset} (set once, by the source's decoder). */
+    public ModelInput withSource(String topic, int partition, long offset) {
+        this.sourceTopic = topic;
+        this.sourcePartition = partition;
+        this.sourceOffset = offset;
+        return this;
+    }
+
+    /** This input with an event id and copied fields (name/value pairs); either may be null. */
+    public ModelInput withJoinFields(String eventId, String[] copied) {
+        this.eventId = eventId;
+        this.copied = copied;
+        return this;
+    }
+
+    private ModelInput withJoinFieldsOf(ModelInput other) {
+        return withSource(other.sourceTopic, other.sourcePartition, other.sourceOffset).withJoinFields(other.eventId, other.copied);
     }
 
     public boolean hasLabel() {
@@ -66,7 +93,9 @@ public final class ModelInput {
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelInput m && m.eventTime == eventTime && m.token == token && m.reset == reset && m.label == label
-                && Objects.equals(m.key, key) && Arrays.equals(m.features, features);
+                && Objects.equals(m.key, key) && Arrays.equals(m.features, features) && Objects.equals(m.sourceTopic, sourceTopic)
+                && m.sourcePartition == sourcePartition && m.sourceOffset == sourceOffset && Objects.equals(m.eventId, eventId)
+                && Arrays.equals(m.copied, copied);
     }
 
     @Override
@@ -77,6 +106,7 @@ public final class ModelInput {
     @Override
     public String toString() {
         return "ModelInput{" + key + " @" + eventTime + (hasFeatures() ? " features[" + features.length + "]" : " token " + token)
-                + (reset ? " reset" : "") + (hasLabel() ? " label " + label : "") + "}";
+                + (reset ? " reset" : "") + (hasLabel() ? " label " + label : "")
+                + (sourceTopic == null ? "" : " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset) + "}";
     }
 }

@@ -169,7 +169,7 @@ final class BatchCompute {
             KeyState ks = batch.slotOf[i].state;
             ks.step++;
             int p = batch.predictionCount++;
-            batch.predictions[p] = writer.create(e.key, e.eventTime, ks.step, rowOutputs[row], batch.now);
+            batch.predictions[p] = writer.create(e, ks.step, rowOutputs[row], batch.now);
             batch.predictionEvent[p] = i;
         }
         Arrays.fill(rowStates, 0, rows, null);

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 
 /**
  * The Kafka sinks of the job. Exactly-once: one Kafka transaction per checkpoint and subtask, committed when
@@ -23,16 +23,17 @@ public final class KafkaSinks {
     }
 
     public static KafkaSink<Prediction> predictions(JobConfig config) {
-        return sink(config, config.get(ConfigKeys.TOPIC_PREDICTIONS), "predictions", p -> AvroRecordSerializer.utf8(p.getKey()), false);
+        return sink(config, "predictions", PredictionSerializers.fromConfig(config), false);
     }
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, config.get(ConfigKeys.TOPIC_DEAD_LETTERS), "dead-letters", KafkaSinks::rawKey, false);
+        return sink(config, "dead-letters", new AvroRecordSerializer<>(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), KafkaSinks::rawKey), false);
     }
 
     /** The trainer's snapshots to the models topic, keyed by version (compaction keeps every version). */
     public static KafkaSink<ModelSnapshot> models(JobConfig config) {
-        return sink(config, config.get(ConfigKeys.TOPIC_MODELS), "models", s -> ModelSnapshots.key(s.getVersion()), true);
+        return sink(config, "models", new AvroRecordSerializer<ModelSnapshot>(config.get(ConfigKeys.TOPIC_MODELS),
+                s -> ModelSnapshots.key(s.getVersion())), true);
     }
 
     private static byte[] rawKey(DeadLetter d) {
@@ -45,13 +46,13 @@ public final class KafkaSinks {
         return b;
     }
 
-    private static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, String topic, String idSuffix,
-            SerializableFunction<T, byte[]> key, boolean largeRecords) {
+    private static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, String idSuffix,
+            KafkaRecordSerializationSchema<T> serializer, boolean largeRecords) {
         DeliveryMode mode = config.delivery();
         var b = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the settings below take precedence
                 .setBootstrapServers(config.bootstrap())
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, key))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(mode == DeliveryMode.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
         if (largeRecords) {
             // A model snapshot can be megabytes; the topic's max.message.bytes must allow it too.

@@ -7,14 +7,13 @@ import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.AvroDecodeException;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Event;
-import java.io.Serializable;
 
 /**
  * Turns one raw record (topic, partition, offset, key and value bytes) into an {@link Ingested}: decodes the
  * Avro Event with the bounded {@link AvroCodec} and validates it for the model. Every failure becomes a
  * dead letter carrying the source offset; nothing here throws for bad input.
  */
-public final class EventDecoder implements Serializable {
+public final class EventDecoder implements IngestDecoder {
     private static final long serialVersionUID = 1L;
 
     private final EventValidator validator;
@@ -25,6 +24,7 @@ public final class EventDecoder implements Serializable {
         this.maxRawBytes = maxRawBytes;
     }
 
+    @Override
     public Ingested decode(String topic, int partition, long offset, long recordTimestamp, byte[] key, byte[] value) {
         Event event;
         try {
@@ -44,7 +44,7 @@ public final class EventDecoder implements Serializable {
         if (r instanceof EventValidator.Result.Rejected rej) {
             return dead(topic, partition, offset, recordTimestamp, key, value, rej.rejection().kind(), rej.rejection().message());
         }
-        return Ingested.of(((EventValidator.Result.Valid) r).input());
+        return Ingested.of(((EventValidator.Result.Valid) r).input().withSource(topic, partition, offset));
     }
 
     private Ingested dead(String topic, int partition, long offset, long recordTimestamp, byte[] key, byte[] value, ErrorKind kind,

@@ -10,9 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
     private static final long serialVersionUID = 1L;
 
-    private final EventDecoder decoder;
+    private final IngestDecoder decoder;
 
-    public KafkaEventDeserializer(EventDecoder decoder) {
+    public KafkaEventDeserializer(IngestDecoder decoder) {
         this.decoder = decoder;
     }
 

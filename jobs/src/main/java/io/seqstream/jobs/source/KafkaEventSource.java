@@ -14,16 +14,16 @@ public final class KafkaEventSource {
     }
 
     /** An unbounded source: the production job. */
-    public static KafkaSource<Ingested> create(JobConfig config, EventDecoder decoder) {
+    public static KafkaSource<Ingested> create(JobConfig config, IngestDecoder decoder) {
         return builder(config, decoder).build();
     }
 
     /** A source that stops at the end offsets seen when the job starts (tests, benchmarks). */
-    public static KafkaSource<Ingested> bounded(JobConfig config, EventDecoder decoder) {
+    public static KafkaSource<Ingested> bounded(JobConfig config, IngestDecoder decoder) {
         return builder(config, decoder).setBounded(OffsetsInitializer.latest()).build();
     }
 
-    private static KafkaSourceBuilder<Ingested> builder(JobConfig config, EventDecoder decoder) {
+    private static KafkaSourceBuilder<Ingested> builder(JobConfig config, IngestDecoder decoder) {
         KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
                 .setProperties(config.kafkaClientProperties()) // first: the settings below take precedence
                 .setBootstrapServers(config.bootstrap())

@@ -46,10 +46,10 @@ class EventDecoderTest {
     void aValidEventBecomesModelInput() {
         Ingested i = TOKENS.decode("events", 0, 5, 99, null, AvroCodec.encode(tokenEvent("user-1", 7, null)));
         assertThat(i.isDeadLetter()).isFalse();
-        assertThat(i.input).isEqualTo(ModelInput.token("user-1", 42, 7, true));
+        assertThat(i.input).isEqualTo(ModelInput.token("user-1", 42, 7, true).withSource("events", 0, 5));
         assertThat(i.timestamp).isEqualTo(42);
         Ingested f = FEATURES.decode("events", 0, 6, 99, null, AvroCodec.encode(tokenEvent("user-2", null, List.of(1f, 2f, 3f))));
-        assertThat(f.input).isEqualTo(ModelInput.features("user-2", 42, new float[] {1, 2, 3}, true));
+        assertThat(f.input).isEqualTo(ModelInput.features("user-2", 42, new float[] {1, 2, 3}, true).withSource("events", 0, 6));
     }
 
     @Test
@@ -64,7 +64,8 @@ class EventDecoderTest {
 
     @Test
     void aRecordOfAnotherSchemaIsRejected() {
-        Prediction p = new Prediction("k", 1L, 2L, 3L, List.of(new TopClass(1, 0.5f)), null, 4L);
+        Prediction p = Prediction.newBuilder().setKey("k").setEventTime(1L).setModelVersion(2L).setStep(3L)
+                .setTopK(List.of(new TopClass(1, 0.5f))).setProcessingTime(4L).build();
         Ingested i = TOKENS.decode("events", 3, 1234, 99, null, AvroCodec.encode(p));
         assertThat(i.isDeadLetter()).isTrue();
         assertThat(i.deadLetter.getErrorKind()).isIn(ErrorKind.WRONG_SCHEMA, ErrorKind.UNDECODABLE, ErrorKind.MISSING_PAYLOAD);
