@@ -18,8 +18,6 @@ import java.util.concurrent.Future;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -83,9 +81,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     private transient ExecutorService executor;
     private transient TrainingReport report;
     private transient boolean reportFailed;
-    private transient Counter rounds;
-    private transient Counter published;
-    private transient Counter windowsDropped;
+    private transient RetrainMetrics metrics;
 
     public RetrainOperator(WindowTrainer trainer, byte[] initialModelBytes, long initialVersion, SnapshotCheck check) {
         this.trainer = trainer;
@@ -128,10 +124,8 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             return t;
         });
         report = new TrainingReport("seqstream retraining");
-        rounds = getMetricGroup().counter("retrainRounds");
-        published = getMetricGroup().counter("modelsPublished");
-        windowsDropped = getMetricGroup().counter("windowsDropped");
-        getMetricGroup().gauge("servingVersion", (Gauge<Long>) () -> servingVersion);
+        metrics = new RetrainMetrics(getMetricGroup());
+        metrics.servingVersion(servingVersion);
         maybeStart();
     }
 
@@ -146,6 +140,9 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         servingBytes = keepBytes;
         servingShape = ModelShape.signature(serving);
         servingStateSize = b.stateSize();
+        if (metrics != null) {
+            metrics.servingVersion(version);
+        }
     }
 
     @Override
@@ -171,7 +168,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         backlog.addLast(w);
         while (backlog.size() > MAX_BACKLOG && inFlight != null) {
             TrainingWindow dropped = backlog.pollFirst();
-            windowsDropped.inc();
+            metrics.windowsDropped.inc();
             LOG.warn("trainer busy: skipping {} for the newer {}", dropped, w);
         }
         maybeStart();
@@ -201,7 +198,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         }
         TrainingWindow w = backlog.pollFirst();
         round++;
-        rounds.inc();
+        metrics.rounds.inc();
         long r = round;
         long parent = servingVersion;
         long version = Math.max(maxVersionSeen, servingVersion) + 1;
@@ -257,7 +254,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             } else {
                 ModelSnapshot s = o.snapshot();
                 output.collect(new StreamRecord<>(s));
-                published.inc();
+                metrics.published.inc();
                 pub = true;
                 byte[] bytes = ModelSnapshots.modelBytes(s);
                 serving = o.result().candidate();
@@ -265,7 +262,11 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
                 servingVersion = s.getVersion();
                 servingShape = ModelShape.signature(serving);
                 maxVersionSeen = Math.max(maxVersionSeen, s.getVersion());
+                metrics.servingVersion(servingVersion);
             }
+        }
+        if (o != null && o.trained()) {
+            metrics.evaluated(inFlightParent, o.result().before(), inFlightVersion, o.result().after(), pub);
         }
         LOG.info("retrain round {} on {}: {}", inFlightRound, w, note);
         record(o, pub, note);
@@ -332,6 +333,11 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     /** The version the next round fine-tunes (tests). */
     public long servingVersion() {
         return servingVersion;
+    }
+
+    /** The trainer's metrics (tests). */
+    RetrainMetrics metrics() {
+        return metrics;
     }
 
     /** The report of this run (tests, the demo). */

@@ -14,6 +14,7 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.stream.StepModel;
+import io.seqstream.model.train.TrainingReport;
 import io.seqstream.schemas.ModelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,14 @@ public class RetrainOperatorTest {
             assertThat(all).extracting(ModelSnapshot::getVersion).containsExactly(8L, 9L);
             assertThat(all.get(1).getParentVersion()).isEqualTo(8);
             assertThat(((RetrainOperator) h.getOperator()).servingVersion()).isEqualTo(9);
+            // Metrics: two rounds, both published; the serving figures are the published candidate's.
+            RetrainMetrics m = ((RetrainOperator) h.getOperator()).metrics();
+            assertThat(m.rounds.getCount()).isEqualTo(2);
+            assertThat(m.published.getCount()).isEqualTo(2);
+            assertThat(m.servingModelVersion()).isEqualTo(9);
+            assertThat(m.candidateVersion()).isEqualTo(9);
+            assertThat(m.servingAccuracy()).isEqualTo(all.get(1).getMetrics().get("after_accuracy"));
+            assertThat(m.servingLoss()).isEqualTo(all.get(1).getMetrics().get("after_loss"));
         }
     }
 
@@ -120,6 +129,16 @@ public class RetrainOperatorTest {
             RetrainOperator op = (RetrainOperator) h.getOperator();
             assertThat(op.report().rounds()).singleElement().satisfies(r -> assertThat(r.published()).isFalse());
             assertThat(op.servingVersion()).isEqualTo(7);
+            // Not published: the serving model (v7) keeps its own holdout figures, the candidate (v8) has its own.
+            RetrainMetrics m = op.metrics();
+            assertThat(m.rounds.getCount()).isEqualTo(1);
+            assertThat(m.published.getCount()).isZero();
+            assertThat(m.servingModelVersion()).isEqualTo(7);
+            assertThat(m.candidateVersion()).isEqualTo(8);
+            TrainingReport.Round r = op.report().rounds().get(0);
+            assertThat(m.servingAccuracy()).isEqualTo(r.accuracyBefore());
+            assertThat(m.candidateAccuracy()).isEqualTo(r.accuracyAfter());
+            assertThat(m.servingLoss()).isFinite();
         }
         try (var h = open(options(0.99, true, null), null)) {
             h.processElement1(window(1000, 100, 1), 999);
