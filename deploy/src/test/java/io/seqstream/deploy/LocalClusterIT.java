@@ -7,13 +7,18 @@ import io.seqstream.deploy.cluster.ClusterOptions;
 import io.seqstream.deploy.cluster.LocalCluster;
 import io.seqstream.deploy.cluster.PidFile;
 import io.seqstream.deploy.cluster.RunDir;
+import io.seqstream.deploy.testing.DashboardMetrics;
 import io.seqstream.deploy.testing.EventSender;
 import io.seqstream.deploy.testing.PredictionCheck;
 import io.seqstream.deploy.testing.PredictionReader;
+import io.seqstream.deploy.testing.PrometheusScrape;
 import io.seqstream.deploy.testing.TestModels;
 import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.metrics.MetricCatalog;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +73,10 @@ class LocalClusterIT {
         LocalCluster cluster = null;
         try {
             cluster = LocalCluster.start(new ClusterOptions(runDir, TestPaths.clusterClasspath(), TestPaths.toolsClasspath())
-                    .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4));
+                    .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4)
+                    // A job key from the cluster's Flink configuration: both the REST and the CLI submission see it
+                    // (PredictionCheck compares the full output vectors, which only this entry turns on).
+                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true"));
             log(t0, "cluster started");
             assertThat(script("cluster.sh", "status", "--run-dir", runDir.toString())).contains("healthy");
 
@@ -78,7 +86,6 @@ class LocalClusterIT {
                     "--" + ConfigKeys.MODEL_PATH.name(), modelFile.toString(),
                     "--" + ConfigKeys.MODEL_VERSION.name(), String.valueOf(MODEL_VERSION),
                     "--" + ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s",
-                    "--" + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true",
                     "--" + ConfigKeys.SOURCE_START.name(), "earliest",
                     "--" + ConfigKeys.KAFKA_TRANSACTION_TIMEOUT.name(), "2m");
 
@@ -96,6 +103,8 @@ class LocalClusterIT {
                 }
                 check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, SETTLE), "phase 1 (parallelism 1)");
                 log(t0, "phase 1 checked: " + sender.sent() + " predictions");
+                checkMetrics(cluster, sender.sent());
+                log(t0, "metrics scraped from the TaskManager's and the JobManager's /metrics");
 
                 // 2. Stop with a savepoint; resubmit from it with Flink's CLI, parallelism 2.
                 String savepoint = rest.stopWithSavepoint(job1, null, false, WAIT);
@@ -157,6 +166,44 @@ class LocalClusterIT {
         // Passed: keep the logs, drop the bulk (Flink's temp files, RocksDB's native library, uploaded jars).
         TempDirs.deleteRecursively(runDir.resolve("tmp"));
         TempDirs.deleteRecursively(runDir.resolve("jars"));
+    }
+
+    /**
+     * Prometheus: the TaskManager's /metrics has the job's metrics with sane values, the JobManager's the
+     * checkpoint counts, and together they have every metric the dashboard and the alert rules use (except the
+     * trainer's: retraining is off here; RetrainDriftTest reads those).
+     */
+    private static void checkMetrics(LocalCluster cluster, int sent) throws IOException, InterruptedException {
+        String p = MetricCatalog.OPERATOR_PREFIX;
+        String tmUrl = cluster.runDir().metricsUrl("taskmanager-1").orElseThrow();
+        String jmUrl = cluster.runDir().metricsUrl(LocalCluster.JOBMANAGER).orElseThrow();
+        PrometheusScrape tm = PrometheusScrape.of(tmUrl);
+        PrometheusScrape jm = PrometheusScrape.of(jmUrl);
+        assertThat(tm.sum(p + "predictionsOut")).as(tmUrl + " predictionsOut").isGreaterThanOrEqualTo(sent);
+        assertThat(tm.sum(p + "recordsIn")).as("recordsIn").isGreaterThanOrEqualTo(sent);
+        assertThat(tm.samples(p + "modelVersion")).as("modelVersion").isNotEmpty()
+                .allSatisfy(s -> assertThat(s.value()).isEqualTo(MODEL_VERSION));
+        for (String q : List.of("0.5", "0.99", "0.999")) {
+            assertThat(tm.samples(p + "eventToPredictionMs", "quantile", q)).as("eventToPredictionMs p" + q).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.value()).isBetween(0.0, (double) WAIT.toMillis()));
+        }
+        assertThat(tm.samples(p + "eventTimeLagMs")).as("eventTimeLagMs").isNotEmpty()
+                .allSatisfy(s -> assertThat(s.value()).isBetween(0.0, (double) WAIT.toMillis()));
+        for (ErrorKind k : ErrorKind.values()) {
+            assertThat(tm.samples(p + "kind_deadLetters", "kind", k.name())).as("dead letters of kind " + k).singleElement()
+                    .satisfies(s -> assertThat(s.value()).isZero());
+        }
+        assertThat(jm.sum("flink_jobmanager_job_numberOfCompletedCheckpoints")).as(jmUrl + " completed checkpoints").isPositive();
+        assertThat(jm.sum("flink_jobmanager_numRegisteredTaskManagers")).isEqualTo(1);
+        Set<String> trainer = new java.util.HashSet<>();
+        MetricCatalog.all().stream().filter(e -> e.operator().equals("retrain")).forEach(e -> trainer.add(e.prometheusName()));
+        Set<String> scraped = new java.util.TreeSet<>(tm.names());
+        scraped.addAll(jm.names());
+        for (String name : DashboardMetrics.allMetricNames(TestPaths.deployDir())) {
+            if (!trainer.contains(name)) {
+                assertThat(scraped).as("the dashboard's/alerts' metric %s on %s or %s", name, tmUrl, jmUrl).contains(name);
+            }
+        }
     }
 
     private static void check(Sequential model, EventSender sender, List<Prediction> got, String phase) {
