@@ -12,6 +12,7 @@ import io.seqstream.deploy.testing.EventSender;
 import io.seqstream.deploy.testing.PredictionCheck;
 import io.seqstream.deploy.testing.PredictionReader;
 import io.seqstream.deploy.testing.PrometheusScrape;
+import io.seqstream.deploy.testing.Replays;
 import io.seqstream.deploy.testing.TestModels;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.Timeout;
  *       sequence, same model version);</li>
  *   <li>kill -9 of the TaskManager mid-stream, a new TaskManager started; no prediction lost or duplicated
  *       (read_committed);</li>
- *   <li>cancel, stop; every process is gone. Processes are killed by pid even if the test fails.</li>
+ *   <li>cancel; then an at-least-once job over every event, kill -9 of its TaskManager: the replays are exact
+ *       copies of predictions already written, and dropping repeated (key, step, eventTime) leaves the reference;</li>
+ *   <li>stop; every process is gone. Processes are killed by pid even if the test fails.</li>
  * </ol>
  */
 class LocalClusterIT {
@@ -154,6 +157,42 @@ class LocalClusterIT {
                 assertThat(rest.awaitJobState(job2, Set.of("CANCELED"), WAIT)).isEqualTo("CANCELED");
                 assertThat(rest.jobs()).extracting(JobSummary::id).contains(job1, job2);
                 assertThat(script("submit.sh", "--run-dir", runDir.toString(), "list")).contains(job1, job2);
+
+                // 5. At-least-once: a fresh job reads every event from the start into a topic of its own; kill -9 of
+                // its TaskManager while events flow. Replays are exact copies of (key, step) predictions already
+                // written, and dropping them (docs/OPERATIONS.md) leaves exactly the reference.
+                String aloTopic = "predictions-at-least-once";
+                createTopic(bootstrap, aloTopic, 4);
+                List<String> args3 = new ArrayList<>(jobArgs);
+                args3.addAll(List.of("--" + ConfigKeys.DELIVERY.name(), "at-least-once", "--" + ConfigKeys.TOPIC_PREDICTIONS.name(), aloTopic,
+                        "--" + ConfigKeys.KAFKA_GROUP_ID.name(), "it-at-least-once", "--parallelism", "2"));
+                String job3 = rest.runJar(jarId, FlinkRest.RunRequest.of(args3).withParallelism(2));
+                awaitTasksRunning(rest, job3);
+                log(t0, "job 3 running (at-least-once, from the earliest event, parallelism 2)");
+                try (PredictionReader alo = new PredictionReader(bootstrap, aloTopic)) {
+                    long before3 = rest.completedCheckpoints(job3);
+                    CompletableFuture<Void> more = CompletableFuture.runAsync(() -> {
+                        for (int r = 0; r < 25; r++) {
+                            sender.sendRound(null);
+                            sleep(200);
+                        }
+                    });
+                    awaitCondition(() -> rest.completedCheckpoints(job3) >= before3 + 2, "two checkpoints of job 3");
+                    List<PidFile> live = cluster.liveTaskManagers();
+                    assertThat(live).hasSize(1);
+                    assertThat(cluster.killTaskManager(live.get(0).processName())).isTrue();
+                    log(t0, "killed " + live.get(0).processName() + " under job 3 after " + sender.sent() + " events sent");
+                    cluster.addTaskManager();
+                    more.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    List<Prediction> all = alo.awaitDistinct(sender.sent(), WAIT, Duration.ofSeconds(3));
+                    Replays.Result replays = Replays.drop(all);
+                    assertThat(replays.mismatches()).as("replays that differ from the prediction they repeat").isEmpty();
+                    check(model, sender, replays.distinct(), "phase 5 (at-least-once, TaskManager crash, replays dropped)");
+                    log(t0, "phase 5 checked: " + all.size() + " predictions read, " + replays.dropped()
+                            + " replays dropped, " + replays.distinct().size() + " distinct = events sent");
+                }
+                rest.cancel(job3);
+                assertThat(rest.awaitJobState(job3, Set.of("CANCELED"), WAIT)).isEqualTo("CANCELED");
             }
         } finally {
             if (cluster != null) {
@@ -203,6 +242,14 @@ class LocalClusterIT {
             if (!trainer.contains(name)) {
                 assertThat(scraped).as("the dashboard's/alerts' metric %s on %s or %s", name, tmUrl, jmUrl).contains(name);
             }
+        }
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all()
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 

@@ -119,7 +119,7 @@ public final class DemoRunner {
             reportConfig = config;
             createTopics(bootstrap, config, options.partitions());
             say("[2/5] Model");
-            Path modelPath = config.get(ConfigKeys.MODEL_PATH);
+            Path modelPath = Path.of(config.get(ConfigKeys.MODEL_PATH));
             if (!options.hasModelFile()) {
                 say("      training Embedding(" + SessionGenerator.VOCABULARY + ",16) -> LSTM(48) -> Dense(" + SessionGenerator.VOCABULARY
                         + ", softmax) on " + options.trainSamples() + " synthetic sessions");
@@ -184,7 +184,7 @@ public final class DemoRunner {
     }
 
     private static Path reportPath(JobConfig config) {
-        return config.find(ConfigKeys.RETRAIN_REPORT).orElse(Path.of(DemoOptions.DEFAULT_REPORT)).toAbsolutePath();
+        return Path.of(config.find(ConfigKeys.RETRAIN_REPORT).orElse(DemoOptions.DEFAULT_REPORT)).toAbsolutePath();
     }
 
     private int superviseUntilDone(JobClient job, DemoProducer producer, PredictionMonitor monitor, StatusLine status)

@@ -4,13 +4,14 @@ import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.train.TrainingReport;
+import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,7 +182,13 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         SnapshotCheck.Result r = check.check(u, servingVersion, servingShape, servingStateSize);
         if (r instanceof SnapshotCheck.Result.Stale stale) {
             maxVersionSeen = Math.max(maxVersionSeen, stale.version());
+            try {
+                reportPublished(AvroCodec.decode(u.value, ModelSnapshot.class));
+            } catch (RuntimeException e) {
+                LOG.debug("trainer: no report round from {}: {}", u.origin(), e.toString());
+            }
         } else if (r instanceof SnapshotCheck.Result.Accepted a) {
+            reportPublished(a.snapshot());
             long v = a.snapshot().getVersion();
             maxVersionSeen = Math.max(maxVersionSeen, v);
             byte[] bytes = ModelSnapshots.modelBytes(a.snapshot());
@@ -273,8 +280,20 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         maybeStart();
     }
 
+    /** A published snapshot on the models stream: its round into the report, unless the report has it (a restart rebuilds it so). */
+    private void reportPublished(ModelSnapshot s) {
+        if (TrainingReports.addPublished(report, s)) {
+            Map<String, Double> m = s.getMetrics();
+            if (s.getVersion() >= metrics.servingModelVersion()) {
+                metrics.evaluated(s.getParentVersion() == null ? 0 : s.getParentVersion(), Map.of("accuracy", m.get("before_accuracy"),
+                        "loss", m.getOrDefault("before_loss", Double.NaN)), s.getVersion(), Map.of("accuracy", m.get("after_accuracy"),
+                        "loss", m.getOrDefault("after_loss", Double.NaN)), true);
+            }
+            writeReport();
+        }
+    }
+
     private void record(WindowTrainer.Outcome o, boolean pub, String note) {
-        String path = trainer.options().reportPath();
         if (o != null && o.trained()) {
             List<Double> loss = o.result().history().get("loss");
             for (int e = 0; e < loss.size(); e++) {
@@ -283,9 +302,14 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), pub ? inFlightVersion : 0,
                     o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub, "serving v" + inFlightParent + "; " + note));
         }
+        writeReport();
+    }
+
+    private void writeReport() {
+        String path = trainer.options().reportPath();
         if (path != null && !reportFailed) {
             try {
-                report.write(Path.of(path));
+                TrainingReports.write(report, path);
             } catch (IOException | RuntimeException e) {
                 reportFailed = true; // say it once, keep training
                 LOG.warn("cannot write the training report {}: {}", path, e.toString());

@@ -47,7 +47,8 @@ public final class TrainingReport {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    synchronized String html() {
+    /** The page as HTML (what {@link #write} writes), for writers that go through another file system. */
+    public synchronized String html() {
         StringBuilder sb = new StringBuilder();
         sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse}"
