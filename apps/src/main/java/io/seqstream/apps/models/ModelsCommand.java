@@ -232,7 +232,7 @@ public final class ModelsCommand {
             for (int e = 0; e < loss.size(); e++) {
                 report.addEpoch(1, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(1, Instant.now(), next, before, after, publish && (better || o.publishAlways()),
+            report.addRound(new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after, publish && (better || o.publishAlways()),
                     "offline on " + source));
             try {
                 FlinkFiles.write(o.reportPath(), report.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));

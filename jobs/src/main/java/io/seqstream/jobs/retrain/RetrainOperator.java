@@ -299,7 +299,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             for (int e = 0; e < loss.size(); e++) {
                 report.addEpoch(inFlightRound, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), pub ? inFlightVersion : 0,
+            report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), inFlightParent, inFlightVersion,
                     o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub, "serving v" + inFlightParent + "; " + note));
         }
         writeReport();

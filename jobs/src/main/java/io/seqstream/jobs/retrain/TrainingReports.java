@@ -45,7 +45,8 @@ final class TrainingReports {
         for (int e = 1; m.containsKey(EPOCH_LOSS_PREFIX + e); e++) {
             report.addEpoch(round, e, m.get(EPOCH_LOSS_PREFIX + e));
         }
-        report.addRound(new TrainingReport.Round(round, Instant.ofEpochMilli(s.getCreatedAt()), s.getVersion(), before, after, true,
+        report.addRound(new TrainingReport.Round(round, Instant.ofEpochMilli(s.getCreatedAt()),
+                s.getParentVersion() == null ? 0 : s.getParentVersion(), s.getVersion(), before, after, true,
                 (s.getParentVersion() == null ? "" : "serving v" + s.getParentVersion() + "; ") + "from the models topic (window ending " + Instant.ofEpochMilli(s.getWindowEnd()) + ")"));
         return true;
     }

@@ -199,7 +199,7 @@ public class RetrainOperatorTest {
         }
         String html = Files.readString(report);
         assertThat(html).contains("Loss per epoch").contains("Holdout accuracy per round").contains("<svg").contains("serving v7");
-        assertThat(html).contains("<td>8</td>");
+        assertThat(html).contains("<td>v8</td>");
     }
 
     /**
@@ -238,6 +238,7 @@ public class RetrainOperatorTest {
                     .doesNotContainKey("epoch_loss_4");
         }
         String html = Files.readString(dir.resolve("reports/rebuilt.html"));
-        assertThat(html).contains("from the models topic").contains("<td>8</td>").contains("<td>9</td>");
+        assertThat(html).contains("from the models topic").contains("<td>v8</td>").contains("<td>v9</td>")
+                .contains("data-series=\"round 1 -&gt; v8\"").contains("class=\"swap\" data-version=\"9\"");
     }
 }
