@@ -79,7 +79,9 @@ class LocalClusterIT {
                     .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4)
                     // A job key from the cluster's Flink configuration: both the REST and the CLI submission see it
                     // (PredictionCheck compares the full output vectors, which only this entry turns on).
-                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true"));
+                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true")
+                    // A machine shared by many builds can take longer than the default 10 s to start an RPC system.
+                    .flinkConfig("pekko.startup-timeout", "60 s"));
             log(t0, "cluster started");
             assertThat(script("cluster.sh", "status", "--run-dir", runDir.toString())).contains("healthy");
 
