@@ -21,7 +21,11 @@ public final class PredictionJobMain {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobConfig config = JobConfig.fromFlinkAndArgs(env.getConfiguration().toMap(), args);
-        ModelBackend model = StepModelBackend.fromConfig(config);
+        run(env, config, StepModelBackend.fromConfig(config));
+    }
+
+    /** Builds and runs the job with a config and model already read (the command-line wrapper checks them first). */
+    public static void run(StreamExecutionEnvironment env, JobConfig config, ModelBackend model) throws Exception {
         LOG.info("Starting the prediction job with {}; config:\n{}", model.description(), config.describe());
         KafkaPredictionJob.build(env, model, config);
         env.execute("seqstream prediction (" + model.description() + ")");

@@ -37,6 +37,12 @@ class DemoRunnerTest {
         assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("retraining is on by default").isTrue();
         assertThat(c.get(ConfigKeys.RETRAIN_REPORT)).isEqualTo(Path.of(DemoOptions.DEFAULT_REPORT).toAbsolutePath().toString());
         assertThat(DemoOptions.parse("--retrain", "false").jobConfig("b", Path.of("/tmp")).get(ConfigKeys.RETRAIN_ENABLED)).isFalse();
+        // Real-time by default; exactly-once on request, and the demo says what each means.
+        JobConfig dflt = DemoOptions.parse().jobConfig("b", Path.of("/tmp"));
+        assertThat(dflt.delivery().configName()).isEqualTo("at-least-once");
+        assertThat(DemoRunner.deliveryNote(dflt)).contains("at-least-once").contains("--delivery exactly-once");
+        JobConfig eo = DemoOptions.parse("--delivery", "exactly-once").jobConfig("b", Path.of("/tmp"));
+        assertThat(DemoRunner.deliveryNote(eo)).contains("exactly-once").contains("1000 ms").contains("--delivery at-least-once");
         assertThatThrownBy(() -> DemoOptions.parse("--retrain", "maybe")).hasMessageContaining("--retrain");
         assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1").jobConfig("b", Path.of("/tmp")))
                 .hasMessageContaining("unknown config key 'batch.sise'");

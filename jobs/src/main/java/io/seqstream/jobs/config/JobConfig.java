@@ -3,7 +3,6 @@ package io.seqstream.jobs.config;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,8 +97,10 @@ public final class JobConfig implements Serializable {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
         JobConfig c = this;
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
