@@ -23,9 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardsTest {
     /** Flink's own metrics the dashboard and alerts use (JobManager scope). */
-    static final Set<String> FLINK_METRICS = Set.of("flink_jobmanager_job_numberOfFailedCheckpoints",
-            "flink_jobmanager_job_numberOfCompletedCheckpoints", "flink_jobmanager_job_lastCheckpointDuration",
-            "flink_jobmanager_job_numRestarts", "flink_jobmanager_numRegisteredTaskManagers");
+    static final Set<String> FLINK_METRICS = MetricCatalog.FLINK_METRICS;
     /** Labels Flink's Prometheus reporter adds to every job metric (its scope variables). */
     static final Set<String> FLINK_LABELS = Set.of("job_name", "job_id", "task_name", "task_id", "operator_name", "operator_id",
             "subtask_index", "task_attempt_num", "task_attempt_id", "tm_id", "host");

@@ -11,7 +11,7 @@ import io.seqstream.deploy.testing.DashboardMetrics;
 import io.seqstream.deploy.testing.EventSender;
 import io.seqstream.deploy.testing.PredictionCheck;
 import io.seqstream.deploy.testing.PredictionReader;
-import io.seqstream.deploy.testing.PrometheusScrape;
+import io.seqstream.testkit.PrometheusScrape;
 import io.seqstream.deploy.testing.Replays;
 import io.seqstream.deploy.testing.TestModels;
 import io.seqstream.jobs.config.ConfigKeys;
@@ -79,9 +79,7 @@ class LocalClusterIT {
                     .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4)
                     // A job key from the cluster's Flink configuration: both the REST and the CLI submission see it
                     // (PredictionCheck compares the full output vectors, which only this entry turns on).
-                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true")
-                    // A machine shared by many builds can take longer than the default 10 s to start an RPC system.
-                    .flinkConfig("pekko.startup-timeout", "60 s"));
+                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true"));
             log(t0, "cluster started");
             assertThat(script("cluster.sh", "status", "--run-dir", runDir.toString())).contains("healthy");
 

@@ -82,11 +82,26 @@ public final class LatencyVsLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> f = new LinkedHashMap<>(Flags.parse(args));
-        f.remove("latency-vs-load");
+        if (List.of(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Map<String, String> f;
         List<Double> loads = new ArrayList<>();
-        for (String s : f.getOrDefault("loads", "0.1,0.5,0.9").split(",")) {
-            loads.add(Double.parseDouble(s.trim()));
+        try {
+            f = new LinkedHashMap<>(Flags.parse(args));
+            f.remove("latency-vs-load");
+            for (String s : f.getOrDefault("loads", "0.1,0.5,0.9").split(",")) {
+                double load = Double.parseDouble(s.trim());
+                if (!(load > 0 && load <= 1)) {
+                    throw new ConfigException("--loads: " + s.trim() + " is not a fraction in (0, 1]");
+                }
+                loads.add(load);
+            }
+        } catch (ConfigException | NumberFormatException e) {
+            System.err.println("seqstream bench: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         List<String> intervals = List.of(f.getOrDefault("intervals", "200ms,1s,10s").split(","));
         Path out = Path.of(f.getOrDefault("out", "."));

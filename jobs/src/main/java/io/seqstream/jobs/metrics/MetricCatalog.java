@@ -25,6 +25,11 @@ public final class MetricCatalog {
     /** The Prometheus reporter's prefix of every operator metric (Flink's logical scope taskmanager.job.task.operator). */
     public static final String OPERATOR_PREFIX = "flink_taskmanager_job_task_operator_";
 
+    /** Flink's own metrics (JobManager scope) that the dashboard and the alert rules under deploy/ use. */
+    public static final Set<String> FLINK_METRICS = Set.of("flink_jobmanager_job_numberOfFailedCheckpoints",
+            "flink_jobmanager_job_numberOfCompletedCheckpoints", "flink_jobmanager_job_lastCheckpointDuration",
+            "flink_jobmanager_job_numRestarts", "flink_jobmanager_numRegisteredTaskManagers");
+
     /** One metric: its Prometheus name, kind (counter, gauge, histogram), the operator it lives on and its label keys. */
     public record Entry(String prometheusName, String kind, String operator, Set<String> labels) {
     }

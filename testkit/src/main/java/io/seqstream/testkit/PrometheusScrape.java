@@ -1,4 +1,4 @@
-package io.seqstream.deploy.testing;
+package io.seqstream.testkit;
 
 import java.io.IOException;
 import java.net.URI;
