@@ -89,8 +89,9 @@ public final class LatencyVsLoad {
         Map<String, String> f;
         List<Double> loads = new ArrayList<>();
         try {
-            f = new LinkedHashMap<>(Flags.parse(args));
-            f.remove("latency-vs-load");
+            // --latency-vs-load (how the launcher chooses this runner) is a switch without a value.
+            f = new LinkedHashMap<>(Flags.parse(java.util.Arrays.stream(args).filter(a -> !a.equals("--latency-vs-load"))
+                    .toArray(String[]::new)));
             for (String s : f.getOrDefault("loads", "0.1,0.5,0.9").split(",")) {
                 double load = Double.parseDouble(s.trim());
                 if (!(load > 0 && load <= 1)) {
