@@ -7,13 +7,19 @@ import io.seqstream.deploy.cluster.ClusterOptions;
 import io.seqstream.deploy.cluster.LocalCluster;
 import io.seqstream.deploy.cluster.PidFile;
 import io.seqstream.deploy.cluster.RunDir;
+import io.seqstream.deploy.testing.DashboardMetrics;
 import io.seqstream.deploy.testing.EventSender;
 import io.seqstream.deploy.testing.PredictionCheck;
 import io.seqstream.deploy.testing.PredictionReader;
+import io.seqstream.testkit.PrometheusScrape;
+import io.seqstream.deploy.testing.Replays;
 import io.seqstream.deploy.testing.TestModels;
 import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.metrics.MetricCatalog;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +46,9 @@ import org.junit.jupiter.api.Timeout;
  *       sequence, same model version);</li>
  *   <li>kill -9 of the TaskManager mid-stream, a new TaskManager started; no prediction lost or duplicated
  *       (read_committed);</li>
- *   <li>cancel, stop; every process is gone. Processes are killed by pid even if the test fails.</li>
+ *   <li>cancel; then an at-least-once job over every event, kill -9 of its TaskManager: the replays are exact
+ *       copies of predictions already written, and dropping repeated (key, step, eventTime) leaves the reference;</li>
+ *   <li>stop; every process is gone. Processes are killed by pid even if the test fails.</li>
  * </ol>
  */
 class LocalClusterIT {
@@ -53,7 +61,7 @@ class LocalClusterIT {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // five phases, four job starts; a loaded machine needs minutes for some
     void restSubmitSavepointRescaleAndTaskManagerCrash() throws Exception {
         long t0 = System.nanoTime();
         Path work = TestPaths.workDir("cluster-it");
@@ -68,7 +76,10 @@ class LocalClusterIT {
         LocalCluster cluster = null;
         try {
             cluster = LocalCluster.start(new ClusterOptions(runDir, TestPaths.clusterClasspath(), TestPaths.toolsClasspath())
-                    .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4));
+                    .jobManagerMemory("1024m").taskManagerMemory("1536m").slots(2).eventPartitions(4)
+                    // A job key from the cluster's Flink configuration: both the REST and the CLI submission see it
+                    // (PredictionCheck compares the full output vectors, which only this entry turns on).
+                    .flinkConfig(JobConfig.FLINK_PREFIX + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true"));
             log(t0, "cluster started");
             assertThat(script("cluster.sh", "status", "--run-dir", runDir.toString())).contains("healthy");
 
@@ -78,7 +89,6 @@ class LocalClusterIT {
                     "--" + ConfigKeys.MODEL_PATH.name(), modelFile.toString(),
                     "--" + ConfigKeys.MODEL_VERSION.name(), String.valueOf(MODEL_VERSION),
                     "--" + ConfigKeys.CHECKPOINT_INTERVAL.name(), "1s",
-                    "--" + ConfigKeys.OUTPUT_FULL_VECTOR.name(), "true",
                     "--" + ConfigKeys.SOURCE_START.name(), "earliest",
                     "--" + ConfigKeys.KAFKA_TRANSACTION_TIMEOUT.name(), "2m");
 
@@ -96,6 +106,8 @@ class LocalClusterIT {
                 }
                 check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, SETTLE), "phase 1 (parallelism 1)");
                 log(t0, "phase 1 checked: " + sender.sent() + " predictions");
+                checkMetrics(cluster, sender.sent());
+                log(t0, "metrics scraped from the TaskManager's and the JobManager's /metrics");
 
                 // 2. Stop with a savepoint; resubmit from it with Flink's CLI, parallelism 2.
                 String savepoint = rest.stopWithSavepoint(job1, null, false, WAIT);
@@ -145,6 +157,42 @@ class LocalClusterIT {
                 assertThat(rest.awaitJobState(job2, Set.of("CANCELED"), WAIT)).isEqualTo("CANCELED");
                 assertThat(rest.jobs()).extracting(JobSummary::id).contains(job1, job2);
                 assertThat(script("submit.sh", "--run-dir", runDir.toString(), "list")).contains(job1, job2);
+
+                // 5. At-least-once: a fresh job reads every event from the start into a topic of its own; kill -9 of
+                // its TaskManager while events flow. Replays are exact copies of (key, step) predictions already
+                // written, and dropping them (docs/OPERATIONS.md) leaves exactly the reference.
+                String aloTopic = "predictions-at-least-once";
+                createTopic(bootstrap, aloTopic, 4);
+                List<String> args3 = new ArrayList<>(jobArgs);
+                args3.addAll(List.of("--" + ConfigKeys.DELIVERY.name(), "at-least-once", "--" + ConfigKeys.TOPIC_PREDICTIONS.name(), aloTopic,
+                        "--" + ConfigKeys.KAFKA_GROUP_ID.name(), "it-at-least-once", "--parallelism", "2"));
+                String job3 = rest.runJar(jarId, FlinkRest.RunRequest.of(args3).withParallelism(2));
+                awaitTasksRunning(rest, job3);
+                log(t0, "job 3 running (at-least-once, from the earliest event, parallelism 2)");
+                try (PredictionReader alo = new PredictionReader(bootstrap, aloTopic)) {
+                    long before3 = rest.completedCheckpoints(job3);
+                    CompletableFuture<Void> more = CompletableFuture.runAsync(() -> {
+                        for (int r = 0; r < 25; r++) {
+                            sender.sendRound(null);
+                            sleep(200);
+                        }
+                    });
+                    awaitCondition(() -> rest.completedCheckpoints(job3) >= before3 + 2, "two checkpoints of job 3");
+                    List<PidFile> live = cluster.liveTaskManagers();
+                    assertThat(live).hasSize(1);
+                    assertThat(cluster.killTaskManager(live.get(0).processName())).isTrue();
+                    log(t0, "killed " + live.get(0).processName() + " under job 3 after " + sender.sent() + " events sent");
+                    cluster.addTaskManager();
+                    more.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    List<Prediction> all = alo.awaitDistinct(sender.sent(), WAIT, Duration.ofSeconds(3));
+                    Replays.Result replays = Replays.drop(all);
+                    assertThat(replays.mismatches()).as("replays that differ from the prediction they repeat").isEmpty();
+                    check(model, sender, replays.distinct(), "phase 5 (at-least-once, TaskManager crash, replays dropped)");
+                    log(t0, "phase 5 checked: " + all.size() + " predictions read, " + replays.dropped()
+                            + " replays dropped, " + replays.distinct().size() + " distinct = events sent");
+                }
+                rest.cancel(job3);
+                assertThat(rest.awaitJobState(job3, Set.of("CANCELED"), WAIT)).isEqualTo("CANCELED");
             }
         } finally {
             if (cluster != null) {
@@ -157,6 +205,52 @@ class LocalClusterIT {
         // Passed: keep the logs, drop the bulk (Flink's temp files, RocksDB's native library, uploaded jars).
         TempDirs.deleteRecursively(runDir.resolve("tmp"));
         TempDirs.deleteRecursively(runDir.resolve("jars"));
+    }
+
+    /**
+     * Prometheus: the TaskManager's /metrics has the job's metrics with sane values, the JobManager's the
+     * checkpoint counts, and together they have every metric the dashboard and the alert rules use (except the
+     * trainer's: retraining is off here; RetrainDriftTest reads those).
+     */
+    private static void checkMetrics(LocalCluster cluster, int sent) throws IOException, InterruptedException {
+        String p = MetricCatalog.OPERATOR_PREFIX;
+        String tmUrl = cluster.runDir().metricsUrl("taskmanager-1").orElseThrow();
+        String jmUrl = cluster.runDir().metricsUrl(LocalCluster.JOBMANAGER).orElseThrow();
+        PrometheusScrape tm = PrometheusScrape.of(tmUrl);
+        PrometheusScrape jm = PrometheusScrape.of(jmUrl);
+        assertThat(tm.sum(p + "predictionsOut")).as(tmUrl + " predictionsOut").isGreaterThanOrEqualTo(sent);
+        assertThat(tm.sum(p + "recordsIn")).as("recordsIn").isGreaterThanOrEqualTo(sent);
+        assertThat(tm.samples(p + "modelVersion")).as("modelVersion").isNotEmpty()
+                .allSatisfy(s -> assertThat(s.value()).isEqualTo(MODEL_VERSION));
+        for (String q : List.of("0.5", "0.99", "0.999")) {
+            assertThat(tm.samples(p + "eventToPredictionMs", "quantile", q)).as("eventToPredictionMs p" + q).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.value()).isBetween(0.0, (double) WAIT.toMillis()));
+        }
+        assertThat(tm.samples(p + "eventTimeLagMs")).as("eventTimeLagMs").isNotEmpty()
+                .allSatisfy(s -> assertThat(s.value()).isBetween(0.0, (double) WAIT.toMillis()));
+        for (ErrorKind k : ErrorKind.values()) {
+            assertThat(tm.samples(p + "kind_deadLetters", "kind", k.name())).as("dead letters of kind " + k).singleElement()
+                    .satisfies(s -> assertThat(s.value()).isZero());
+        }
+        assertThat(jm.sum("flink_jobmanager_job_numberOfCompletedCheckpoints")).as(jmUrl + " completed checkpoints").isPositive();
+        assertThat(jm.sum("flink_jobmanager_numRegisteredTaskManagers")).isEqualTo(1);
+        Set<String> trainer = new java.util.HashSet<>();
+        MetricCatalog.all().stream().filter(e -> e.operator().equals("retrain")).forEach(e -> trainer.add(e.prometheusName()));
+        Set<String> scraped = new java.util.TreeSet<>(tm.names());
+        scraped.addAll(jm.names());
+        for (String name : DashboardMetrics.allMetricNames(TestPaths.deployDir())) {
+            if (!trainer.contains(name)) {
+                assertThat(scraped).as("the dashboard's/alerts' metric %s on %s or %s", name, tmUrl, jmUrl).contains(name);
+            }
+        }
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all()
+                    .get(60, TimeUnit.SECONDS);
+        }
     }
 
     private static void check(Sequential model, EventSender sender, List<Prediction> got, String phase) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.seqstream.deploy.cluster.JavaOpts;
 import io.seqstream.jobs.PredictionJobMain;
+import io.seqstream.jobs.config.ConfigKey;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.StateBackendKind;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests and the Dockerfile agree with the code: entry class, jar path, job config keys and
- * values (read by JobConfig itself, so an unknown or renamed key fails here), topic names, Flink version, durable
- * state directories. A rename on either side breaks this test.
+ * values (the FlinkDeployment's seqstream.* entries, read by JobConfig itself, so an unknown or renamed key fails
+ * here), each setting in one place, topic names (Strimzi v1), the Prometheus reporter and its port, Flink version,
+ * durable state directories. A rename on either side breaks this test.
  */
 class ManifestsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -47,7 +51,9 @@ class ManifestsTest {
         k8s = TestPaths.deployDir().resolve("k8s");
         deployment = single(docs(k8s.resolve("flink-deployment.yaml")), "FlinkDeployment");
         topics = docs(k8s.resolve("kafka-topics.yaml"));
-        jobConfig = JobConfig.load(k8s.resolve("job.properties")); // unknown keys and bad values throw, naming the key
+        // What the job's main computes from the deployment: seqstream.* of flinkConfiguration, then the args.
+        // Unknown keys and bad values throw, naming the entry.
+        jobConfig = JobConfig.fromFlinkAndArgs(flinkConfiguration(), jobArgs().toArray(String[]::new));
         dockerfile = Files.readString(TestPaths.deployDir().resolve("Dockerfile"), StandardCharsets.UTF_8);
     }
 
@@ -63,34 +69,25 @@ class ManifestsTest {
     }
 
     @Test
-    void jobArgsNameTheMountedConfigFile() throws IOException {
-        List<String> args = new ArrayList<>();
-        deployment.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).hasSize(2).first().isEqualTo("--" + JobConfig.CONFIG_FLAG);
-        Path configPath = Path.of(args.get(1));
-
+    void theJobsSettingsAreInTheSpecNotInAConfigMapOrArguments() throws IOException {
+        assertThat(jobArgs()).as("spec.job.args: every setting is a seqstream.* entry of flinkConfiguration").isEmpty();
         JsonNode kustomization = YAML.readTree(k8s.resolve("kustomization.yaml").toFile());
-        JsonNode generator = kustomization.path("configMapGenerator").get(0);
-        assertThat(generator.path("files").get(0).asText()).isEqualTo(configPath.getFileName().toString());
-        assertThat(kustomization.path("generatorOptions").path("disableNameSuffixHash").asBoolean()).isTrue();
+        assertThat(kustomization.has("configMapGenerator")).as("no ConfigMap: a ConfigMap edit does not upgrade the job").isFalse();
+        assertThat(flinkConfiguration().keySet().stream().filter(k -> k.startsWith(JobConfig.FLINK_PREFIX))).isNotEmpty();
+        // Everything the job needs to run is set (model.path has no default).
+        assertThat(jobConfig.isSet(ConfigKeys.MODEL_PATH)).isTrue();
+        assertThat(jobConfig.isSet(ConfigKeys.KAFKA_BOOTSTRAP)).isTrue();
+    }
 
-        JsonNode pod = deployment.path("spec").path("podTemplate").path("spec");
-        String volume = null;
-        for (JsonNode v : pod.path("volumes")) {
-            if (v.path("configMap").path("name").asText().equals(generator.path("name").asText())) {
-                volume = v.path("name").asText();
-            }
+    /** Parallelism, state backend, checkpoint storage and interval: each set in exactly one place. */
+    @Test
+    void parallelismAndCheckpointSettingsAreSetInOnePlace() {
+        Map<String, String> flink = flinkConfiguration();
+        for (ConfigKey<?> k : List.of(ConfigKeys.PARALLELISM, ConfigKeys.STATE_BACKEND, ConfigKeys.CHECKPOINT_DIR)) {
+            assertThat(jobConfig.isSet(k)).as("%s: left to the Flink configuration / spec.job.parallelism", k.name()).isFalse();
         }
-        assertThat(volume).as("a volume of ConfigMap " + generator.path("name").asText()).isNotNull();
-        String mountPath = null;
-        for (JsonNode c : pod.path("containers")) {
-            for (JsonNode m : c.path("volumeMounts")) {
-                if (m.path("name").asText().equals(volume)) {
-                    mountPath = m.path("mountPath").asText();
-                }
-            }
-        }
-        assertThat(configPath.getParent()).isEqualTo(Path.of(mountPath));
+        assertThat(flink).doesNotContainKeys("parallelism.default", "execution.checkpointing.interval");
+        assertThat(jobConfig.isSet(ConfigKeys.CHECKPOINT_INTERVAL)).isTrue();
     }
 
     @Test
@@ -108,11 +105,9 @@ class ManifestsTest {
     void jobConfigAgreesWithTheDeployment() {
         JsonNode spec = deployment.path("spec");
         JsonNode flink = spec.path("flinkConfiguration");
-        assertThat(jobConfig.parallelism()).as("parallelism vs spec.job.parallelism").isEqualTo(spec.path("job").path("parallelism").asInt());
-        assertThat(jobConfig.get(ConfigKeys.STATE_BACKEND)).isEqualTo(StateBackendKind.ROCKSDB);
+        assertThat(spec.path("job").path("parallelism").asInt()).isPositive();
         assertThat(flink.path("state.backend.type").asText()).isEqualTo(StateBackendKind.ROCKSDB.configName());
-        assertThat(jobConfig.get(ConfigKeys.CHECKPOINT_DIR)).isEqualTo(flink.path("execution.checkpointing.dir").asText());
-        assertThat(jobConfig.get(ConfigKeys.MODEL_PATH)).isEqualTo(Path.of(dockerCopyTarget("${MODEL_FILE}")));
+        assertThat(String.valueOf(jobConfig.get(ConfigKeys.MODEL_PATH))).isEqualTo(dockerCopyTarget("${MODEL_FILE}"));
         assertThat(jobConfig.get(ConfigKeys.KAFKA_TRANSACTION_TIMEOUT)).as("at most the brokers' default transaction.max.timeout.ms")
                 .isLessThanOrEqualTo(Duration.ofMinutes(15));
         assertThat(jobConfig.get(ConfigKeys.KAFKA_TRANSACTION_TIMEOUT)).isGreaterThan(jobConfig.get(ConfigKeys.CHECKPOINT_INTERVAL));
@@ -153,7 +148,8 @@ class ManifestsTest {
         JsonNode events = topics.stream().filter(t -> t.path("spec").path("topicName").asText().equals(jobConfig.get(ConfigKeys.TOPIC_EVENTS)))
                 .findFirst().orElseThrow();
         assertThat(events.path("spec").path("partitions").asInt()).as("event partitions >= parallelism")
-                .isGreaterThanOrEqualTo(jobConfig.parallelism());
+                .isGreaterThanOrEqualTo(deployment.path("spec").path("job").path("parallelism").asInt());
+        assertThat(topics).as("Strimzi 1.0 serves v1 only").allSatisfy(t -> assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1"));
     }
 
     @Test
@@ -169,11 +165,42 @@ class ManifestsTest {
     }
 
     @Test
+    void everyPodServesPrometheusMetricsOnTheAnnotatedPort() {
+        Map<String, String> flink = flinkConfiguration();
+        assertThat(flink).containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        String port = flink.get("metrics.reporter.prom.port");
+        assertThat(port).matches("\\d+");
+        JsonNode pod = deployment.path("spec").path("podTemplate");
+        assertThat(pod.path("metadata").path("annotations").path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").asText()).isEqualTo(port);
+        List<Integer> ports = new ArrayList<>();
+        pod.path("spec").path("containers").forEach(c -> c.path("ports").forEach(p -> ports.add(p.path("containerPort").asInt())));
+        assertThat(ports).contains(Integer.parseInt(port));
+        // The reporter is a plugin in the image.
+        assertThat(dockerfile).contains("/opt/flink/plugins/metrics-prometheus");
+    }
+
+    @Test
     void imageIsOfficialFlinkOfTheBuildsVersionOnJava17() {
         Matcher m = Pattern.compile("(?m)^ARG FLINK_IMAGE=(\\S+)$").matcher(dockerfile);
         assertThat(m.find()).isTrue();
         assertThat(m.group(1)).isEqualTo("flink:" + EnvironmentInformation.getVersion() + "-java17");
         assertThat(dockerfile).contains("FROM ${FLINK_IMAGE}");
+    }
+
+    private static Map<String, String> flinkConfiguration() {
+        Map<String, String> m = new LinkedHashMap<>();
+        deployment.path("spec").path("flinkConfiguration").fields().forEachRemaining(e -> {
+            assertThat(e.getValue().isTextual()).as("flinkConfiguration %s is a string (the CRD's type)", e.getKey()).isTrue();
+            m.put(e.getKey(), e.getValue().asText());
+        });
+        return m;
+    }
+
+    private static List<String> jobArgs() {
+        List<String> args = new ArrayList<>();
+        deployment.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
+        return args;
     }
 
     /** The destination of the Dockerfile's COPY of {@code source}. */

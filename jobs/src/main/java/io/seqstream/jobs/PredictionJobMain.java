@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of the prediction job on a Flink cluster (or locally when started as a plain Java program):
- * {@code PredictionJobMain --config job.properties [--key value ...]}. See jobs/CONFIG.md.
+ * {@code PredictionJobMain [--config job.properties] [--key value ...]}. Job keys come from the
+ * {@code seqstream.*} entries of the Flink configuration, then the file, then the flags (jobs/CONFIG.md).
  */
 public final class PredictionJobMain {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionJobMain.class);
@@ -18,10 +19,14 @@ public final class PredictionJobMain {
     }
 
     public static void main(String[] args) throws Exception {
-        JobConfig config = JobConfig.fromArgs(args);
-        ModelBackend model = StepModelBackend.fromConfig(config);
-        LOG.info("Starting the prediction job with {}; config:\n{}", model.description(), config.describe());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobConfig config = JobConfig.fromFlinkAndArgs(env.getConfiguration().toMap(), args);
+        run(env, config, StepModelBackend.fromConfig(config));
+    }
+
+    /** Builds and runs the job with a config and model already read (the command-line wrapper checks them first). */
+    public static void run(StreamExecutionEnvironment env, JobConfig config, ModelBackend model) throws Exception {
+        LOG.info("Starting the prediction job with {}; config:\n{}", model.description(), config.describe());
         KafkaPredictionJob.build(env, model, config);
         env.execute("seqstream prediction (" + model.description() + ")");
     }

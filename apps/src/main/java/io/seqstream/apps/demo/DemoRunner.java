@@ -72,7 +72,9 @@ public final class DemoRunner {
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
-        } catch (ConfigException e) {
+            // Every job flag (and a --config file) is checked now, before a broker starts: a typo costs a line, not a run.
+            options.jobConfig(options.bootstrap().orElse("127.0.0.1:9092"), Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (ConfigException | UncheckedIOException e) {
             System.err.println("seqstream demo: " + e.getMessage());
             System.err.print(DemoOptions.USAGE);
             System.exit(2);
@@ -132,7 +134,7 @@ public final class DemoRunner {
             reportConfig = config;
             createTopics(bootstrap, config, options.partitions());
             say("[2/5] Model");
-            Path modelPath = config.get(ConfigKeys.MODEL_PATH);
+            Path modelPath = Path.of(config.get(ConfigKeys.MODEL_PATH));
             if (!options.hasModelFile()) {
                 say("      training Embedding(" + SessionGenerator.VOCABULARY + ",16) -> LSTM(48) -> Dense(" + SessionGenerator.VOCABULARY
                         + ", softmax) on " + options.trainSamples() + " synthetic sessions");
@@ -145,6 +147,7 @@ public final class DemoRunner {
             }
             say("[3/5] Flink: starting the prediction job locally (" + config.delivery().configName() + ", batch " + config.batchSize()
                     + " / " + config.batchTimeoutMs() + " ms, checkpoints every " + config.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis() + " ms)");
+            say("      " + deliveryNote(config));
             job = startJob(config, model);
             if (config.get(ConfigKeys.RETRAIN_ENABLED)) {
                 say("      retraining: a round per " + config.get(ConfigKeys.RETRAIN_INTERVAL).toSeconds() + " s of event time, better versions "
@@ -178,7 +181,8 @@ public final class DemoRunner {
                 deadLettersSeen = monitor.deadLetters();
             }
             if (status != null) {
-                say(status.summary());
+                say(status.summary() + (reportConfig == null ? "" : "\n         delivery " + reportConfig.delivery().configName()
+                        + ": the latency above is event sent to prediction read, as a consumer sees it"));
             }
             if (reportConfig != null && reportConfig.get(ConfigKeys.RETRAIN_ENABLED)) {
                 Path report = reportPath(reportConfig);
@@ -199,8 +203,19 @@ public final class DemoRunner {
         return code;
     }
 
+    /** What the delivery mode means for the latency the status line shows, and how to get the other one. */
+    static String deliveryNote(JobConfig config) {
+        long interval = config.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis();
+        return config.delivery() == io.seqstream.jobs.config.DeliveryMode.AT_LEAST_ONCE
+                ? "delivery at-least-once: predictions are visible as soon as they are computed; after a failure some are written again "
+                        + "(drop them by key and step, docs/OPERATIONS.md). For exactly-once: --delivery exactly-once (visible at each "
+                        + "checkpoint, about " + interval + " ms later)"
+                : "delivery exactly-once: predictions become visible when a checkpoint commits them, about " + interval
+                        + " ms after the event (read_committed readers); for real-time output: --delivery at-least-once";
+    }
+
     private static Path reportPath(JobConfig config) {
-        return config.find(ConfigKeys.RETRAIN_REPORT).orElse(Path.of(DemoOptions.DEFAULT_REPORT)).toAbsolutePath();
+        return Path.of(config.find(ConfigKeys.RETRAIN_REPORT).orElse(DemoOptions.DEFAULT_REPORT)).toAbsolutePath();
     }
 
     private int superviseUntilDone(JobClient job, DemoProducer producer, PredictionMonitor monitor, StatusLine status)

@@ -8,6 +8,7 @@ import io.seqstream.jobs.retrain.EventFiles;
 import io.seqstream.jobs.retrain.RetrainOptions;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.io.FlinkFiles;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelLoader;
 import io.seqstream.jobs.model.StepModelBackend;
@@ -215,8 +216,13 @@ public final class ModelsCommand {
         double before = r.result().before().get("accuracy");
         double after = r.result().after().get("accuracy");
         boolean better = after - before >= o.minImprovement();
-        Path outFile = f.containsKey("out") ? Path.of(f.get("out")) : defaultOut(modelPath, next);
-        ModelFile.save(ModelFile.fromBytes(ModelSnapshots.modelBytes(r.snapshot()), "candidate"), outFile);
+        // A path or a Flink file system URI (file://, s3://, ...).
+        String outFile = f.containsKey("out") ? f.get("out") : defaultOut(modelPath, next).toString();
+        try {
+            FlinkFiles.write(outFile, ModelSnapshots.modelBytes(r.snapshot()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + outFile, e);
+        }
         out.printf(Locale.ROOT, "holdout accuracy v%d %.4f -> candidate %.4f (%+.4f; margin %.4f): %s%n", baseVersion, before, after,
                 after - before, o.minImprovement(), better ? "better" : "not better");
         out.println("candidate written to " + outFile);
@@ -226,14 +232,14 @@ public final class ModelsCommand {
             for (int e = 0; e < loss.size(); e++) {
                 report.addEpoch(1, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(1, Instant.now(), next, before, after, publish && (better || o.publishAlways()),
+            report.addRound(new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after, publish && (better || o.publishAlways()),
                     "offline on " + source));
             try {
-                report.write(Path.of(o.reportPath()));
+                FlinkFiles.write(o.reportPath(), report.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot write " + o.reportPath(), e);
             }
-            out.println("training report: " + Path.of(o.reportPath()).toAbsolutePath());
+            out.println("training report: " + o.reportPath());
         }
         if (!publish) {
             return 0;

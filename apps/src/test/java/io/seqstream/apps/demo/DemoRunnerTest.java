@@ -55,13 +55,19 @@ class DemoRunnerTest {
         JobConfig c = o.jobConfig("127.0.0.1:1", Path.of("/tmp/x"));
         assertThat(o.events()).isEqualTo(10);
         assertThat(o.hasModelFile()).isTrue();
-        assertThat(c.get(ConfigKeys.MODEL_PATH)).isEqualTo(Path.of("/m.h5"));
+        assertThat(c.get(ConfigKeys.MODEL_PATH)).isEqualTo("/m.h5");
         assertThat(c.delivery().configName()).isEqualTo("at-least-once");
         assertThat(c.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis()).isEqualTo(1000);
         assertThatThrownBy(() -> DemoOptions.parse("--events", "-1")).hasMessageContaining("--events");
         assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("retraining is on by default").isTrue();
-        assertThat(c.get(ConfigKeys.RETRAIN_REPORT)).isEqualTo(Path.of(DemoOptions.DEFAULT_REPORT).toAbsolutePath());
+        assertThat(c.get(ConfigKeys.RETRAIN_REPORT)).isEqualTo(Path.of(DemoOptions.DEFAULT_REPORT).toAbsolutePath().toString());
         assertThat(DemoOptions.parse("--retrain", "false").jobConfig("b", Path.of("/tmp")).get(ConfigKeys.RETRAIN_ENABLED)).isFalse();
+        // Real-time by default; exactly-once on request, and the demo says what each means.
+        JobConfig dflt = DemoOptions.parse().jobConfig("b", Path.of("/tmp"));
+        assertThat(dflt.delivery().configName()).isEqualTo("at-least-once");
+        assertThat(DemoRunner.deliveryNote(dflt)).contains("at-least-once").contains("--delivery exactly-once");
+        JobConfig eo = DemoOptions.parse("--delivery", "exactly-once").jobConfig("b", Path.of("/tmp"));
+        assertThat(DemoRunner.deliveryNote(eo)).contains("exactly-once").contains("1000 ms").contains("--delivery at-least-once");
         assertThatThrownBy(() -> DemoOptions.parse("--retrain", "maybe")).hasMessageContaining("--retrain");
         assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1").jobConfig("b", Path.of("/tmp")))
                 .hasMessageContaining("unknown config key 'batch.sise'");

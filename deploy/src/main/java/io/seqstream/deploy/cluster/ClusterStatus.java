@@ -15,15 +15,19 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public record ClusterStatus(RunDir dir, List<ProcessLine> processes, Optional<JsonNode> overview, String restUrl,
         Optional<String> kafkaBootstrap, Optional<Integer> kafkaNodes, String kafkaError) {
 
-    /** One pid file: the process name, its pid and whether it is alive (and still the process that was started). */
-    public record ProcessLine(String name, long pid, boolean alive) {
+    /**
+     * One pid file: the process name, its pid, whether it is alive (and still the process that was started) and
+     * its Prometheus endpoint (empty for the broker).
+     */
+    public record ProcessLine(String name, long pid, boolean alive, String metricsUrl) {
     }
 
     static ClusterStatus of(RunDir dir) {
         Properties props = dir.clusterProperties();
         List<ProcessLine> lines = new ArrayList<>();
         for (PidFile p : dir.pidFiles()) {
-            lines.add(new ProcessLine(p.processName(), p.pid().orElse(-1L), p.liveProcess().isPresent()));
+            lines.add(new ProcessLine(p.processName(), p.pid().orElse(-1L), p.liveProcess().isPresent(),
+                    props.getProperty(RunDir.METRICS_URL_PREFIX + p.processName(), "")));
         }
         String restUrl = props.getProperty(RunDir.REST_URL);
         Optional<JsonNode> overview;
@@ -61,7 +65,8 @@ public record ClusterStatus(RunDir dir, List<ProcessLine> processes, Optional<Js
         StringBuilder sb = new StringBuilder();
         sb.append("run folder   ").append(dir).append('\n');
         for (ProcessLine p : processes) {
-            sb.append(String.format("%-13s pid %-8d %s%n", p.name(), p.pid(), p.alive() ? "alive" : "NOT RUNNING"));
+            sb.append(String.format("%-13s pid %-8d %s%s%n", p.name(), p.pid(), p.alive() ? "alive" : "NOT RUNNING",
+                    p.metricsUrl().isEmpty() ? "" : "  metrics " + p.metricsUrl()));
         }
         if (processes.isEmpty()) {
             sb.append("(no processes recorded)\n");

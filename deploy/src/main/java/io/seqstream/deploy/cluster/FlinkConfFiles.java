@@ -16,6 +16,13 @@ final class FlinkConfFiles {
     static final String LOG4J = "log4j.properties";
     /** The CLI front end: a log file, and only errors on the console. */
     static final String LOG4J_CLI = "log4j-cli.properties";
+    /** Flink's Prometheus reporter (flink-metrics-prometheus, on the cluster classpath): /metrics on each process. */
+    static final String PROMETHEUS_FACTORY_KEY = "metrics.reporter.prom.factory.class";
+    static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    /** The port of a process's /metrics; the local cluster gives each process a port of its own with -D. */
+    public static final String PROMETHEUS_PORT_KEY = "metrics.reporter.prom.port";
+    /** The documented default (docs/OPERATIONS.md): each process takes the first free port of the range. */
+    static final String PROMETHEUS_PORTS = "9249-9259";
 
     private FlinkConfFiles() {
     }
@@ -54,6 +61,9 @@ final class FlinkConfFiles {
         c.put("web.tmpdir", dir.tmp().resolve("web").toString());
         c.put("web.upload.dir", dir.root().resolve("jars").toString());
         c.put("blob.storage.directory", dir.tmp().resolve("blobs").toString());
+        // Prometheus: every process serves /metrics (LocalCluster picks a free port per process).
+        c.put(PROMETHEUS_FACTORY_KEY, PROMETHEUS_FACTORY);
+        c.put(PROMETHEUS_PORT_KEY, PROMETHEUS_PORTS);
         c.put("env.java.opts.all", JavaOpts.join(JavaOpts.ALL));
         c.put("env.java.opts.jobmanager", JavaOpts.join(JavaOpts.SEQSTREAM));
         c.put("env.java.opts.taskmanager", JavaOpts.join(JavaOpts.SEQSTREAM));

@@ -101,6 +101,7 @@ public final class LocalCluster implements AutoCloseable {
             jvm.addAll(JavaOpts.SEQSTREAM);
             List<String> args = new ArrayList<>(List.of("--configDir", dir.conf().toString()));
             args.addAll(jm.dynamicArgs());
+            args.addAll(cluster.metricsPort(JOBMANAGER));
             JvmLauncher.launch(dir, JOBMANAGER, o.clusterClasspath, jvm, JOBMANAGER_MAIN, args);
             MemoryParams tm = MemoryParams.taskManager(dir.conf(), o.clusterClasspath);
             List<String> names = new ArrayList<>();
@@ -113,8 +114,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             if (o.kafka) {
                 String bootstrap = cluster.awaitBroker();
-                props.setProperty(RunDir.KAFKA_BOOTSTRAP, bootstrap);
-                dir.writeClusterProperties(props);
+                dir.putClusterProperty(RunDir.KAFKA_BOOTSTRAP, bootstrap);
                 writeJobProperties(dir, bootstrap);
             }
             return cluster;
@@ -240,8 +240,19 @@ public final class LocalCluster implements AutoCloseable {
         // A readable, unique id: the REST API and the logs show which process a TaskManager is.
         args.add("-D");
         args.add("taskmanager.resource-id=" + name);
+        args.addAll(metricsPort(name));
         JvmLauncher.launch(dir, name, requireClasspath(), jvm, TASKMANAGER_MAIN, args);
         return name;
+    }
+
+    /**
+     * A Prometheus port of its own for one process (a -D dynamic property over config.yaml's range), recorded in
+     * cluster.properties as {@code metrics.url.<process>}, so tests and users know which endpoint is whose.
+     */
+    private List<String> metricsPort(String process) {
+        int port = new FreePorts().next();
+        dir.putClusterProperty(RunDir.METRICS_URL_PREFIX + process, "http://" + HOST + ":" + port + "/metrics");
+        return List.of("-D", FlinkConfFiles.PROMETHEUS_PORT_KEY + "=" + port);
     }
 
     // Numbers are never reused in a run folder: a replacement TaskManager gets a new name and log.

@@ -25,6 +25,8 @@ public final class RunDir {
     public static final String REST_PORT = "rest.port";
     public static final String RPC_PORT = "jobmanager.rpc.port";
     public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
+    /** Prefix of the keys {@code metrics.url.<process>}: each Flink process's Prometheus endpoint. */
+    public static final String METRICS_URL_PREFIX = "metrics.url.";
 
     private final Path root;
 
@@ -133,6 +135,18 @@ public final class RunDir {
             throw new UncheckedIOException("cannot read " + f, e);
         }
         return p;
+    }
+
+    /** The Prometheus endpoint of a process of this run ({@code http://127.0.0.1:PORT/metrics}), if one was recorded. */
+    public java.util.Optional<String> metricsUrl(String process) {
+        return java.util.Optional.ofNullable(clusterProperties().getProperty(METRICS_URL_PREFIX + process));
+    }
+
+    /** Sets one entry of cluster.properties, keeping the others (processes started later record their own). */
+    public synchronized void putClusterProperty(String key, String value) {
+        Properties p = clusterProperties();
+        p.setProperty(key, value);
+        writeClusterProperties(p);
     }
 
     public void writeClusterProperties(Properties p) {

@@ -34,7 +34,16 @@ class FlinkConfFilesTest {
                 .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("execution.checkpointing.dir", "file://" + dir.checkpoints())
                 .containsEntry("env.java.opts.all", String.join(" ", JavaOpts.ALL))
-                .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector");
+                .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector")
+                .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9249-9259");
+    }
+
+    /** The reporter named in config.yaml is on the cluster classpath (Flink would only log a warning without it). */
+    @Test
+    void thePrometheusReporterIsOnTheClusterClasspath() {
+        assertThat(clusterClasspath().split(java.io.File.pathSeparator))
+                .anyMatch(j -> Path.of(j).getFileName().toString().equals("flink-metrics-prometheus-" + org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + ".jar"));
     }
 
     @Test

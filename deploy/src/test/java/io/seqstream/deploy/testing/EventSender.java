@@ -23,7 +23,7 @@ public final class EventSender implements AutoCloseable {
     private final int vocab;
     private final Random random;
     private final Map<String, KeySequence> sequences = new LinkedHashMap<>();
-    private long clock = 1_700_000_000_000L;
+    private long clock; // the wall clock, made unique: latency metrics see real event-to-prediction times
     private int sent;
 
     public EventSender(String bootstrap, String topic, int keys, int vocab, long seed) {
@@ -45,7 +45,7 @@ public final class EventSender implements AutoCloseable {
     /** One event for every key (a reset for {@code resetKey}, null for none), flushed. */
     public synchronized void sendRound(String resetKey) {
         for (KeySequence s : sequences.values()) {
-            Event e = Event.newBuilder().setKey(s.key()).setEventTime(++clock).setToken(random.nextInt(vocab))
+            Event e = Event.newBuilder().setKey(s.key()).setEventTime(clock = Math.max(clock + 1, System.currentTimeMillis())).setToken(random.nextInt(vocab))
                     .setReset(s.key().equals(resetKey)).build();
             s.add(e);
             producer.send(new ProducerRecord<>(topic, s.key(), AvroCodec.encode(e)));

@@ -49,6 +49,24 @@ public final class PredictionReader implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** Like {@link #awaitAtLeast} for an at-least-once topic: until {@code count} distinct predictions arrived (replays dropped). */
+    public List<Prediction> awaitDistinct(int count, Duration timeout, Duration settle) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Replays.drop(all).distinct().size() < count && System.nanoTime() < deadline) {
+            pollOnce();
+        }
+        int distinct = Replays.drop(all).distinct().size();
+        if (distinct < count) {
+            throw new AssertionError("only " + distinct + " distinct of " + count + " predictions arrived within " + timeout.toSeconds()
+                    + " s (" + all.size() + " with replays)");
+        }
+        long settleEnd = System.nanoTime() + settle.toNanos();
+        while (System.nanoTime() < settleEnd) {
+            pollOnce();
+        }
+        return List.copyOf(all);
+    }
+
     private void pollOnce() {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             all.add(AvroCodec.decode(r.value(), Prediction.class));

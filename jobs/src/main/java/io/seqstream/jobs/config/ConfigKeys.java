@@ -1,6 +1,6 @@
 package io.seqstream.jobs.config;
 
-import java.nio.file.Path;
+import io.seqstream.jobs.io.FlinkFiles;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -38,9 +38,10 @@ public final class ConfigKeys {
     public static final ConfigKey<StartOffsets> SOURCE_START = new ConfigKey<>("source.start", "committed",
             v -> choice(v, StartOffsets.values(), StartOffsets::configName),
             "Where the event source starts without a checkpoint: committed (group offsets, else earliest), earliest or latest.");
-    public static final ConfigKey<Path> MODEL_PATH = new ConfigKey<>("model.path", "",
-            v -> Path.of(nonEmpty(v)),
-            "Model file loaded at start: a seqstream model file (zip, model-core) or a Keras HDF5 file. Required.");
+    public static final ConfigKey<String> MODEL_PATH = new ConfigKey<>("model.path", "",
+            v -> FlinkFiles.validLocation(nonEmpty(v)),
+            "Model file loaded at start: a seqstream model file (zip, model-core) or a Keras HDF5 file; a path or a Flink "
+                    + "file system URI (file://, s3://, ...). Required.");
     public static final ConfigKey<Long> MODEL_VERSION = new ConfigKey<>("model.version", "",
             v -> longAtLeast(v, 0),
             "Model version written into every Prediction. Default: the model file's provenance property \"version\", else 1.");
@@ -130,8 +131,8 @@ public final class ConfigKeys {
             "A candidate is published when its holdout accuracy is at least this much above the serving model's.");
     public static final ConfigKey<Boolean> RETRAIN_PUBLISH_ALWAYS = new ConfigKey<>("retrain.publish-always", "false",
             ConfigKeys::bool, "Publish every candidate, better or not.");
-    public static final ConfigKey<Path> RETRAIN_REPORT = new ConfigKey<>("retrain.report", "",
-            v -> Path.of(nonEmpty(v)),
+    public static final ConfigKey<String> RETRAIN_REPORT = new ConfigKey<>("retrain.report", "",
+            v -> FlinkFiles.validLocation(nonEmpty(v)),
             "HTML training report (loss per epoch, holdout accuracy per version), rewritten after every round by the trainer. Default: none.");
 
     public static final ConfigKey<io.seqstream.jobs.decode.InputFormat> INPUT_FORMAT = new ConfigKey<>("input.format", "seqstream",

@@ -3,7 +3,6 @@ package io.seqstream.jobs.config;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,10 @@ import java.util.Properties;
 import java.util.TreeSet;
 
 /**
- * The prediction job's configuration: one {@code .properties} file (jobs/CONFIG.md documents every key),
- * overridable by command-line flags {@code --key value}. Values are validated when they are set, so a
+ * The prediction job's configuration: every key (jobs/CONFIG.md documents them) from three places, later
+ * ones winning: {@code seqstream.<key>} entries of the Flink configuration (the cluster's config.yaml, a
+ * FlinkDeployment's {@code flinkConfiguration}, {@code -D} of {@code flink run}), then the {@code .properties} file of
+ * {@code --config FILE}, then command-line flags {@code --key value}. Values are validated when they are set, so a
  * JobConfig in hand is always valid; an unknown key or a bad value is a {@link ConfigException} naming
  * the key and where it came from.
  *
@@ -27,6 +28,8 @@ public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The flag that names a config file; it is applied before every other flag. */
     public static final String CONFIG_FLAG = "config";
+    /** Prefix of job keys in a Flink configuration: {@code seqstream.batch.size: 128}. */
+    public static final String FLINK_PREFIX = "seqstream.";
 
     private final Map<String, String> values; // key -> raw value, validated
 
@@ -48,9 +51,23 @@ public final class JobConfig implements Serializable {
         return fromFlags(Flags.parse(args));
     }
 
+    /**
+     * The job's config as {@code main} sees it: the {@code seqstream.*} entries of the Flink configuration
+     * ({@code flinkConfiguration}, e.g. {@code StreamExecutionEnvironment.getConfiguration().toMap()}), then
+     * {@code --config FILE}, then {@code --key value} flags.
+     */
+    public static JobConfig fromFlinkAndArgs(Map<String, String> flinkConfiguration, String... args) {
+        return defaults().withFlinkConfiguration(flinkConfiguration).withFlags(Flags.parse(args));
+    }
+
     /** Like {@link #fromArgs} for flags already parsed (e.g. after a runner removed its own flags). */
     public static JobConfig fromFlags(Map<String, String> flags) {
-        JobConfig c = defaults();
+        return defaults().withFlags(flags);
+    }
+
+    /** This config, then {@code --config FILE} (if given), then the other flags. */
+    public JobConfig withFlags(Map<String, String> flags) {
+        JobConfig c = this;
         if (flags.containsKey(CONFIG_FLAG)) {
             c = c.withFile(Path.of(flags.get(CONFIG_FLAG)));
         }
@@ -62,12 +79,28 @@ public final class JobConfig implements Serializable {
         return c;
     }
 
+    /**
+     * This config with the {@code seqstream.*} entries of a Flink configuration (prefix removed); every other
+     * entry is Flink's own and ignored. A bad key or value names the Flink configuration entry.
+     */
+    public JobConfig withFlinkConfiguration(Map<String, String> flinkConfiguration) {
+        JobConfig c = this;
+        for (String key : new TreeSet<>(flinkConfiguration.keySet())) {
+            if (key.startsWith(FLINK_PREFIX)) {
+                c = c.with(key.substring(FLINK_PREFIX.length()), flinkConfiguration.get(key), "Flink configuration " + key);
+            }
+        }
+        return c;
+    }
+
     public JobConfig withFile(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
         JobConfig c = this;
         for (String key : new TreeSet<>(p.stringPropertyNames())) {

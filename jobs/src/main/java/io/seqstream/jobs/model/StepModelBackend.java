@@ -6,7 +6,6 @@ import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.stream.Stepper;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -77,13 +76,13 @@ public final class StepModelBackend implements ModelBackend {
 
     /** Loads {@code model.path}; the version is {@code model.version}, else the file's provenance "version", else 1. */
     public static StepModelBackend fromConfig(JobConfig config) {
-        Path path = config.get(ConfigKeys.MODEL_PATH);
+        String path = config.get(ConfigKeys.MODEL_PATH);
         Model model = ModelLoader.load(path);
         long version = config.find(ConfigKeys.MODEL_VERSION).orElseGet(() -> versionOf(model, path));
         return of(model, version);
     }
 
-    static long versionOf(Model model, Path source) {
+    static long versionOf(Model model, Object source) {
         return model.provenance().property(VERSION_PROPERTY).map(v -> {
             try {
                 return Long.parseLong(v.trim());

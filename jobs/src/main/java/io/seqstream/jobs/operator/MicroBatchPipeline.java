@@ -233,6 +233,7 @@ final class MicroBatchPipeline {
             keys.emit(batch.predictions[p], batch.timestamps[i], batch.hasTimestamp[i]);
         }
         metrics.predictionsOut.inc(batch.predictionCount);
+        metrics.emitted(batch.predictions, batch.predictionCount, System.currentTimeMillis());
         for (int r = 0; r < batch.stepCalls; r++) {
             metrics.stepLatencyMicros.update(batch.stepMicros[r]);
         }

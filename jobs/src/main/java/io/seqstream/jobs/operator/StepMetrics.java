@@ -1,5 +1,6 @@
 package io.seqstream.jobs.operator;
 
+import io.seqstream.schemas.Prediction;
 import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -9,9 +10,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The stepping operator's metrics, registered in Flink's metric system under the operator's group
- * (reporters see e.g. {@code <job>.<operator>.<subtask>.predictionsOut}).
+ * (reporters see e.g. {@code <job>.<operator>.<subtask>.predictionsOut}; Prometheus
+ * {@code flink_taskmanager_job_task_operator_predictionsOut}). Public for {@code MetricCatalog}; the
+ * operator is the only writer.
  */
-final class StepMetrics {
+public final class StepMetrics {
     static final int HISTOGRAM_WINDOW = 4096;
 
     final Counter eventsIn;
@@ -23,10 +26,13 @@ final class StepMetrics {
     final Counter modelsRejected;
     final Counter modelsStale;
     final Counter keysConverted;
+    /** Wall clock at emission minus the event's time, per prediction, ms. */
+    final Histogram eventToPredictionMs;
     private long keysInState;
     private long lastSwapMicros;
+    private long eventTimeLagMs;
 
-    StepMetrics(MetricGroup group, LongSupplier modelVersion, LongSupplier buffered) {
+    public StepMetrics(MetricGroup group, LongSupplier modelVersion, LongSupplier buffered) {
         eventsIn = group.counter("eventsIn");
         predictionsOut = group.counter("predictionsOut");
         expiredKeys = group.counter("expiredKeys");
@@ -36,10 +42,32 @@ final class StepMetrics {
         modelsRejected = group.counter("modelsRejected");
         modelsStale = group.counter("modelsStale");
         keysConverted = group.counter("keysConverted");
+        eventToPredictionMs = group.histogram("eventToPredictionMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        group.gauge("eventTimeLagMs", (Gauge<Long>) () -> eventTimeLagMs);
         group.gauge("keysInState", (Gauge<Long>) () -> keysInState);
         group.gauge("modelVersion", (Gauge<Long>) modelVersion::getAsLong);
         group.gauge("bufferedEvents", (Gauge<Long>) buffered::getAsLong);
         group.gauge("lastSwapMicros", (Gauge<Long>) () -> lastSwapMicros);
+    }
+
+    /**
+     * A micro-batch's predictions leave the operator at {@code nowMillis}: each one's event-to-prediction
+     * latency, and the event-time lag (now minus the newest event time of the batch).
+     */
+    void emitted(Prediction[] predictions, int count, long nowMillis) {
+        long newest = Long.MIN_VALUE;
+        for (int p = 0; p < count; p++) {
+            long eventTime = predictions[p].getEventTime();
+            eventToPredictionMs.update(Math.max(0, nowMillis - eventTime));
+            newest = Math.max(newest, eventTime);
+        }
+        if (count > 0) {
+            eventTimeLagMs = Math.max(0, nowMillis - newest);
+        }
+    }
+
+    long eventTimeLagMs() {
+        return eventTimeLagMs;
     }
 
     long keysInState() {

@@ -4,13 +4,14 @@ import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.train.TrainingReport;
+import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +19,6 @@ import java.util.concurrent.Future;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -83,9 +82,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     private transient ExecutorService executor;
     private transient TrainingReport report;
     private transient boolean reportFailed;
-    private transient Counter rounds;
-    private transient Counter published;
-    private transient Counter windowsDropped;
+    private transient RetrainMetrics metrics;
 
     public RetrainOperator(WindowTrainer trainer, byte[] initialModelBytes, long initialVersion, SnapshotCheck check) {
         this.trainer = trainer;
@@ -128,10 +125,8 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             return t;
         });
         report = new TrainingReport("seqstream retraining");
-        rounds = getMetricGroup().counter("retrainRounds");
-        published = getMetricGroup().counter("modelsPublished");
-        windowsDropped = getMetricGroup().counter("windowsDropped");
-        getMetricGroup().gauge("servingVersion", (Gauge<Long>) () -> servingVersion);
+        metrics = new RetrainMetrics(getMetricGroup());
+        metrics.servingVersion(servingVersion);
         maybeStart();
     }
 
@@ -146,6 +141,9 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         servingBytes = keepBytes;
         servingShape = ModelShape.signature(serving);
         servingStateSize = b.stateSize();
+        if (metrics != null) {
+            metrics.servingVersion(version);
+        }
     }
 
     @Override
@@ -171,7 +169,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         backlog.addLast(w);
         while (backlog.size() > MAX_BACKLOG && inFlight != null) {
             TrainingWindow dropped = backlog.pollFirst();
-            windowsDropped.inc();
+            metrics.windowsDropped.inc();
             LOG.warn("trainer busy: skipping {} for the newer {}", dropped, w);
         }
         maybeStart();
@@ -184,7 +182,13 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         SnapshotCheck.Result r = check.check(u, servingVersion, servingShape, servingStateSize);
         if (r instanceof SnapshotCheck.Result.Stale stale) {
             maxVersionSeen = Math.max(maxVersionSeen, stale.version());
+            try {
+                reportPublished(AvroCodec.decode(u.value, ModelSnapshot.class));
+            } catch (RuntimeException e) {
+                LOG.debug("trainer: no report round from {}: {}", u.origin(), e.toString());
+            }
         } else if (r instanceof SnapshotCheck.Result.Accepted a) {
+            reportPublished(a.snapshot());
             long v = a.snapshot().getVersion();
             maxVersionSeen = Math.max(maxVersionSeen, v);
             byte[] bytes = ModelSnapshots.modelBytes(a.snapshot());
@@ -201,7 +205,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         }
         TrainingWindow w = backlog.pollFirst();
         round++;
-        rounds.inc();
+        metrics.rounds.inc();
         long r = round;
         long parent = servingVersion;
         long version = Math.max(maxVersionSeen, servingVersion) + 1;
@@ -257,7 +261,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             } else {
                 ModelSnapshot s = o.snapshot();
                 output.collect(new StreamRecord<>(s));
-                published.inc();
+                metrics.published.inc();
                 pub = true;
                 byte[] bytes = ModelSnapshots.modelBytes(s);
                 serving = o.result().candidate();
@@ -265,26 +269,47 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
                 servingVersion = s.getVersion();
                 servingShape = ModelShape.signature(serving);
                 maxVersionSeen = Math.max(maxVersionSeen, s.getVersion());
+                metrics.servingVersion(servingVersion);
             }
+        }
+        if (o != null && o.trained()) {
+            metrics.evaluated(inFlightParent, o.result().before(), inFlightVersion, o.result().after(), pub);
         }
         LOG.info("retrain round {} on {}: {}", inFlightRound, w, note);
         record(o, pub, note);
         maybeStart();
     }
 
+    /** A published snapshot on the models stream: its round into the report, unless the report has it (a restart rebuilds it so). */
+    private void reportPublished(ModelSnapshot s) {
+        if (TrainingReports.addPublished(report, s)) {
+            Map<String, Double> m = s.getMetrics();
+            if (s.getVersion() >= metrics.servingModelVersion()) {
+                metrics.evaluated(s.getParentVersion() == null ? 0 : s.getParentVersion(), Map.of("accuracy", m.get("before_accuracy"),
+                        "loss", m.getOrDefault("before_loss", Double.NaN)), s.getVersion(), Map.of("accuracy", m.get("after_accuracy"),
+                        "loss", m.getOrDefault("after_loss", Double.NaN)), true);
+            }
+            writeReport();
+        }
+    }
+
     private void record(WindowTrainer.Outcome o, boolean pub, String note) {
-        String path = trainer.options().reportPath();
         if (o != null && o.trained()) {
             List<Double> loss = o.result().history().get("loss");
             for (int e = 0; e < loss.size(); e++) {
                 report.addEpoch(inFlightRound, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), pub ? inFlightVersion : 0,
+            report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), inFlightParent, inFlightVersion,
                     o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub, "serving v" + inFlightParent + "; " + note));
         }
+        writeReport();
+    }
+
+    private void writeReport() {
+        String path = trainer.options().reportPath();
         if (path != null && !reportFailed) {
             try {
-                report.write(Path.of(path));
+                TrainingReports.write(report, path);
             } catch (IOException | RuntimeException e) {
                 reportFailed = true; // say it once, keep training
                 LOG.warn("cannot write the training report {}: {}", path, e.toString());
@@ -332,6 +357,11 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     /** The version the next round fine-tunes (tests). */
     public long servingVersion() {
         return servingVersion;
+    }
+
+    /** The trainer's metrics (tests). */
+    RetrainMetrics metrics() {
+        return metrics;
     }
 
     /** The report of this run (tests, the demo). */

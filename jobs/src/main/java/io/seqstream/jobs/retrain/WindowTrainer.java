@@ -89,6 +89,11 @@ public final class WindowTrainer implements Serializable {
         metrics.put("holdout_sequences", (double) r.holdoutWindows());
         metrics.put("offered_sequences", (double) w.offered);
         metrics.put("train_millis", (double) r.millis());
+        // The loss curve travels with the model, so a training report can be rebuilt from the models topic.
+        List<Double> loss = r.history().get("loss");
+        for (int e = 0; loss != null && e < loss.size(); e++) {
+            metrics.put(TrainingReports.EPOCH_LOSS_PREFIX + (e + 1), loss.get(e));
+        }
         long start = w.firstEventTime == Long.MAX_VALUE ? w.windowStart : w.firstEventTime; // the oldest training event
         ModelSnapshot s = ModelSnapshots.create(r.candidate(), candidateVersion, servingVersion, start, w.windowEnd, metrics, description);
         return new Outcome(r, s, verdict + (options.publishAlways() && gain < options.minImprovement() ? ": published (publish-always)"

@@ -50,6 +50,29 @@ class JobConfigTest {
         assertThat(c.describe()).contains("batch.size=128").contains("kafka.client.security.protocol=***").doesNotContain("SSL");
     }
 
+    /** One precedence: defaults, then seqstream.* of the Flink configuration, then the file, then the flags. */
+    @Test
+    void flinkConfigurationEntriesThenTheFileThenFlags() throws IOException {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "batch.size = 64\ntop-k = 3\n");
+        java.util.Map<String, String> flink = java.util.Map.of(
+                "seqstream.batch.size", "32", "seqstream.top-k", "2", "seqstream.state.ttl", "5m",
+                "seqstream.kafka.client.security.protocol", "SSL",
+                "taskmanager.numberOfTaskSlots", "2", "parallelism.default", "4"); // Flink's own: ignored
+        JobConfig c = JobConfig.fromFlinkAndArgs(flink, "--config", file.toString(), "--top-k", "1");
+        assertThat(c.stateTtl()).as("only in the Flink configuration").isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.batchSize()).as("the file wins over the Flink configuration").isEqualTo(64);
+        assertThat(c.get(ConfigKeys.TOP_K)).as("the flag wins over both").isEqualTo(1);
+        assertThat(c.kafkaClientProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(c.isSet(ConfigKeys.PARALLELISM)).as("parallelism.default is Flink's, not the job's").isFalse();
+        assertThat(JobConfig.fromFlinkAndArgs(flink).batchSize()).isEqualTo(32);
+        assertThatThrownBy(() -> JobConfig.fromFlinkAndArgs(java.util.Map.of("seqstream.batch.sise", "3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'batch.sise'")
+                .hasMessageContaining("Flink configuration seqstream.batch.sise");
+        assertThatThrownBy(() -> JobConfig.fromFlinkAndArgs(java.util.Map.of("seqstream.batch.size", "0")))
+                .hasMessageContaining("Flink configuration seqstream.batch.size");
+    }
+
     @Test
     void unknownKeysAndBadValuesNameTheKeyAndWhereItCameFrom() throws IOException {
         assertThatThrownBy(() -> JobConfig.fromArgs("--batch.sise", "3")).isInstanceOf(ConfigException.class)

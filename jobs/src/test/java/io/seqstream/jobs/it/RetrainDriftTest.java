@@ -10,6 +10,8 @@ import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.metrics.MetricCatalog;
+import io.seqstream.jobs.testing.CapturingReporter;
 import io.seqstream.jobs.testing.CollectingSink;
 import io.seqstream.jobs.testing.Pace;
 import io.seqstream.jobs.testing.Reference;
@@ -64,7 +66,7 @@ class RetrainDriftTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(PredictionJobKafkaTest.flinkConfig()).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(CapturingReporter.configure(PredictionJobKafkaTest.flinkConfig())).build());
 
     /** Embedding(40,12) -> LSTM(32) -> Dense(40), trained in ~1 s on the first structure. */
     static Model trainedOnA() {
@@ -112,6 +114,7 @@ class RetrainDriftTest {
     @Test
     @Timeout(240)
     void withRetrainingNextEventAccuracyOnTheNewStructureRisesClearlyAndNoEventIsLostAcrossSwaps() throws Exception {
+        CapturingReporter.clear();
         Model model = trainedOnA();
         List<ModelInput> events = stream();
         Path report = Path.of(System.getProperty("java.io.tmpdir"), "drift-report-" + UUID.randomUUID() + ".html");
@@ -195,6 +198,23 @@ class RetrainDriftTest {
         }
         assertThat(switches).as("keys switched versions mid-stream").isGreaterThan(KEYS);
 
+        // The trainer's metrics, under the names MetricCatalog gives them: the last round's holdout figures.
+        long lastPublished = versions.get(versions.size() - 1);
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_version", "serving")).isEqualTo(lastPublished);
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_version", "candidate")).isGreaterThanOrEqualTo(lastPublished);
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_holdoutAccuracy", "serving")).isBetween(0.05, 1.0);
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_holdoutAccuracy", "candidate")).isBetween(0.0, 1.0);
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_holdoutLoss", "serving")).isPositive().isLessThan(20.0);
+        assertThat(counter(MetricCatalog.OPERATOR_PREFIX + "retrainRounds")).isGreaterThanOrEqualTo(published.size());
+        assertThat(counter(MetricCatalog.OPERATOR_PREFIX + "modelsPublished")).isEqualTo(published.size());
+        assertThat(CapturingReporter.named(MetricCatalog.OPERATOR_PREFIX + "eventToPredictionMs")).hasSize(2);
+        assertThat(CapturingReporter.named(MetricCatalog.OPERATOR_PREFIX + "kind_deadLetters")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.labels()).containsKey("kind"));
+        for (String name : MetricCatalog.prometheusNames()) {
+            assertThat(CapturingReporter.named(name)).as("registered in the job: %s", name).isNotEmpty();
+        }
+
+
         // Accuracy per window: the job's top-1 vs the key's next event; without retraining: model-core predict with the first model.
         double[][] hits = new double[WINDOWS_A + WINDOWS_B][3]; // on, off, count
         for (var e : sent.entrySet()) {
@@ -234,6 +254,20 @@ class RetrainDriftTest {
         predictions.clear();
         deadLetters.clear();
         models.clear();
+    }
+
+    private static double gauge(String name, String model) {
+        List<CapturingReporter.Captured> found = CapturingReporter.named(name).stream()
+                .filter(c -> model.equals(c.labels().get("model"))).toList();
+        assertThat(found).as("%s{model=%s}", name, model).hasSize(1);
+        Object v = ((org.apache.flink.metrics.Gauge<?>) found.get(0).metric()).getValue();
+        return ((Number) v).doubleValue();
+    }
+
+    private static long counter(String name) {
+        List<CapturingReporter.Captured> found = CapturingReporter.named(name);
+        assertThat(found).as(name).hasSize(1);
+        return ((org.apache.flink.metrics.Counter) found.get(0).metric()).getCount();
     }
 
     static int argmax(float[] v) {

@@ -14,6 +14,8 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.stream.StepModel;
+import io.seqstream.model.train.TrainingReport;
+import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,14 @@ public class RetrainOperatorTest {
             assertThat(all).extracting(ModelSnapshot::getVersion).containsExactly(8L, 9L);
             assertThat(all.get(1).getParentVersion()).isEqualTo(8);
             assertThat(((RetrainOperator) h.getOperator()).servingVersion()).isEqualTo(9);
+            // Metrics: two rounds, both published; the serving figures are the published candidate's.
+            RetrainMetrics m = ((RetrainOperator) h.getOperator()).metrics();
+            assertThat(m.rounds.getCount()).isEqualTo(2);
+            assertThat(m.published.getCount()).isEqualTo(2);
+            assertThat(m.servingModelVersion()).isEqualTo(9);
+            assertThat(m.candidateVersion()).isEqualTo(9);
+            assertThat(m.servingAccuracy()).isEqualTo(all.get(1).getMetrics().get("after_accuracy"));
+            assertThat(m.servingLoss()).isEqualTo(all.get(1).getMetrics().get("after_loss"));
         }
     }
 
@@ -120,6 +130,16 @@ public class RetrainOperatorTest {
             RetrainOperator op = (RetrainOperator) h.getOperator();
             assertThat(op.report().rounds()).singleElement().satisfies(r -> assertThat(r.published()).isFalse());
             assertThat(op.servingVersion()).isEqualTo(7);
+            // Not published: the serving model (v7) keeps its own holdout figures, the candidate (v8) has its own.
+            RetrainMetrics m = op.metrics();
+            assertThat(m.rounds.getCount()).isEqualTo(1);
+            assertThat(m.published.getCount()).isZero();
+            assertThat(m.servingModelVersion()).isEqualTo(7);
+            assertThat(m.candidateVersion()).isEqualTo(8);
+            TrainingReport.Round r = op.report().rounds().get(0);
+            assertThat(m.servingAccuracy()).isEqualTo(r.accuracyBefore());
+            assertThat(m.candidateAccuracy()).isEqualTo(r.accuracyAfter());
+            assertThat(m.servingLoss()).isFinite();
         }
         try (var h = open(options(0.99, true, null), null)) {
             h.processElement1(window(1000, 100, 1), 999);
@@ -179,6 +199,46 @@ public class RetrainOperatorTest {
         }
         String html = Files.readString(report);
         assertThat(html).contains("Loss per epoch").contains("Holdout accuracy per round").contains("<svg").contains("serving v7");
-        assertThat(html).contains("<td>8</td>");
+        assertThat(html).contains("<td>v8</td>");
+    }
+
+    /**
+     * After a restart without state the report is rebuilt from the models topic: every published round with its
+     * accuracies and loss curve, once (the trainer's own snapshots come back on the stream too), written through
+     * Flink's file system to a file:// URI; the holdout gauges come back with it.
+     */
+    @Test
+    void theReportIsRebuiltFromTheModelsTopicAfterARestart() throws Exception {
+        List<ModelSnapshot> published;
+        TrainingReport.Round first;
+        try (var h = open(options(0, true, null), null)) {
+            h.processElement1(window(1000, 60, 1), 999);
+            h.processElement1(window(2000, 60, 2), 1999);
+            h.endInput1();
+            published = h.extractOutputValues();
+            first = ((RetrainOperator) h.getOperator()).report().rounds().get(0);
+        }
+        assertThat(published).extracting(ModelSnapshot::getVersion).containsExactly(8L, 9L);
+        String uri = dir.resolve("reports/rebuilt.html").toUri().toString(); // file:///..., a folder that does not exist yet
+        assertThat(uri).startsWith("file:");
+        try (var h = open(options(0, true, uri), null)) {
+            for (ModelSnapshot s : published) {
+                h.processElement2(ModelUpdate.fromKafka("models", 0, s.getVersion(), null, AvroCodec.encode(s)), 1);
+            }
+            h.processElement2(ModelUpdate.fromKafka("models", 0, 99, null, AvroCodec.encode(published.get(1))), 1); // again
+            RetrainOperator op = (RetrainOperator) h.getOperator();
+            List<TrainingReport.Round> rounds = op.report().rounds();
+            assertThat(rounds).extracting(TrainingReport.Round::candidateVersion).containsExactly(8L, 9L);
+            assertThat(rounds.get(0).accuracyBefore()).isEqualTo(first.accuracyBefore());
+            assertThat(rounds.get(0).accuracyAfter()).isEqualTo(first.accuracyAfter());
+            assertThat(rounds).allMatch(TrainingReport.Round::published);
+            assertThat(op.metrics().servingModelVersion()).isEqualTo(9);
+            assertThat(op.metrics().servingAccuracy()).isEqualTo(published.get(1).getMetrics().get("after_accuracy"));
+            assertThat(published.get(0).getMetrics()).containsKeys("epoch_loss_1", "epoch_loss_2", "epoch_loss_3")
+                    .doesNotContainKey("epoch_loss_4");
+        }
+        String html = Files.readString(dir.resolve("reports/rebuilt.html"));
+        assertThat(html).contains("from the models topic").contains("<td>v8</td>").contains("<td>v9</td>")
+                .contains("data-series=\"round 1 -&gt; v8\"").contains("class=\"swap\" data-version=\"9\"");
     }
 }

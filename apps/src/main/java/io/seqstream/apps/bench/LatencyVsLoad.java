@@ -1,0 +1,310 @@
+package io.seqstream.apps.bench;
+
+import io.seqstream.jobs.KafkaPredictionJob;
+import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.config.ConfigException;
+import io.seqstream.jobs.config.ConfigKeys;
+import io.seqstream.jobs.config.Flags;
+import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.model.Sequential;
+import io.seqstream.model.layers.Dense;
+import io.seqstream.model.layers.Embedding;
+import io.seqstream.model.layers.LSTM;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code ./seqstream bench --latency-vs-load}: what each delivery mode costs. For at-least-once and for exactly-once
+ * at each checkpoint interval: the maximum throughput (end to end: the producer writes as fast as it can while the job
+ * runs, so producer, broker and job share the machine as in the paced runs), then paced runs at fractions of it
+ * (default 10 %, 50 %, 90 %) measuring event-to-visible-prediction latency: the event time is the producer's wall
+ * clock at send, the reader (read_committed) notes the wall clock when the prediction arrives. Writes the table and
+ * a chart page ({@link BenchChartPage}).
+ */
+public final class LatencyVsLoad {
+    static final String USAGE = """
+            Usage: seqstream bench --latency-vs-load [options] [--<job config key> <value> ...]
+              --loads LIST         fractions of the maximum throughput (default 0.1,0.5,0.9)
+              --intervals LIST     exactly-once checkpoint intervals (default 200ms,1s,10s)
+              --seconds S          measured seconds per point, at least 3 checkpoint intervals (default 10)
+              --max-events N       events of each maximum-throughput run (default 300000)
+              --keys K --partitions P --vocab V --embedding E --units H   as for the end-to-end benchmark (10000, 2, 1000, 64, 128)
+              --out DIR            where latency-vs-load.md and latency-vs-load.html go (default: the current directory)
+            """;
+
+    /** A delivery mode: at-least-once, or exactly-once with a checkpoint interval. */
+    record Mode(String delivery, String interval) {
+        String label() {
+            return delivery.equals("at-least-once") ? "at-least-once (checkpoints " + interval + ")" : "exactly-once, checkpoints " + interval;
+        }
+    }
+
+    /** One paced run. */
+    record Point(double load, int rate, long count, long p50, long p99, long p999) {
+    }
+
+    /** A mode's maximum throughput and its points. */
+    record ModeResult(Mode mode, double maxPerSecond, List<Point> points) {
+    }
+
+    private final EmbeddedKafka kafka;
+    private final Path work;
+    private final Map<String, String> jobFlags;
+    private final int keys, partitions, vocab, embedding, units, seconds;
+    private final long maxEvents;
+    private int run;
+
+    private LatencyVsLoad(EmbeddedKafka kafka, Path work, Map<String, String> f) {
+        this.kafka = kafka;
+        this.work = work;
+        this.keys = (int) Flags.takeWholeNumber(f, "keys", 10_000);
+        this.partitions = (int) Flags.takeWholeNumber(f, "partitions", 2);
+        this.vocab = (int) Flags.takeWholeNumber(f, "vocab", 1000);
+        this.embedding = (int) Flags.takeWholeNumber(f, "embedding", 64);
+        this.units = (int) Flags.takeWholeNumber(f, "units", 128);
+        this.seconds = (int) Flags.takeWholeNumber(f, "seconds", 10);
+        this.maxEvents = Flags.takeWholeNumber(f, "max-events", 300_000);
+        this.jobFlags = f;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Map<String, String> f;
+        List<Double> loads = new ArrayList<>();
+        try {
+            // --latency-vs-load (how the launcher chooses this runner) is a switch without a value.
+            f = new LinkedHashMap<>(Flags.parse(java.util.Arrays.stream(args).filter(a -> !a.equals("--latency-vs-load"))
+                    .toArray(String[]::new)));
+            for (String s : f.getOrDefault("loads", "0.1,0.5,0.9").split(",")) {
+                double load = Double.parseDouble(s.trim());
+                if (!(load > 0 && load <= 1)) {
+                    throw new ConfigException("--loads: " + s.trim() + " is not a fraction in (0, 1]");
+                }
+                loads.add(load);
+            }
+        } catch (ConfigException | NumberFormatException e) {
+            System.err.println("seqstream bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<String> intervals = List.of(f.getOrDefault("intervals", "200ms,1s,10s").split(","));
+        Path out = Path.of(f.getOrDefault("out", "."));
+        f.remove("loads");
+        f.remove("intervals");
+        f.remove("out");
+        List<Mode> modes = new ArrayList<>();
+        modes.add(new Mode("at-least-once", "1s"));
+        intervals.forEach(i -> modes.add(new Mode("exactly-once", i.trim())));
+        Path work = Files.createTempDirectory("seqstream-latency-");
+        String loadBefore = loadAverage();
+        Instant started = Instant.now();
+        List<ModeResult> results;
+        LatencyVsLoad bench;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
+            bench = new LatencyVsLoad(kafka, work, f);
+            JobConfig.fromFlags(bench.baseFlags()); // a bad job flag fails here, before anything runs
+            results = bench.runAll(modes, loads);
+        } catch (ConfigException e) {
+            System.err.println("seqstream bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        } finally {
+            deleteRecursively(work);
+        }
+        String context = String.format(Locale.ROOT, "%s, %s; load average before %s, after %s", started, machine(), loadBefore, loadAverage());
+        String table = table(results, bench.describe(), context);
+        System.out.println();
+        System.out.print(table);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("latency-vs-load.md"), table, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("latency-vs-load.html"), BenchChartPage.html("seqstream latency vs load", bench.describe() + "; " + context,
+                results), StandardCharsets.UTF_8);
+        System.out.println("written: " + out.resolve("latency-vs-load.md") + ", " + out.resolve("latency-vs-load.html"));
+        System.exit(0); // Kafka and Flink leave non-daemon threads behind
+    }
+
+    private Map<String, String> baseFlags() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("kafka.bootstrap", kafka.bootstrapServers());
+        d.put("source.start", "earliest");
+        d.put("checkpoint.dir", work.resolve("checkpoints").toUri().toString());
+        d.putAll(jobFlags);
+        return d;
+    }
+
+    String describe() {
+        JobConfig c = JobConfig.fromFlags(baseFlags());
+        return String.format(Locale.ROOT, "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms",
+                vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs());
+    }
+
+    private List<ModeResult> runAll(List<Mode> modes, List<Double> loads) throws Exception {
+        Sequential model = new Sequential("bench");
+        model.add(Embedding.builder(vocab, embedding).seed(1).build());
+        model.add(LSTM.builder(units).returnSequences(true).seed(2).build());
+        model.add(Dense.builder(vocab).activation("softmax").seed(3).build());
+        model.build(-1);
+        StepModelBackend engine = StepModelBackend.of(model, 1);
+        EventWriter writer = new EventWriter(kafka.bootstrapServers(), keys, vocab, 42);
+        log("warm-up (not reported)");
+        maxThroughput(engine, writer, modes.get(0));
+        List<ModeResult> results = new ArrayList<>();
+        for (Mode m : modes) {
+            double max = maxThroughput(engine, writer, m);
+            List<Point> points = new ArrayList<>();
+            for (double load : loads) {
+                points.add(paced(engine, writer, m, load, (int) Math.max(1, Math.round(load * max))));
+            }
+            results.add(new ModeResult(m, max, points));
+        }
+        writer.close();
+        return results;
+    }
+
+    private JobConfig config(Mode m, String name) {
+        String id = "lat-" + (++run) + "-" + name;
+        kafka.createTopic(id + "-events", partitions, Map.of());
+        kafka.createTopic(id + "-predictions", partitions, Map.of());
+        kafka.createTopic(id + "-dead-letters", 1, Map.of());
+        return JobConfig.fromFlags(baseFlags()).with("delivery", m.delivery()).with("checkpoint.interval", m.interval())
+                .with("topics.events", id + "-events").with("topics.predictions", id + "-predictions")
+                .with("topics.dead-letters", id + "-dead-letters").with("kafka.group-id", id).with("kafka.transactional-id-prefix", id);
+    }
+
+    /** Events/s end to end: the producer writes {@code maxEvents} as fast as it can while the job runs. */
+    private double maxThroughput(StepModelBackend engine, EventWriter writer, Mode m) throws Exception {
+        JobConfig cfg = config(m, "max");
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        KafkaPredictionJob.build(env, engine, cfg, false);
+        JobClient job = awaitRunning(env.executeAsync("latency-vs-load max " + m.label()));
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
+        Thread reader = start(stats);
+        long t0 = System.currentTimeMillis();
+        writer.write(cfg.get(ConfigKeys.TOPIC_EVENTS), maxEvents);
+        boolean all = stats.await(maxEvents, Duration.ofSeconds(600));
+        stats.stop();
+        reader.join();
+        job.cancel().get();
+        if (!all) {
+            throw new IllegalStateException(m.label() + ": only " + stats.count() + " of " + maxEvents + " predictions");
+        }
+        double rate = maxEvents * 1000.0 / (stats.lastProcessingTime() - t0);
+        log(String.format(Locale.ROOT, "%-36s max %,.0f events/s", m.label(), rate));
+        return rate;
+    }
+
+    /** A paced run at {@code rate}: 2 s warm-up, then the measured seconds (at least three checkpoint intervals). */
+    private Point paced(StepModelBackend engine, EventWriter writer, Mode m, double load, int rate) throws Exception {
+        JobConfig cfg = config(m, "paced");
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        KafkaPredictionJob.build(env, engine, cfg, false);
+        JobClient job = awaitRunning(env.executeAsync("latency-vs-load " + m.label() + " at " + rate + "/s"));
+        String topic = cfg.get(ConfigKeys.TOPIC_EVENTS);
+        long warm = writer.writePaced(topic, rate, 2);
+        OutputStats stats = new OutputStats(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
+        Thread reader = start(stats);
+        long measured = Math.max(seconds, 3 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds());
+        long sent = warm + writer.writePaced(topic, rate, (int) measured);
+        boolean all = stats.await(sent, Duration.ofSeconds(120 + 2 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
+        stats.stop();
+        reader.join();
+        job.cancel().get();
+        if (!all) {
+            throw new IllegalStateException(m.label() + " at " + rate + "/s: only " + stats.count() + " of " + sent + " predictions");
+        }
+        Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
+                stats.visible.percentile(0.999));
+        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions)", m.label(),
+                load * 100, rate, p.p50(), p.p99(), p.p999(), p.count()));
+        return p;
+    }
+
+    static String table(List<ModeResult> results, String setup, String context) {
+        double alo = results.isEmpty() ? Double.NaN : results.get(0).maxPerSecond();
+        StringBuilder sb = new StringBuilder();
+        sb.append(setup).append('\n').append(context).append("\n\n");
+        sb.append("| mode | max events/s (end to end) | vs at-least-once | load | events/s | visible p50 | p99 | p99.9 |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ModeResult r : results) {
+            for (Point p : r.points()) {
+                sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f%% | %.0f%% | %,d | %d ms | %d ms | %d ms |%n", r.mode().label(),
+                        r.maxPerSecond(), 100 * r.maxPerSecond() / alo, 100 * p.load(), p.rate(), p.p50(), p.p99(), p.p999()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static JobClient awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            if (job.getJobStatus().get().isGloballyTerminalState() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark job did not start: " + job.getJobStatus().get());
+            }
+            Thread.sleep(20);
+        }
+        return job;
+    }
+
+    private static Thread start(Runnable r) {
+        Thread t = new Thread(r, "latency-vs-load-reader");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // keep "unknown CPU"
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
+    }
+
+    private static void log(String s) {
+        System.out.println("[latency-vs-load] " + s);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
