@@ -87,10 +87,10 @@ class AvroCodecMalformedInputTest {
     badUnion[3] = 4; // token: branch 2 of a 2-branch union
     byte[] badBoolean = event.clone();
     badBoolean[7] = 2; // reset
-    // DeadLetter "t", partition 0, offset 0, no key, no value, errorKind 8 (OTHER) or 9 (none), "", time 0.
+    // DeadLetter "t", partition 0, offset 0, no key, no value, errorKind 8 (OTHER) or one past the last symbol, "", time 0.
     byte[] deadLetter = {2, 't', 0, 0, 0, 0, 2 * 8, 0, 0};
     byte[] badEnum = deadLetter.clone();
-    badEnum[6] = 2 * 9;
+    badEnum[6] = (byte) (2 * ErrorKind.values().length);
 
     assertThat(AvroCodec.decode(deadLetter, DeadLetter.class).getErrorKind()).isEqualTo(ErrorKind.OTHER);
     assertRejected(badUnion, Event.class, ErrorKind.UNDECODABLE);
