@@ -71,6 +71,11 @@ public final class ConfigKeys {
     public static final ConfigKey<String> CHECKPOINT_DIR = new ConfigKey<>("checkpoint.dir", "",
             ConfigKeys::nonEmpty,
             "Checkpoint storage URI or path (file:///..., s3://...). Default: seqstream-checkpoints under java.io.tmpdir.");
+    public static final ConfigKey<Integer> CHECKPOINT_TOLERABLE_FAILURES = new ConfigKey<>("checkpoint.tolerable-failures", "5",
+            v -> intBetween(v, 0, Integer.MAX_VALUE),
+            "Consecutive failed checkpoints (e.g. checkpoint storage unreachable) the job rides through before it fails over to "
+                    + "its last checkpoint. Keep it times checkpoint.interval well below kafka.transaction-timeout: with exactly-once, "
+                    + "output waits in open transactions meanwhile.");
     public static final ConfigKey<Integer> PARALLELISM = new ConfigKey<>("parallelism", "1",
             v -> intBetween(v, 1, 4096), "Parallelism of the job (every operator).");
     public static final ConfigKey<Integer> TOP_K = new ConfigKey<>("top-k", "5",
@@ -146,7 +151,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX,
             KAFKA_TRANSACTION_TIMEOUT, TOPIC_EVENTS, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, SOURCE_START,
             MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, BATCH_PIPELINED, STATE_TTL, STATE_BACKEND, DELIVERY,
-            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
+            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TOLERABLE_FAILURES, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
             WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, MODELS_TRUSTED_KEYS, MODELS_SIGNING_KEY, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
             SWAP_ON_SHAPE_CHANGE, RETRAIN_ENABLED, RETRAIN_INTERVAL, RETRAIN_WINDOW, RETRAIN_TARGET, RETRAIN_SEQUENCE_LENGTH,
             RETRAIN_SEQUENCES_PER_KEY, RETRAIN_SAMPLE_SIZE, RETRAIN_MIN_SEQUENCES, RETRAIN_EPOCHS, RETRAIN_BATCH_SIZE,
