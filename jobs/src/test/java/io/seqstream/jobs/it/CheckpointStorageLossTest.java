@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.schemas.Event;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.stream.Stepper;

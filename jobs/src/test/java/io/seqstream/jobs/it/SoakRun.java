@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.demo.SessionGenerator;
-import io.seqstream.jobs.kafka.EmbeddedKafka;
+import io.seqstream.testkit.SessionGenerator;
+import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelsTopic;
 import io.seqstream.jobs.testing.Snapshots;

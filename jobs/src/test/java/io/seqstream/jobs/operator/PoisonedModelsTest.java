@@ -1,6 +1,5 @@
 package io.seqstream.jobs.operator;
 
-import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.BACKEND;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.MODEL;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.VOCAB;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.ev;
@@ -132,7 +131,7 @@ class PoisonedModelsTest {
     void hundredsOfPoisonedSnapshotsAreRefusedAndTheOldModelKeepsPredictingExactly() throws Exception {
         List<ModelUpdate> poison = poison();
         SwapOptions swap = SwapOptions.defaults().withTrust(TRUSTED).withOnShapeChange(ShapeChangePolicy.RESET);
-        try (var h = ModelSwapTest.open(new MicroBatchStepOperator(BACKEND, 1, 10_000, 0, 3, true, swap))) {
+        try (var h = ModelSwapTest.open(ModelSwapTest.operator(1, swap))) {
             List<ModelInput> sent = new ArrayList<>();
             int token = 0;
             for (ModelUpdate u : poison) {

@@ -1,9 +1,10 @@
-package io.seqstream.jobs.it;
+package io.seqstream.apps.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqstream.jobs.KafkaPredictionJob;
+import io.seqstream.jobs.it.PredictionJobKafkaTest;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.StepModelBackend;
