@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile records on the models stream, hundreds of them, into one running operator that requires signatures: random
- * bytes, truncated and bit-flipped snapshot records, and, signed by the trusted key (a trainer gone wrong), truncated
+ * bytes, truncated and bit-flipped snapshot records, unsigned, unknown-key and changed-after-signing snapshots, and,
+ * signed by the trusted key (a trainer gone wrong), truncated
  * model bytes, other shapes, NaN weights and an architecture declaring a tensor of billions of values. None is served,
  * each is a dead letter (or, when a flip lowered its version, ignored as stale), the old model keeps predicting
  * exactly as before, and the huge declaration is refused without allocating it.
@@ -111,6 +112,10 @@ class PoisonedModelsTest {
             }
             out.add(ModelUpdate.raw(b, "poison-flipped"));
         }
+        // Forged, deterministically: unsigned, signed by an unknown key, changed after signing.
+        out.add(Snapshots.update(Snapshots.snapshot(OTHER, 9)));
+        out.add(Snapshots.update(ModelSigner.of(KeyFiles.generate().getPrivate()).sign(Snapshots.snapshot(OTHER, 9))));
+        out.add(Snapshots.update(ModelSnapshot.newBuilder(SIGNER.sign(Snapshots.snapshot(OTHER, 9))).setDescription("harmless").build()));
         byte[] model = ModelFile.toBytes(OTHER);
         for (int i = 0; i < 20; i++) { // signed, hashed, truncated model files
             out.add(signed(Arrays.copyOf(model, rnd.nextInt(model.length)), 8));
@@ -160,8 +165,8 @@ class PoisonedModelsTest {
             assertThat(dead).extracting(DeadLetter::getErrorKind).containsOnly(ErrorKind.BAD_MODEL_SNAPSHOT, ErrorKind.UNTRUSTED_MODEL_SNAPSHOT);
             assertThat(dead).filteredOn(d -> d.getErrorKind() == ErrorKind.UNTRUSTED_MODEL_SNAPSHOT).isNotEmpty();
             List<String> messages = dead.stream().map(DeadLetter::getMessage).toList();
-            for (String reason : List.of("cannot decode", "do not load", "incompatible input", "incompatible output", "non-finite weight",
-                    "does not verify", "declares")) {
+            for (String reason : List.of("cannot decode", "checksum mismatch", "do not load", "incompatible input", "incompatible output",
+                    "non-finite weight", "unsigned", "not trusted", "does not verify", "declares")) {
                 assertThat(messages).as("a dead letter says '%s'", reason).anySatisfy(m -> assertThat(m).contains(reason));
             }
         }
