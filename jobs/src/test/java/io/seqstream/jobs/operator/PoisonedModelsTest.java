@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seqstream.jobs.config.ShapeChangePolicy;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.jobs.retrain.ModelUpdate;
