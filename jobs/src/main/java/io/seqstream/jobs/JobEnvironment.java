@@ -43,6 +43,8 @@ public final class JobEnvironment {
         // match the source offsets exactly, or a restore would step some events twice into a key's state.
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(ConfigKeys.CHECKPOINT_INTERVAL));
+        // A few failed checkpoints (storage briefly unreachable) are ridden through; more fail over to the last one.
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, config.get(ConfigKeys.CHECKPOINT_TOLERABLE_FAILURES));
         return c;
     }
 

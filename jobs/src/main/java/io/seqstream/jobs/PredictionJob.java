@@ -97,7 +97,8 @@ public final class PredictionJob {
                 .name("split dead letters").uid(SPLIT_UID);
         TypeInformation<ModelUpdate> updateType = TypeInformation.of(ModelUpdate.class);
         DataStream<ModelUpdate> external = models != null ? models : noModels(input.getExecutionEnvironment(), updateType);
-        SnapshotCheck check = new SnapshotCheck(model.inputSpec(), model.outputSize(), SwapOptions.fromConfig(config).onShapeChange());
+        SwapOptions swap = SwapOptions.fromConfig(config);
+        SnapshotCheck check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange(), swap.trust());
         DataStream<ModelSnapshot> published = null;
         DataStream<ModelUpdate> updates = external;
         if (RetrainPipeline.enabled(config)) {

@@ -13,6 +13,8 @@ import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelLoader;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.trust.KeyFiles;
+import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.train.TrainingReport;
@@ -39,8 +41,10 @@ import java.util.Properties;
  *   <li>{@code list}: every version on the topic with parent, time, window, holdout metrics and checksum status;</li>
  *   <li>{@code rollback --version V}: republish V's model as a new highest version (parent V), so every job
  *       swaps back to it;</li>
- *   <li>{@code publish --model FILE}: publish a model file as the next version.</li>
+ *   <li>{@code publish --model FILE}: publish a model file as the next version;</li>
+ *   <li>{@code keygen --out PREFIX}: a new Ed25519 key pair for signing snapshots.</li>
  * </ul>
+ * {@code --signing-key FILE} signs what {@code train --publish}, {@code rollback} and {@code publish} publish.
  * Exit codes: 0 done, 1 failure, 2 bad usage, 3 {@code train --publish} whose candidate did not beat the margin.
  */
 public final class ModelsCommand {
@@ -61,6 +65,9 @@ public final class ModelsCommand {
                                                   republish version V as the new current (highest) version
               publish   --model FILE --bootstrap B [--topic models] [--version N]
                                                   publish a model file (default version: highest on the topic + 1)
+              keygen    --out PREFIX                  a new Ed25519 key pair: PREFIX.key (private) and PREFIX.pub (public)
+            train --publish, rollback and publish sign the snapshot with --signing-key FILE (PEM private key) when given;
+            jobs with models.trusted-keys serve only snapshots signed by a trusted key.
             Kafka client settings: --kafka.client.<property> <value> (e.g. security settings).
             """;
     private static final List<String> SWITCHES = List.of("publish", "always");
@@ -97,6 +104,7 @@ public final class ModelsCommand {
                 case "list" -> list(f);
                 case "rollback" -> rollback(f);
                 case "publish" -> publish(f);
+                case "keygen" -> keygen(f);
                 default -> {
                     err.println("seqstream models: unknown command '" + args[0] + "'");
                     err.print(USAGE);
@@ -248,7 +256,7 @@ public final class ModelsCommand {
             out.println("not published: the candidate does not beat v" + baseVersion + " by " + o.minImprovement() + " (--always publishes anyway)");
             return 3;
         }
-        ModelsTopic.publish(need(f, "bootstrap"), modelsTopic, kafkaClient(f), r.snapshot());
+        ModelsTopic.publish(need(f, "bootstrap"), modelsTopic, kafkaClient(f), signer(f).sign(r.snapshot()));
         out.printf("published v%d (parent v%d) to %s%n", next, baseVersion, modelsTopic);
         return 0;
     }
@@ -360,8 +368,27 @@ public final class ModelsCommand {
         Model m = ModelFile.fromBytes(ModelSnapshots.modelBytes(target), "v" + v);
         ModelSnapshot s = ModelSnapshots.create(m, next, v, target.getWindowStart(), target.getWindowEnd(), target.getMetrics(),
                 "rollback to v" + v + " (replacing v" + highest + ")");
-        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), s);
+        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), signer(f).sign(s));
         out.printf("rolled back: v%d (the model of v%d) is now the current version on %s%n", next, v, topic);
+        return 0;
+    }
+
+    /** The signer of {@code --signing-key}, else unsigned; read before anything is published. */
+    private static ModelSigner signer(Map<String, String> f) {
+        return f.containsKey("signing-key") ? ModelSigner.fromFile(Path.of(f.get("signing-key"))) : ModelSigner.unsigned();
+    }
+
+    private int keygen(Map<String, String> f) {
+        String prefix = need(f, "out");
+        Path priv = Path.of(prefix + ".key");
+        Path pub = Path.of(prefix + ".pub");
+        if (java.nio.file.Files.exists(priv) || java.nio.file.Files.exists(pub)) {
+            throw new IllegalStateException(priv + " or " + pub + " exists: not overwritten");
+        }
+        java.security.KeyPair pair = KeyFiles.generate();
+        KeyFiles.write(pair, priv, pub);
+        out.printf("key %s: private key %s (keep it secret: --signing-key, models.signing-key), public key %s (models.trusted-keys)%n",
+                KeyFiles.keyId(pair.getPublic()), priv, pub);
         return 0;
     }
 
@@ -379,7 +406,7 @@ public final class ModelsCommand {
         }
         Long parent = m.provenance().property(ModelSnapshots.PARENT_PROPERTY).map(p -> Long.parseLong(p.trim())).orElse(null);
         ModelSnapshot s = ModelSnapshots.create(m, v, parent, 0, 0, m.provenance().metrics(), "published from " + file.getFileName());
-        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), s);
+        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), signer(f).sign(s));
         out.printf("published %s as v%d to %s%n", file, v, topic);
         return 0;
     }

@@ -33,6 +33,7 @@ public final class ClusterCli {
               --tm-memory SIZE      taskmanager.memory.process.size (default 2048m)
               --partitions N        partitions of the events and predictions topics (default 4)
               --no-kafka            no broker (use your own Kafka: set kafka.bootstrap in the job config)
+              --standby-jobmanagers N  high availability: a ZooKeeper process and N standby JobManagers (default 0)
               --flink-conf KEY=VAL  an extra config.yaml entry (repeatable), e.g. --flink-conf heartbeat.timeout=30s
             """;
 
@@ -54,7 +55,7 @@ public final class ClusterCli {
     static int run(String[] argv) {
         CliArgs a = CliArgs.parse(argv,
                 Set.of("run-dir", "cluster-classpath-file", "taskmanagers", "slots", "jm-memory", "tm-memory", "partitions",
-                        "flink-conf"),
+                        "flink-conf", "standby-jobmanagers"),
                 Set.of("no-kafka", "help"));
         if (a.has("help") || a.positionals().isEmpty()) {
             System.out.print(USAGE);
@@ -69,6 +70,7 @@ public final class ClusterCli {
                         .taskManagers(a.intValue("taskmanagers", 1))
                         .slots(a.intValue("slots", 2))
                         .eventPartitions(a.intValue("partitions", 4))
+                        .standbyJobManagers(a.intValue("standby-jobmanagers", 0))
                         .kafka(!a.has("no-kafka"));
                 a.value("jm-memory").ifPresent(o::jobManagerMemory);
                 a.value("tm-memory").ifPresent(o::taskManagerMemory);

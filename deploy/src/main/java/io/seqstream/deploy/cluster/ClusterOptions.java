@@ -17,6 +17,7 @@ public final class ClusterOptions {
     int taskManagers = 1;
     boolean kafka = true;
     int eventPartitions = 4;
+    int standbyJobManagers = 0;
     Duration startTimeout = Duration.ofSeconds(120);
     final Map<String, String> flinkConfig = new LinkedHashMap<>();
 
@@ -71,6 +72,19 @@ public final class ClusterOptions {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
         this.eventPartitions = partitions;
+        return this;
+    }
+
+    /**
+     * High availability: with at least one standby JobManager the cluster also runs a ZooKeeper process, and the
+     * JobManagers elect their leader there; a standby takes over the jobs of a crashed leader from their last
+     * checkpoint. 0 (default): one JobManager, no high availability.
+     */
+    public ClusterOptions standbyJobManagers(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("standby JobManagers must not be negative, got " + count);
+        }
+        this.standbyJobManagers = count;
         return this;
     }
 

@@ -72,6 +72,25 @@ final class FlinkConfFiles {
         return c;
     }
 
+    /** The config.yaml entries of ZooKeeper high availability (leader election, job graphs and checkpoints in ZooKeeper). */
+    static Map<String, String> highAvailability(RunDir dir, int zooKeeperPort) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("high-availability.type", "zookeeper");
+        c.put("high-availability.zookeeper.quorum", LocalCluster.HOST + ":" + zooKeeperPort);
+        c.put("high-availability.storageDir", RunDir.fileUri(dir.root().resolve("ha")));
+        c.put("high-availability.cluster-id", "/seqstream-local");
+        // Two JobManagers, ZooKeeper, a TaskManager and the broker start at once: on a busy machine the RPC system
+        // needs more than the default 10 s.
+        c.put("pekko.startup-timeout", "60 s");
+        return c;
+    }
+
+    /** zoo.cfg of the local ZooKeeper: loopback only, no admin server (it would take port 8080). */
+    static String zooKeeperConfig(RunDir dir, int port) {
+        return "tickTime=500\ninitLimit=10\nsyncLimit=5\nclientPortAddress=" + LocalCluster.HOST + "\nclientPort=" + port
+                + "\ndataDir=" + dir.root().resolve("zookeeper") + "\nadmin.enableServer=false\n";
+    }
+
     static void write(RunDir dir, Map<String, String> config) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("# Written by deploy/cluster.sh start (io.seqstream.deploy.cluster.LocalCluster):\n")

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,10 @@ public final class LocalCluster implements AutoCloseable {
     public static final String JOBMANAGER = "jobmanager";
     public static final String KAFKA = "kafka";
     public static final String TASKMANAGER_PREFIX = "taskmanager-";
+    /** Standby JobManagers are jobmanager-standby-1, -2, ... */
+    public static final String STANDBY_PREFIX = JOBMANAGER + "-standby-";
+    public static final String ZOOKEEPER = "zookeeper";
+    static final String ZOOKEEPER_MAIN = "org.apache.flink.shaded.zookeeper3.org.apache.zookeeper.server.ZooKeeperServerMain";
     static final String JOBMANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASKMANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -83,7 +88,12 @@ public final class LocalCluster implements AutoCloseable {
         FreePorts ports = new FreePorts();
         int restPort = ports.next();
         int rpcPort = ports.next();
-        FlinkConfFiles.write(dir, FlinkConfFiles.config(dir, o, restPort, rpcPort));
+        Map<String, String> conf = new LinkedHashMap<>(FlinkConfFiles.config(dir, o, restPort, rpcPort));
+        int zooKeeperPort = o.standbyJobManagers > 0 ? ports.next() : -1;
+        if (zooKeeperPort > 0) {
+            conf.putAll(FlinkConfFiles.highAvailability(dir, zooKeeperPort));
+        }
+        FlinkConfFiles.write(dir, conf);
         Properties props = new Properties();
         props.setProperty(RunDir.REST_URL, "http://" + HOST + ":" + restPort);
         props.setProperty(RunDir.REST_PORT, String.valueOf(restPort));
@@ -95,14 +105,20 @@ public final class LocalCluster implements AutoCloseable {
             if (o.kafka) {
                 cluster.launchBroker(o);
             }
+            if (zooKeeperPort > 0) {
+                cluster.launchZooKeeper(o, zooKeeperPort);
+            }
             MemoryParams jm = MemoryParams.jobManager(dir.conf(), o.clusterClasspath);
-            List<String> jvm = new ArrayList<>(jm.jvmArgs());
-            jvm.addAll(JavaOpts.ALL);
-            jvm.addAll(JavaOpts.SEQSTREAM);
-            List<String> args = new ArrayList<>(List.of("--configDir", dir.conf().toString()));
-            args.addAll(jm.dynamicArgs());
-            args.addAll(cluster.metricsPort(JOBMANAGER));
-            JvmLauncher.launch(dir, JOBMANAGER, o.clusterClasspath, jvm, JOBMANAGER_MAIN, args);
+            cluster.launchJobManager(jm, JOBMANAGER, List.of());
+            for (int i = 1; i <= o.standbyJobManagers; i++) {
+                int standbyRest = ports.next();
+                String name = STANDBY_PREFIX + i;
+                // Its own temp dir: a JobManager deletes what it unpacked there (the RPC system's jar) when it stops.
+                createDirectories(dir.tmp().resolve(name));
+                cluster.launchJobManager(jm, name, List.of("-D", "rest.port=" + standbyRest, "-D", "jobmanager.rpc.port=" + ports.next(),
+                        "-D", "io.tmp.dirs=" + dir.tmp().resolve(name)));
+                dir.putClusterProperty(name + "." + RunDir.REST_URL, "http://" + HOST + ":" + standbyRest);
+            }
             MemoryParams tm = MemoryParams.taskManager(dir.conf(), o.clusterClasspath);
             List<String> names = new ArrayList<>();
             for (int i = 0; i < o.taskManagers; i++) {
@@ -201,6 +217,62 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private void launchJobManager(MemoryParams jm, String name, List<String> extraArgs) {
+        List<String> jvm = new ArrayList<>(jm.jvmArgs());
+        jvm.addAll(JavaOpts.ALL);
+        jvm.addAll(JavaOpts.SEQSTREAM);
+        List<String> args = new ArrayList<>(List.of("--configDir", dir.conf().toString()));
+        args.addAll(jm.dynamicArgs());
+        args.addAll(extraArgs);
+        args.addAll(metricsPort(name));
+        JvmLauncher.launch(dir, name, clusterClasspath, jvm, JOBMANAGER_MAIN, args);
+    }
+
+    private static void createDirectories(Path d) {
+        try {
+            Files.createDirectories(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + d, e);
+        }
+    }
+
+    private void launchZooKeeper(ClusterOptions o, int port) {
+        Path cfg = dir.conf().resolve("zoo.cfg");
+        try {
+            Files.createDirectories(dir.root().resolve("zookeeper"));
+            Files.writeString(cfg, FlinkConfFiles.zooKeeperConfig(dir, port), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + cfg, e);
+        }
+        JvmLauncher.launch(dir, ZOOKEEPER, o.clusterClasspath, List.of("-Xmx256m", "-Dzookeeper.admin.enableServer=false"),
+                ZOOKEEPER_MAIN, List.of(cfg.toString()));
+    }
+
+    /** The REST API of one JobManager of this run ({@link #JOBMANAGER} or a standby). */
+    public FlinkRest rest(String jobManager) {
+        String url = jobManager.equals(JOBMANAGER) ? restUrl() : dir.clusterProperties().getProperty(jobManager + "." + RunDir.REST_URL);
+        if (url == null) {
+            throw new IllegalStateException("no JobManager " + jobManager + " in " + dir);
+        }
+        return new FlinkRest(url);
+    }
+
+    /** The JobManagers of this run that are alive, and of them the one whose log says it leads (empty if none yet). */
+    public Optional<String> leadingJobManager() {
+        return dir.pidFiles().stream().filter(p -> p.processName().equals(JOBMANAGER) || p.processName().startsWith(STANDBY_PREFIX))
+                .filter(p -> p.liveProcess().isPresent()).map(PidFile::processName)
+                .filter(this::grantedDispatcher).findFirst();
+    }
+
+    private boolean grantedDispatcher(String jobManager) {
+        return tail(dir.logFile(jobManager), 100_000).lines().anyMatch(l -> l.contains("granted leadership") && l.contains("Dispatcher"));
+    }
+
+    /** kill -9 of one JobManager (a crash). */
+    public boolean killJobManager(String name) {
+        return dir.pidFile(name).kill();
     }
 
     private void launchBroker(ClusterOptions o) {

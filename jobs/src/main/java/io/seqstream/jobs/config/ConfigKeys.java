@@ -72,6 +72,11 @@ public final class ConfigKeys {
     public static final ConfigKey<String> CHECKPOINT_DIR = new ConfigKey<>("checkpoint.dir", "",
             ConfigKeys::nonEmpty,
             "Checkpoint storage URI or path (file:///..., s3://...). Default: seqstream-checkpoints under java.io.tmpdir.");
+    public static final ConfigKey<Integer> CHECKPOINT_TOLERABLE_FAILURES = new ConfigKey<>("checkpoint.tolerable-failures", "5",
+            v -> intBetween(v, 0, Integer.MAX_VALUE),
+            "Consecutive failed checkpoints (e.g. checkpoint storage unreachable) the job rides through before it fails over to "
+                    + "its last checkpoint. Keep it times checkpoint.interval well below kafka.transaction-timeout: with exactly-once, "
+                    + "output waits in open transactions meanwhile.");
     public static final ConfigKey<Integer> PARALLELISM = new ConfigKey<>("parallelism", "1",
             v -> intBetween(v, 1, 4096), "Parallelism of the job (every operator).");
     public static final ConfigKey<Integer> TOP_K = new ConfigKey<>("top-k", "5",
@@ -89,6 +94,15 @@ public final class ConfigKeys {
             "Largest raw record value copied into a DeadLetter; a larger value is left out (rawValue null) and the message says so.");
     public static final ConfigKey<Boolean> MODELS_WATCH = new ConfigKey<>("models.watch", "true",
             ConfigKeys::bool, "Read topics.models (from the earliest offset) and hot-swap to each newer valid model version.");
+    public static final ConfigKey<List<Path>> MODELS_TRUSTED_KEYS = new ConfigKey<>("models.trusted-keys", "",
+            ConfigKeys::pathList,
+            "Ed25519 public key files (PEM, comma-separated) whose signatures make a model snapshot servable. When set, unsigned, "
+                    + "forged and unknown-key snapshots are dead letters (UNTRUSTED_MODEL_SNAPSHOT) and the serving model stays; "
+                    + "two keys at once allow a key rotation. Default: none, signatures are not checked.");
+    public static final ConfigKey<Path> MODELS_SIGNING_KEY = new ConfigKey<>("models.signing-key", "",
+            v -> Path.of(nonEmpty(v)),
+            "Ed25519 private key file (PEM, PKCS#8) with which the trainer (retrain.enabled) signs the snapshots it publishes. "
+                    + "Needed with retrain.enabled when models.trusted-keys is set; its public key must be one of them. Default: none.");
     public static final ConfigKey<SwapStatePolicy> SWAP_STATE_POLICY = new ConfigKey<>("swap.state-policy", "keep",
             v -> choice(v, SwapStatePolicy.values(), SwapStatePolicy::configName),
             "Per-key recurrent state at a model swap: keep (same shapes), reset (zeros), rewarm (replay the key's last "
@@ -202,8 +216,8 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX,
             KAFKA_TRANSACTION_TIMEOUT, TOPIC_EVENTS, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, SOURCE_START,
             MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, BATCH_PIPELINED, STATE_TTL, STATE_BACKEND, DELIVERY,
-            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
-            WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
+            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TOLERABLE_FAILURES, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
+            WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, MODELS_TRUSTED_KEYS, MODELS_SIGNING_KEY, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
             SWAP_ON_SHAPE_CHANGE, RETRAIN_ENABLED, RETRAIN_INTERVAL, RETRAIN_WINDOW, RETRAIN_TARGET, RETRAIN_SEQUENCE_LENGTH,
             RETRAIN_SEQUENCES_PER_KEY, RETRAIN_SAMPLE_SIZE, RETRAIN_MIN_SEQUENCES, RETRAIN_EPOCHS, RETRAIN_BATCH_SIZE,
             RETRAIN_LEARNING_RATE, RETRAIN_HOLDOUT, RETRAIN_MIN_IMPROVEMENT, RETRAIN_PUBLISH_ALWAYS, RETRAIN_REPORT,
@@ -264,6 +278,14 @@ public final class ConfigKeys {
             throw new IllegalArgumentException("must not be empty");
         }
         return v;
+    }
+
+    static List<Path> pathList(String v) {
+        List<Path> paths = Arrays.stream(nonEmpty(v).split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList();
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no file named");
+        }
+        return paths;
     }
 
     static int intBetween(String v, int min, int max) {

@@ -69,7 +69,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** Name of the union operator state holding the model updates received and not yet applied. */
     public static final String PENDING_UPDATES_STATE = "pending-model-updates";
     static final String TTL_TIMERS = "key-expiry";
-    /** Rejected model snapshots, as BAD_MODEL_SNAPSHOT dead letters. */
+    /** Rejected model snapshots, as BAD_MODEL_SNAPSHOT or UNTRUSTED_MODEL_SNAPSHOT dead letters. */
     public static final OutputTag<DeadLetter> MODEL_DEAD_LETTERS = new OutputTag<>("model-dead-letters",
             new AvroTypeInfo<>(DeadLetter.class));
 
@@ -256,12 +256,12 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         }
 
         @Override
-        public void rejected(ModelUpdate u, String reason) {
+        public void rejected(ModelUpdate u, ErrorKind kind, String reason) {
             // Every instance sees the update and rejects it alike: the first one reports it, once.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 LOG.warn("rejected {}; still serving v{}", reason, swapper.activeVersion());
                 DeadLetter d = DeadLetters.of(u.source == null ? "" : u.source, u.partition, u.offset, u.key, u.value,
-                        ErrorKind.BAD_MODEL_SNAPSHOT, reason, options.swap().deadLetterMaxRawBytes(), System.currentTimeMillis());
+                        kind, reason, options.swap().deadLetterMaxRawBytes(), System.currentTimeMillis());
                 output.collect(MODEL_DEAD_LETTERS, new StreamRecord<>(d));
             }
         }

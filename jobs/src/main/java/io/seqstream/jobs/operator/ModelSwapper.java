@@ -8,6 +8,7 @@ import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.SnapshotCheck;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.schemas.ErrorKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +49,8 @@ final class ModelSwapper {
         /** {@code active} serves from now on: open its stepper. */
         void swapped(ModelBackend active);
 
-        /** {@code u} was rejected for {@code reason}. */
-        void rejected(ModelUpdate u, String reason);
+        /** {@code u} was rejected for {@code reason}, a dead letter of {@code kind}. */
+        void rejected(ModelUpdate u, ErrorKind kind, String reason);
     }
 
     private final ModelBackend model; // the model the job was built with
@@ -81,7 +82,7 @@ final class ModelSwapper {
     ModelSwapper(ModelBackend model, SwapOptions swap, Iterable<ActiveModelState> restoredActive, Iterable<ModelUpdate> restoredPending) {
         this.model = model;
         this.swap = swap;
-        this.check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange());
+        this.check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange(), swap.trust());
         ActiveModelState newest = null;
         for (ActiveModelState a : restoredActive) {
             if (newest == null || a.version > newest.version) {
@@ -270,7 +271,7 @@ final class ModelSwapper {
             LOG.info("{}", stale.message());
         } else if (r instanceof SnapshotCheck.Result.Rejected rej) {
             metrics.modelsRejected.inc();
-            host.rejected(u, rej.message());
+            host.rejected(u, rej.kind(), rej.message());
         } else {
             host.beforeSwap();
             apply((SnapshotCheck.Result.Accepted) r, u);

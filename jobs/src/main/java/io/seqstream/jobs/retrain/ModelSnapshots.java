@@ -2,7 +2,10 @@ package io.seqstream.jobs.retrain;
 
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
+import java.util.List;
+import org.apache.avro.Schema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,6 +66,32 @@ public final class ModelSnapshots {
                 .setWindowEnd(windowEnd)
                 .setDescription(description)
                 .build();
+    }
+
+    /** Fields added to ModelSnapshot by signing; records written before them lack them. */
+    static final List<String> SIGNING_FIELDS = List.of("signature", "signingKeyId");
+    private static final Schema BEFORE_SIGNING = withoutFields(ModelSnapshot.getClassSchema(), SIGNING_FIELDS);
+
+    /**
+     * Decodes a ModelSnapshot record, also one written before the signing fields existed (they read as null): the
+     * topic keeps every version, so old records stay in it.
+     */
+    public static ModelSnapshot decode(byte[] value) {
+        try {
+            return AvroCodec.decode(value, ModelSnapshot.class);
+        } catch (RuntimeException current) {
+            try {
+                return AvroCodec.decode(value, ModelSnapshot.class, BEFORE_SIGNING);
+            } catch (RuntimeException old) {
+                throw current;
+            }
+        }
+    }
+
+    static Schema withoutFields(Schema schema, List<String> names) {
+        List<Schema.Field> fields = schema.getFields().stream().filter(f -> !names.contains(f.name()))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
     /** A copy of the model bytes (the record's buffer is left untouched). */

@@ -61,7 +61,7 @@ public final class ModelsTopic {
                 return; // a tombstone: a deleted version
             }
             try {
-                out.add(AvroCodec.decode(r.value(), ModelSnapshot.class));
+                out.add(ModelSnapshots.decode(r.value()));
             } catch (RuntimeException e) {
                 problems.add(topic + "/" + r.partition() + "@" + r.offset() + ": not a ModelSnapshot: " + e.getMessage());
             }

@@ -5,6 +5,8 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.trust.ModelSigner;
+import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.schemas.ModelSnapshot;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,6 +42,26 @@ public final class RetrainPipeline {
                     + " has none");
         }
         RetrainOptions.fromConfig(config);
+        signer(config);
+    }
+
+    /**
+     * The trainer's signer ({@code models.signing-key}); with trusted keys it must exist and be one of them, or the
+     * job would reject its own trainer's snapshots.
+     */
+    static ModelSigner signer(JobConfig config) {
+        ModelSigner signer;
+        try {
+            signer = ModelSigner.fromConfig(config);
+        } catch (RuntimeException e) {
+            throw new ConfigException("config key '" + ConfigKeys.MODELS_SIGNING_KEY.name() + "': " + e.getMessage());
+        }
+        TrustedKeys trusted = TrustedKeys.fromConfig(config);
+        if (trusted.enforced() && !signer.keyId().map(trusted.keyIds()::contains).orElse(false)) {
+            throw new ConfigException("retrain.enabled=true with models.trusted-keys " + trusted.keyIds() + " needs models.signing-key "
+                    + "set to the private key of one of them" + signer.keyId().map(id -> " (it is key " + id + ")").orElse(""));
+        }
+        return signer;
     }
 
     /** The snapshots the trainer publishes; {@code models} is the external models stream the trainer follows. */
@@ -54,7 +76,7 @@ public final class RetrainPipeline {
         SingleOutputStreamOperator<TrainingWindow> windows = sequences
                 .transform("sample training windows", TypeInformation.of(TrainingWindow.class), new WindowSampler(options.sampleSize()))
                 .uid(SAMPLE_UID).setParallelism(1).setMaxParallelism(1);
-        RetrainOperator trainer = new RetrainOperator(new WindowTrainer(options), model.modelFileBytes().get(), model.version(), check);
+        RetrainOperator trainer = new RetrainOperator(new WindowTrainer(options, signer(config)), model.modelFileBytes().get(), model.version(), check);
         return windows.connect(models)
                 .transform("retrain", new AvroTypeInfo<>(ModelSnapshot.class), trainer)
                 .uid(TRAIN_UID).setParallelism(1).setMaxParallelism(1);

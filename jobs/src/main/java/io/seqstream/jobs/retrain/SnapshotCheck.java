@@ -4,9 +4,10 @@ import io.seqstream.jobs.config.ShapeChangePolicy;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelLoadException;
 import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
-import io.seqstream.schemas.AvroCodec;
+import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.ModelSnapshot;
 import java.io.Serializable;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * Decides whether a record of the models stream may replace the serving model, in this order: it decodes
  * as a {@link ModelSnapshot}; its model bytes hash to its {@code sha256}; its version is above the serving
  * one (else it is stale: ignored, not an error, since a job's own snapshots come back through the topic);
+ * with trusted keys ({@code models.trusted-keys}), it is signed by one of them ({@link TrustedKeys}; checked before
+ * the model bytes are parsed, so an untrusted writer never reaches the model loader);
  * the bytes load as a model whose weights are all finite and that can be stepped per key; it takes the same
  * input (token vocabulary or feature width) and gives the same number of outputs as the job's model; and,
  * when its recurrent state has other shapes, {@code swap.on-shape-change} allows it.
@@ -34,19 +37,30 @@ public final class SnapshotCheck implements Serializable {
         record Stale(long version, String message) implements Result {
         }
 
-        /** Must not be applied: dead-letter it with this message. */
-        record Rejected(String message) implements Result {
+        /** Must not be applied: dead-letter it with this kind and message. */
+        record Rejected(ErrorKind kind, String message) implements Result {
+            /** A BAD_MODEL_SNAPSHOT rejection. */
+            public Rejected(String message) {
+                this(ErrorKind.BAD_MODEL_SNAPSHOT, message);
+            }
         }
     }
 
     private final InputSpec inputSpec;
     private final int outputSize;
     private final ShapeChangePolicy onShapeChange;
+    private final TrustedKeys trust;
 
+    /** Without signature checks ({@link TrustedKeys#none()}). */
     public SnapshotCheck(InputSpec inputSpec, int outputSize, ShapeChangePolicy onShapeChange) {
+        this(inputSpec, outputSize, onShapeChange, TrustedKeys.none());
+    }
+
+    public SnapshotCheck(InputSpec inputSpec, int outputSize, ShapeChangePolicy onShapeChange, TrustedKeys trust) {
         this.inputSpec = inputSpec;
         this.outputSize = outputSize;
         this.onShapeChange = onShapeChange;
+        this.trust = trust;
     }
 
     /**
@@ -60,7 +74,7 @@ public final class SnapshotCheck implements Serializable {
         }
         ModelSnapshot s;
         try {
-            s = AvroCodec.decode(update.value, ModelSnapshot.class);
+            s = ModelSnapshots.decode(update.value);
         } catch (RuntimeException e) {
             return new Result.Rejected(from + ": cannot decode a ModelSnapshot: " + e.getMessage());
         }
@@ -73,6 +87,10 @@ public final class SnapshotCheck implements Serializable {
         }
         if (s.getVersion() <= activeVersion) {
             return new Result.Stale(s.getVersion(), what + " is not newer than the serving v" + activeVersion + ": ignored");
+        }
+        Optional<String> untrusted = trust.problem(s);
+        if (untrusted.isPresent()) {
+            return new Result.Rejected(ErrorKind.UNTRUSTED_MODEL_SNAPSHOT, what + ": " + untrusted.get());
         }
         Model model;
         try {

@@ -1,5 +1,6 @@
 package io.seqstream.jobs.retrain;
 
+import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.model.Model;
 import io.seqstream.model.train.FineTuner;
 import io.seqstream.model.train.SequenceExamples;
@@ -37,9 +38,17 @@ public final class WindowTrainer implements Serializable {
     }
 
     private final RetrainOptions options;
+    private final ModelSigner signer;
 
+    /** Publishes unsigned snapshots. */
     public WindowTrainer(RetrainOptions options) {
+        this(options, ModelSigner.unsigned());
+    }
+
+    /** Signs the snapshots it publishes with {@code signer}. */
+    public WindowTrainer(RetrainOptions options, ModelSigner signer) {
         this.options = options;
+        this.signer = signer;
     }
 
     public RetrainOptions options() {
@@ -95,7 +104,8 @@ public final class WindowTrainer implements Serializable {
             metrics.put(TrainingReports.EPOCH_LOSS_PREFIX + (e + 1), loss.get(e));
         }
         long start = w.firstEventTime == Long.MAX_VALUE ? w.windowStart : w.firstEventTime; // the oldest training event
-        ModelSnapshot s = ModelSnapshots.create(r.candidate(), candidateVersion, servingVersion, start, w.windowEnd, metrics, description);
+        ModelSnapshot s = signer.sign(ModelSnapshots.create(r.candidate(), candidateVersion, servingVersion, start, w.windowEnd, metrics,
+                description));
         return new Outcome(r, s, verdict + (options.publishAlways() && gain < options.minImprovement() ? ": published (publish-always)"
                 : ": published as v" + candidateVersion));
     }

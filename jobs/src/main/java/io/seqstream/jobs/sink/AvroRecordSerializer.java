@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes a record as Avro binary ({@link AvroCodec}) to one topic. The Kafka key is the record's sequence
- * key, so all records of one key land in one partition, in order.
+ * key, so all records of one key land in one partition, in order. The Kafka timestamp is the time of writing.
  */
 final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
@@ -28,6 +28,9 @@ final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecor
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, key.apply(element), AvroCodec.encode(element));
+        // No timestamp: the producer's clock. The event time is in the record; as the Kafka timestamp it made the broker
+        // refuse every write of an event dated before 1970 or more than message.timestamp.after.max.ms ahead (the job
+        // then restarts for ever), and time-based retention delete the output of replayed old events at once.
+        return new ProducerRecord<>(topic, null, null, key.apply(element), AvroCodec.encode(element));
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 public final class EventValidator implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAX_KEY_CHARS_IN_MESSAGE = 80;
+    /** Longest key accepted: every key is held in keyed state and timers, so a megabyte key is refused, not stored. */
+    public static final int MAX_KEY_CHARS = 16_384;
 
     private final InputSpec spec;
 
@@ -31,6 +33,9 @@ public final class EventValidator implements Serializable {
         Integer token = e.getToken();
         List<Float> features = e.getFeatures();
         String key = "key '" + shortKey(e.getKey()) + "'";
+        if (e.getKey().length() > MAX_KEY_CHARS) {
+            return reject(ErrorKind.OVERSIZED, key + ": the key has " + e.getKey().length() + " characters, more than " + MAX_KEY_CHARS);
+        }
         if ((token == null) == (features == null)) {
             return reject(ErrorKind.MISSING_PAYLOAD, key + ": an event needs exactly one of token and features, it has "
                     + (token == null ? "neither" : "both"));

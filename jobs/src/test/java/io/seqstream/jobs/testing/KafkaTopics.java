@@ -26,7 +26,13 @@ public final class KafkaTopics {
 
     /** Writes the records (acks=all) and returns where each landed, in order. */
     public static List<RecordMetadata> write(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+        return write(bootstrap, new Properties(), records);
+    }
+
+    /** Like {@link #write(String, List)} with extra client properties (e.g. security settings). */
+    public static List<RecordMetadata> write(String bootstrap, Properties extra, List<ProducerRecord<byte[], byte[]>> records) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -48,7 +54,13 @@ public final class KafkaTopics {
 
     /** Every committed record of the topic, from the beginning to the current end (the last stable offset). */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        return readCommitted(bootstrap, new Properties(), topic);
+    }
+
+    /** Like {@link #readCommitted(String, String)} with extra client properties (e.g. security settings). */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, Properties extra, String topic) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -73,5 +85,9 @@ public final class KafkaTopics {
 
     public static <T extends SpecificRecord> List<T> readCommitted(String bootstrap, String topic, Class<T> type) {
         return readCommitted(bootstrap, topic).stream().map(r -> AvroCodec.decode(r.value(), type)).toList();
+    }
+
+    public static <T extends SpecificRecord> List<T> readCommitted(String bootstrap, Properties extra, String topic, Class<T> type) {
+        return readCommitted(bootstrap, extra, topic).stream().map(r -> AvroCodec.decode(r.value(), type)).toList();
     }
 }

@@ -11,6 +11,7 @@ import io.seqstream.model.Tensor;
 import io.seqstream.model.config.ModelConfig;
 import io.seqstream.model.layers.Layer;
 import io.seqstream.model.layers.Weight;
+import io.seqstream.model.layers.WeightBudget;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -166,7 +167,14 @@ public final class ModelFile {
         if (!sha.equals(sha256(weights))) {
             throw new ModelFileException(source + ": " + WEIGHTS_BIN + " does not match its checksum (file corrupt)");
         }
-        Model model = ModelConfig.fromJson(root.path("model"), source + " " + MODEL_JSON);
+        Model model;
+        try {
+            // The architecture may declare any layer size: allocate no more weights than weights.bin holds.
+            JsonNode arch = root.path("model");
+            model = WeightBudget.within(weights.length / 4, () -> ModelConfig.fromJson(arch, source + " " + MODEL_JSON));
+        } catch (WeightBudget.ExceededException e) {
+            throw new ModelFileException(source + ": " + e.getMessage(), e);
+        }
         Map<String, Weight> byName = new LinkedHashMap<>();
         for (Layer l : model.layers()) for (Weight w : l.weights()) byName.put(l.name() + "/" + w.name(), w);
         ByteBuffer buf = ByteBuffer.wrap(weights).order(ByteOrder.LITTLE_ENDIAN);

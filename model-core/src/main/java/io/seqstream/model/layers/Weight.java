@@ -17,7 +17,9 @@ public final class Weight {
     Weight(String name, int... shape) {
         this.name = name;
         this.shape = shape.clone();
-        int n = Math.toIntExact(Tensor.size(shape));
+        long declared = Tensor.size(shape);
+        WeightBudget.take(declared, name);
+        int n = Math.toIntExact(declared);
         this.value = new float[n];
         this.grad = new float[n];
     }
