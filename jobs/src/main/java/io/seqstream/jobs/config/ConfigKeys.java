@@ -1,6 +1,7 @@
 package io.seqstream.jobs.config;
 
 import io.seqstream.jobs.io.FlinkFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

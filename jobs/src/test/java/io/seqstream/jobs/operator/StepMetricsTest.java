@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class StepMetricsTest {
     private static Prediction at(long eventTime) {
-        return new Prediction("k", eventTime, 1L, 1L, List.of(), null, 0L);
+        return new Prediction("k", eventTime, 1L, 1L, List.of(), null, 0L, null, null, null, null, java.util.Map.of());
     }
 
     @Test
