@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.state.RocksDbTuning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ class FlinkConfFilesTest {
                 .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("execution.checkpointing.dir", "file://" + dir.checkpoints())
                 .containsEntry("env.java.opts.all", String.join(" ", JavaOpts.ALL))
-                .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector");
+                .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector")
+                .containsAllEntriesOf(RocksDbTuning.OPTIONS);
     }
 
     @Test
