@@ -11,6 +11,7 @@ import io.seqstream.jobs.config.ConfigKey;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.StateBackendKind;
+import io.seqstream.jobs.state.RocksDbTuning;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,12 @@ class ManifestsTest {
         assertThat(job.path("jarURI").asText()).isEqualTo("local://" + jarInImage);
         assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(job.path("state").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void deploymentSetsTheJobsRocksDbOptions() {
+        JsonNode conf = deployment.path("spec").path("flinkConfiguration");
+        RocksDbTuning.OPTIONS.forEach((k, v) -> assertThat(conf.path(k).asText()).as(k).isEqualTo(v));
     }
 
     @Test

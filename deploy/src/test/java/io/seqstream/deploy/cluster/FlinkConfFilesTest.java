@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.state.RocksDbTuning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,8 @@ class FlinkConfFilesTest {
                 .containsEntry("env.java.opts.all", String.join(" ", JavaOpts.ALL))
                 .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector")
                 .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
-                .containsEntry("metrics.reporter.prom.port", "9249-9259");
+                .containsEntry("metrics.reporter.prom.port", "9249-9259")
+                .containsAllEntriesOf(RocksDbTuning.OPTIONS);
     }
 
     /** The reporter named in config.yaml is on the cluster classpath (Flink would only log a warning without it). */

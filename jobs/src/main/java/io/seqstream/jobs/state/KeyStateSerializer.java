@@ -2,8 +2,7 @@ package io.seqstream.jobs.state;
 
 import io.seqstream.jobs.operator.KeyState;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -29,8 +28,6 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class KeyStateSerializer extends TypeSerializer<KeyState> {
     private static final long serialVersionUID = 1L;
-    private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** Fixed bytes besides the arrays: three lengths, four longs, two ints. */
     public static final int FIXED_BYTES = 3 * 4 + 4 * 8 + 2 * 4;
 
@@ -142,9 +139,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         }
         out.writeInt(a.length);
         byte[] b = scratch(4 * a.length);
-        for (int i = 0; i < a.length; i++) {
-            FLOATS.set(b, 4 * i, a[i]);
-        }
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a); // one memory copy on little-endian CPUs
         out.write(b, 0, 4 * a.length);
     }
 
@@ -155,9 +150,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         }
         out.writeInt(a.length);
         byte[] b = scratch(4 * a.length);
-        for (int i = 0; i < a.length; i++) {
-            INTS.set(b, 4 * i, a[i]);
-        }
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(a);
         out.write(b, 0, 4 * a.length);
     }
 
@@ -169,9 +162,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         byte[] b = scratch(4 * n);
         in.readFully(b, 0, 4 * n);
         float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) FLOATS.get(b, 4 * i);
-        }
+        ByteBuffer.wrap(b, 0, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
         return a;
     }
 
@@ -183,9 +174,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         byte[] b = scratch(4 * n);
         in.readFully(b, 0, 4 * n);
         int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (int) INTS.get(b, 4 * i);
-        }
+        ByteBuffer.wrap(b, 0, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a);
         return a;
     }
 
