@@ -179,14 +179,14 @@ public final class ConfigKeys {
             v -> positive(Durations.parse(v)), "Connect and request timeout of registry calls; an unreachable registry fails the job "
                     + "(it restarts from its last checkpoint), it never turns records into dead letters.");
     public static final ConfigKey<String> MAPPING_KEY = new ConfigKey<>("mapping.key", "@key",
-            v -> { io.seqstream.jobs.mapping.FieldMapping.keySource(nonEmpty(v)); return v; },
+            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.keySource(nonEmpty(v)); return v; },
             "Sequence key of a mapped record: a field (dotted path for nested records) or @key, the Kafka record key (UTF-8).");
     public static final ConfigKey<String> MAPPING_EVENT_TIME = new ConfigKey<>("mapping.event-time", "@timestamp",
-            v -> { io.seqstream.jobs.mapping.FieldMapping.timeSource(nonEmpty(v)); return v; },
+            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.timeSource(nonEmpty(v)); return v; },
             "Event time of a mapped record: a field holding epoch milliseconds or an ISO-8601 timestamp, or @timestamp, the Kafka "
                     + "record timestamp.");
     public static final ConfigKey<String> MAPPING_INPUTS = new ConfigKey<>("mapping.inputs", "",
-            v -> { io.seqstream.jobs.mapping.FieldMapping.parseInputs(nonEmpty(v)); return v; },
+            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.parseInputs(nonEmpty(v)); return v; },
             "The model's inputs from a mapped record, separated by ';', in the model's input order: token(field) (an integer token "
                     + "id), lookup(field) (a string or integer through mapping.vocabularies, unknown -> OOV index 0 as Keras), "
                     + "features(a, b, ...) (numeric fields) or features(field[]) (a numeric array). Required for mapped formats.");
@@ -204,7 +204,7 @@ public final class ConfigKeys {
             v -> io.seqstream.jobs.decode.FieldPath.parse(nonEmpty(v)).toString(),
             "Optional field written into Prediction.eventId (the source topic, partition and offset are always written).");
     public static final ConfigKey<String> MAPPING_COPY = new ConfigKey<>("mapping.copy", "",
-            v -> { io.seqstream.jobs.mapping.FieldMapping.parseFields(nonEmpty(v)); return v; },
+            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.parseFields(nonEmpty(v)); return v; },
             "Comma-separated fields copied into Prediction.fields (as text), to join or filter predictions without a lookup.");
     public static final ConfigKey<OutputFormat> OUTPUT_FORMAT = new ConfigKey<>("output.format", "avro",
             v -> choice(v, OutputFormat.values(), OutputFormat::configName),

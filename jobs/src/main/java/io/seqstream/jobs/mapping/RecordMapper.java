@@ -1,5 +1,7 @@
 package io.seqstream.jobs.mapping;
 
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.mapping.spec.InputMapping;
 import io.seqstream.jobs.decode.DecodeException;
 import io.seqstream.jobs.decode.FieldPath;
 import io.seqstream.jobs.decode.FieldRecord;

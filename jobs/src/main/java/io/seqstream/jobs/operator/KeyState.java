@@ -6,7 +6,7 @@ package io.seqstream.jobs.operator;
  * the state belongs to (a hot swap converts it lazily, at the key's next event), and, for
  * {@code swap.state-policy=rewarm}, the key's last events since its last reset.
  *
- * <p>Serialized in keyed state by {@link io.seqstream.jobs.state.KeyStateSerializer} (the floats as one raw
+ * <p>Serialized in keyed state by {@link io.seqstream.jobs.operator.KeyStateSerializer} (the floats as one raw
  * block); a new field needs a new format version there. Public fields and a no-arg constructor remain, so
  * checkpoints of the former POJO format still restore (they are migrated).
  */

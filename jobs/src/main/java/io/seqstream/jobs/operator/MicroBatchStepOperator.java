@@ -4,7 +4,6 @@ import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
-import io.seqstream.jobs.state.KeyStateSerializer;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;

@@ -1,6 +1,5 @@
-package io.seqstream.jobs.state;
+package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.operator.KeyState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.seqstream.jobs.mapping;
+package io.seqstream.jobs.mapping.spec;
 
 import io.seqstream.jobs.decode.FieldPath;
 import java.io.Serializable;

@@ -1,6 +1,5 @@
-package io.seqstream.jobs.state;
+package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.operator.KeyState;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
