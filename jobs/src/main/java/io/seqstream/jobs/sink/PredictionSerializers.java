@@ -43,7 +43,8 @@ public final class PredictionSerializers {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(Prediction p, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, timestamp, p.getKey().getBytes(StandardCharsets.UTF_8), JsonRecords.toJson(p));
+            // No timestamp: the producer's clock, as for Avro output (AvroRecordSerializer says why).
+            return new ProducerRecord<>(topic, null, null, p.getKey().getBytes(StandardCharsets.UTF_8), JsonRecords.toJson(p));
         }
     }
 
@@ -86,7 +87,8 @@ public final class PredictionSerializers {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(Prediction p, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, timestamp, p.getKey().getBytes(StandardCharsets.UTF_8), encode(p));
+            // No timestamp: the producer's clock, as for Avro output (AvroRecordSerializer says why).
+            return new ProducerRecord<>(topic, null, null, p.getKey().getBytes(StandardCharsets.UTF_8), encode(p));
         }
     }
 }
