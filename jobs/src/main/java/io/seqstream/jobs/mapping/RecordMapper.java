@@ -1,5 +1,6 @@
 package io.seqstream.jobs.mapping;
 
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.mapping.spec.FieldMapping;
 import io.seqstream.jobs.mapping.spec.InputMapping;
 import io.seqstream.jobs.decode.DecodeException;

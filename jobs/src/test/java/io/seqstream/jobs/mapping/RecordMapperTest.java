@@ -1,5 +1,6 @@
 package io.seqstream.jobs.mapping;
 
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.mapping.spec.FieldMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

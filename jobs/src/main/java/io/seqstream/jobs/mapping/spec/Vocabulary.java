@@ -1,4 +1,4 @@
-package io.seqstream.jobs.mapping;
+package io.seqstream.jobs.mapping.spec;
 
 import java.io.IOException;
 import java.io.Serializable;
