@@ -11,6 +11,7 @@ import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.schemas.Prediction;
 import java.util.List;

@@ -10,6 +10,7 @@ import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateEntries
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.schemas.Prediction;
 import java.util.ArrayList;
