@@ -1,0 +1,88 @@
+package io.seqstream.jobs.operator;
+
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.BACKEND;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.MODEL;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.TOL;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.ev;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.open;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.output;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.outputs;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.testing.Reference;
+import io.seqstream.schemas.Prediction;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A checkpoint written when {@link KeyState} used Flink's POJO serializer restores into the operator, whose state
+ * now uses {@link io.seqstream.jobs.state.KeyStateSerializer}: Flink migrates the entries, and the key continues
+ * its sequence (step and recurrent state).
+ */
+class KeyStateMigrationTest {
+    /** The state to write for every key (a test runs alone in its JVM fork; reset by each test). */
+    static volatile KeyState toWrite;
+
+    /** Writes a key's state the way the operator did before, with the POJO serializer. */
+    static final class PojoWriter extends KeyedProcessFunction<String, ModelInput, Void> {
+        private transient ValueState<KeyState> state;
+
+        @Override
+        public void open(OpenContext ctx) {
+            state = getRuntimeContext().getState(new ValueStateDescriptor<>(MicroBatchStepOperator.STATE_NAME, TypeInformation.of(KeyState.class)));
+        }
+
+        @Override
+        public void processElement(ModelInput e, Context ctx, Collector<Void> out) throws Exception {
+            state.update(toWrite);
+        }
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {false, true})
+    void aPojoFormatCheckpointRestoresAndTheKeyContinues(boolean rocksdb) throws Exception {
+        ModelInput first = ev("a", 3);
+        try (var h = open(new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(1, 0, 0, 3, true)), false)) {
+            h.processElement1(first, 1);
+            outputs(h);
+            toWrite = stateOf(h, "a"); // the state after the first event, as the old format will hold it
+        }
+        assertThat(toWrite.step).isEqualTo(1);
+        OperatorSubtaskState old;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PojoWriter()), ModelInput::getKey, Types.STRING)) {
+            if (rocksdb) {
+                h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            }
+            h.open();
+            h.processElement(first, 1);
+            old = h.snapshot(1, 1);
+        }
+        try (var h = open(new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(1, 0, 0, 3, true)), rocksdb, old)) {
+            ModelInput second = ev("a", 7);
+            h.processElement1(second, 2);
+            List<Prediction> out = outputs(h);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).getStep()).isEqualTo(2);
+            float[] want = Reference.outputs(MODEL, List.of(first, second)).get(1);
+            float[] got = output(out.get(0));
+            for (int j = 0; j < want.length; j++) {
+                assertThat((double) got[j]).as("class %d", j).isCloseTo(want[j], within(TOL));
+            }
+        }
+    }
+}
