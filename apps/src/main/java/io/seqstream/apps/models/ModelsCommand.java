@@ -304,7 +304,7 @@ public final class ModelsCommand {
     }
 
     private static boolean checksumOk(ModelSnapshot s) {
-        return ModelSnapshots.sha256Hex(ModelSnapshots.modelBytes(s)).equalsIgnoreCase(s.getSha256());
+        return ModelSnapshots.sha256Hex(ModelSnapshots.modelBytes(s)).equals(s.getSha256());
     }
 
     private int list(Map<String, String> f) {

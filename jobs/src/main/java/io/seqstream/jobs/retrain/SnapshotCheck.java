@@ -81,7 +81,9 @@ public final class SnapshotCheck implements Serializable {
         String what = "model snapshot v" + s.getVersion() + " from " + update.origin();
         byte[] bytes = ModelSnapshots.modelBytes(s);
         String actual = ModelSnapshots.sha256Hex(bytes);
-        if (!actual.equalsIgnoreCase(s.getSha256())) {
+        // Exact match: the field is outside the signature (the signature covers the hash computed here), so any
+        // other spelling of the same hash is a changed record, not the signed one.
+        if (!actual.equals(s.getSha256())) {
             return new Result.Rejected(what + ": checksum mismatch: sha256 says " + s.getSha256() + " but the " + bytes.length
                     + " model bytes hash to " + actual + " (corrupt or truncated)");
         }

@@ -173,6 +173,28 @@ class PoisonedModelsTest {
         }
     }
 
+    /**
+     * Every single-bit change of a signed record, bit by bit, is refused or (a lower version) ignored: none is served.
+     * The sha256 field lies outside the signature, so a hash spelled in upper case must not pass as the signed record.
+     */
+    @Test
+    void noSingleBitFlipOfASignedRecordIsServed() {
+        SnapshotCheck check = new SnapshotCheck(InputSpec.tokens(VOCAB), VOCAB, ShapeChangePolicy.RESET, TRUSTED);
+        byte[] valid = AvroCodec.encode(SIGNER.sign(Snapshots.snapshot(OTHER, 8)));
+        assertThat(check.check(ModelUpdate.raw(valid, "intact"), 7, null, 0)).as("the intact record")
+                .isInstanceOf(SnapshotCheck.Result.Accepted.class);
+        List<String> served = new ArrayList<>();
+        for (int bit = 0; bit < valid.length * 8; bit++) {
+            byte[] b = valid.clone();
+            b[bit / 8] ^= (byte) (1 << (bit % 8));
+            SnapshotCheck.Result r = check.check(ModelUpdate.raw(b, "flip"), 7, null, 0);
+            if (r instanceof SnapshotCheck.Result.Accepted a) {
+                served.add("bit " + bit + " (byte " + bit / 8 + "): v" + a.snapshot().getVersion() + " sha256 " + a.snapshot().getSha256());
+            }
+        }
+        assertThat(served).as("flipped records served").isEmpty();
+    }
+
     @Test
     void aHugeDeclaredTensorIsRefusedWithoutAllocatingIt() throws Exception {
         SnapshotCheck check = new SnapshotCheck(InputSpec.tokens(VOCAB), VOCAB, ShapeChangePolicy.RESET, TRUSTED);
