@@ -39,7 +39,8 @@ class JobCommandTest {
 
         Result badKey = run("--batch.sise", "3");
         assertThat(badKey.code()).isEqualTo(2);
-        assertThat(badKey.stderr()).singleElement().asString().startsWith("seqstream job: unknown config key 'batch.sise' (flag --batch.sise)");
+        assertThat(badKey.stderr()).singleElement().asString()
+                .startsWith("seqstream job: unknown config key 'batch.sise' (flag --batch.sise)");
 
         Result noModel = run("--model.path", dir.resolve("nope.zip").toString());
         assertThat(noModel.code()).isEqualTo(2);

@@ -53,9 +53,10 @@ public final class BenchTable {
 
     /** Which statistic a table shows. */
     enum Stat {
-        MEAN("means", "JMH AverageTime mean per call over all measurement iterations / B (± the 99.9% confidence half-width, also / B)"),
-        MIN("best iterations", "best (minimum) measurement iteration, time per call / B"),
-        QUIET("quiet iterations", "mean per call over the quiet measurement iterations only / B; (k/n): k of n iterations were quiet");
+        MEAN("means",
+                "JMH AverageTime mean per call over all measurement iterations / B (± the 99.9% confidence half-width, also / B)"), MIN(
+                        "best iterations", "best (minimum) measurement iteration, time per call / B"), QUIET("quiet iterations",
+                                "mean per call over the quiet measurement iterations only / B; (k/n): k of n iterations were quiet");
 
         final String plural;
         final String caption;
@@ -72,7 +73,7 @@ public final class BenchTable {
      */
     record Cell(int h, int b, String engine, double usPerCall, double errPerCall, double[] iterations, double[] others) {
         Cell(int h, int b, String engine, double usPerCall, double errPerCall) {
-            this(h, b, engine, usPerCall, errPerCall, new double[] {usPerCall}, null);
+            this(h, b, engine, usPerCall, errPerCall, new double[]{ usPerCall }, null);
         }
 
         Cell withOthers(double[] o) {
@@ -85,9 +86,12 @@ public final class BenchTable {
 
         /** Iterations run while other processes used at most {@code accept} cores. */
         int quietCount(double accept) {
-            if (others == null || others.length != iterations.length) return iterations.length;
+            if (others == null || others.length != iterations.length)
+                return iterations.length;
             int k = 0;
-            for (double o : others) if (!(o > accept)) k++;
+            for (double o : others)
+                if (!(o > accept))
+                    k++;
             return k;
         }
 
@@ -97,7 +101,8 @@ public final class BenchTable {
                 case MEAN -> usPerCall / b;
                 case MIN -> Arrays.stream(iterations).min().orElse(Double.NaN) / b;
                 case QUIET -> {
-                    if (others == null || others.length != iterations.length) yield usPerCall / b;
+                    if (others == null || others.length != iterations.length)
+                        yield usPerCall / b;
                     double sum = 0;
                     int k = 0;
                     for (int i = 0; i < iterations.length; i++) {
@@ -120,7 +125,8 @@ public final class BenchTable {
 
     public static void main(String[] args) throws Exception {
         List<String> files = new ArrayList<>(Arrays.asList(args));
-        if (files.isEmpty() && System.getProperty("bench.json") != null) files.addAll(Arrays.asList(split(System.getProperty("bench.json"))));
+        if (files.isEmpty() && System.getProperty("bench.json") != null)
+            files.addAll(Arrays.asList(split(System.getProperty("bench.json"))));
         List<Cell> cells;
         if (!files.isEmpty()) {
             cells = merge(files.stream().map(Path::of).toList());
@@ -129,7 +135,8 @@ public final class BenchTable {
                     Files.isDirectory(Path.of("bench/target")) ? "bench/target/step-benchmark.json" : "step-benchmark.json"));
             Path iterLog = Path.of(out + ".iterations.csv");
             cells = run(out, iterLog);
-            if (Files.exists(iterLog)) cells = attachOthers(cells, Files.readAllLines(iterLog), lastWarmup);
+            if (Files.exists(iterLog))
+                cells = attachOthers(cells, Files.readAllLines(iterLog), lastWarmup);
         }
         System.out.println();
         String peakProp = System.getProperty("bench.peak");
@@ -140,12 +147,14 @@ public final class BenchTable {
         }
         boolean logged = cells.stream().anyMatch(c -> c.others() != null);
         for (Stat s : Stat.values()) {
-            if (s == Stat.QUIET && !logged) continue;
+            if (s == Stat.QUIET && !logged)
+                continue;
             System.out.println(title(s) + "\n");
             System.out.println(table(cells, s));
             System.out.println(targets(cells, s));
         }
-        if (logged) System.out.println(disturbance(cells));
+        if (logged)
+            System.out.println(disturbance(cells));
     }
 
     private static int lastWarmup = 0;
@@ -173,15 +182,20 @@ public final class BenchTable {
     static String peakReport(List<Cell> cells) {
         StringBuilder sb = new StringBuilder();
         io.seqstream.model.ops.Kernels k = io.seqstream.model.ops.Kernels.best();
-        sb.append(String.format(Locale.ROOT, "### Fraction of the FMA peak%n%nFMA peak at this JVM's species width (register-resident, 12 chains, best of 40): "
-                + "%.1f GFLOP/s; kernels: %s%n%n", peakGflops, k.describe()));
+        sb.append(String.format(Locale.ROOT,
+                "### Fraction of the FMA peak%n%nFMA peak at this JVM's species width (register-resident, 12 chains, best of 40): "
+                        + "%.1f GFLOP/s; kernels: %s%n%n",
+                peakGflops, k.describe()));
         Map<List<Integer>, Map<String, Cell>> rows = new TreeMap<>(rowOrder());
-        for (Cell c : cells) rows.computeIfAbsent(List.of(c.h(), c.b()), x -> new TreeMap<>()).put(c.engine(), c);
+        for (Cell c : cells)
+            rows.computeIfAbsent(List.of(c.h(), c.b()), x -> new TreeMap<>()).put(c.engine(), c);
         List<String> engines = engines(cells).stream().filter(e -> cells.stream().anyMatch(c -> c.engine().equals(e))).toList();
         sb.append("| H | B |");
-        for (String e : engines) sb.append(' ').append(e).append(" GFLOP/s (of peak) |");
+        for (String e : engines)
+            sb.append(' ').append(e).append(" GFLOP/s (of peak) |");
         boolean probe = Boolean.parseBoolean(System.getProperty("bench.probe", "true"));
-        if (probe) sb.append(" stepper's product alone, GFLOP/s (of peak) |");
+        if (probe)
+            sb.append(" stepper's product alone, GFLOP/s (of peak) |");
         sb.append("\n|--:|--:|").append("--:|".repeat(engines.size() + (probe ? 1 : 0))).append('\n');
         for (var row : rows.entrySet()) {
             int h = row.getKey().get(0), b = row.getKey().get(1);
@@ -205,9 +219,10 @@ public final class BenchTable {
             }
             sb.append('\n');
         }
-        sb.append("\nGFLOP/s = the engine's matrix work per event (stepper 8H^2 + 20H: recurrent product and head, the input product being a "
-                + "token-table row; onnx 8H(H+64) + 20H; sgemm 8H(H+64)) / mean time per event. The last column is the stepper's packed product "
-                + "[B,H] x [H,4H] alone (best of 40 runs in this JVM), the target of >= 75% of peak at B >= 64.\n");
+        sb.append(
+                "\nGFLOP/s = the engine's matrix work per event (stepper 8H^2 + 20H: recurrent product and head, the input product being a "
+                        + "token-table row; onnx 8H(H+64) + 20H; sgemm 8H(H+64)) / mean time per event. The last column is the stepper's packed product "
+                        + "[B,H] x [H,4H] alone (best of 40 runs in this JVM), the target of >= 75% of peak at B >= 64.\n");
         return sb.toString();
     }
 
@@ -219,16 +234,19 @@ public final class BenchTable {
     static List<Cell> merge(List<Path> files) throws IOException {
         Map<String, Cell> merged = new java.util.LinkedHashMap<>();
         for (Path f : files) {
-            for (Cell c : readWithLog(f)) merged.merge(c.h() + "," + c.b() + "," + c.engine(), c, (old, neu) -> quieter(neu, old) ? neu : old);
+            for (Cell c : readWithLog(f))
+                merged.merge(c.h() + "," + c.b() + "," + c.engine(), c, (old, neu) -> quieter(neu, old) ? neu : old);
         }
         return new ArrayList<>(merged.values());
     }
 
     /** Whether {@code a} was measured on a quieter machine than {@code b} (ties go to {@code a}). */
     static boolean quieter(Cell a, Cell b) {
-        if (a.others() == null || b.others() == null) return true;
+        if (a.others() == null || b.others() == null)
+            return true;
         int qa = a.quietCount(ACCEPT), qb = b.quietCount(ACCEPT);
-        if (qa != qb) return qa > qb;
+        if (qa != qb)
+            return qa > qb;
         return Arrays.stream(a.others()).average().orElse(0) <= Arrays.stream(b.others()).average().orElse(0);
     }
 
@@ -236,7 +254,8 @@ public final class BenchTable {
     static List<Cell> readWithLog(Path json) throws IOException {
         List<Cell> cells = readJson(json);
         Path log = Path.of(json + ".iterations.csv");
-        if (!Files.exists(log)) return cells;
+        if (!Files.exists(log))
+            return cells;
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         int wi = root.size() == 0 ? 0 : root.get(0).path("warmupIterations").asInt();
         return attachOthers(cells, Files.readAllLines(log), wi);
@@ -253,8 +272,9 @@ public final class BenchTable {
     static List<Cell> run(Path out, Path iterLog) throws RunnerException, IOException {
         String omp = System.getenv("OMP_NUM_THREADS");
         if (!"1".equals(omp)) {
-            System.err.println("WARNING: OMP_NUM_THREADS=" + omp + " (not 1): ND4J/OpenBLAS (dl4j, sgemm) will use more threads and be erratic;"
-                    + " run as OMP_NUM_THREADS=1 java ...");
+            System.err.println(
+                    "WARNING: OMP_NUM_THREADS=" + omp + " (not 1): ND4J/OpenBLAS (dl4j, sgemm) will use more threads and be erratic;"
+                            + " run as OMP_NUM_THREADS=1 java ...");
         }
         boolean quick = Boolean.getBoolean("bench.quick");
         int warm = Integer.getInteger("bench.warmup", quick ? 1 : 3);
@@ -270,8 +290,9 @@ public final class BenchTable {
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dshared.dir=" + shared,
                 "-Dbench.quiet=" + quiet, "-Dbench.iterlog=" + iterLog.toAbsolutePath()));
-        for (String k : new String[] {"bench.quiet.window.ms", "bench.quiet.maxwait.ms", "bench.quiet.budget.ms"}) {
-            if (System.getProperty(k) != null) jvm.add("-D" + k + "=" + System.getProperty(k));
+        for (String k : new String[]{ "bench.quiet.window.ms", "bench.quiet.maxwait.ms", "bench.quiet.budget.ms" }) {
+            if (System.getProperty(k) != null)
+                jvm.add("-D" + k + "=" + System.getProperty(k));
         }
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(StepBenchmark.class.getName() + ".step")
@@ -285,13 +306,18 @@ public final class BenchTable {
                 .result(out.toString())
                 .resultFormat(ResultFormatType.JSON);
         String e = System.getProperty("bench.engines");
-        if (e != null) o.param("engine", split(e));
+        if (e != null)
+            o.param("engine", split(e));
         String hs = System.getProperty("bench.H");
-        if (hs != null) o.param("H", split(hs));
+        if (hs != null)
+            o.param("H", split(hs));
         String bs = System.getProperty("bench.B");
-        if (bs != null) o.param("B", split(bs));
-        System.err.printf(Locale.ROOT, "StepBenchmark: %d fork(s), warm-up %dx%d ms, measurement %dx%d ms, quiet gate %.2f cores, shared dir %s,"
-                + " JSON -> %s, iterations -> %s%n", forks, warm, ms, meas, ms, quiet, shared, out, iterLog);
+        if (bs != null)
+            o.param("B", split(bs));
+        System.err.printf(Locale.ROOT,
+                "StepBenchmark: %d fork(s), warm-up %dx%d ms, measurement %dx%d ms, quiet gate %.2f cores, shared dir %s,"
+                        + " JSON -> %s, iterations -> %s%n",
+                forks, warm, ms, meas, ms, quiet, shared, out, iterLog);
         Collection<RunResult> results = new Runner(o.build()).run();
         List<Cell> cells = new ArrayList<>();
         for (RunResult r : results) {
@@ -300,7 +326,8 @@ public final class BenchTable {
             double f = toMicros(res.getScoreUnit());
             List<Double> it = new ArrayList<>();
             for (BenchmarkResult br : r.getBenchmarkResults()) {
-                for (IterationResult ir : br.getIterationResults()) it.add(ir.getPrimaryResult().getScore() * f);
+                for (IterationResult ir : br.getIterationResults())
+                    it.add(ir.getPrimaryResult().getScore() * f);
             }
             cells.add(new Cell(Integer.parseInt(p.getParam("H")), Integer.parseInt(p.getParam("B")), p.getParam("engine"),
                     res.getScore() * f, finite(res.getScoreError()) * f, it.stream().mapToDouble(Double::doubleValue).toArray(), null));
@@ -331,8 +358,10 @@ public final class BenchTable {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         List<Cell> cells = new ArrayList<>();
         for (JsonNode r : root) {
-            if (!r.path("benchmark").asText().startsWith(StepBenchmark.class.getName())) continue;
-            if (!"avgt".equals(r.path("mode").asText())) continue;
+            if (!r.path("benchmark").asText().startsWith(StepBenchmark.class.getName()))
+                continue;
+            if (!"avgt".equals(r.path("mode").asText()))
+                continue;
             JsonNode p = r.path("params");
             JsonNode m = r.path("primaryMetric");
             double f = toMicros(m.path("scoreUnit").asText());
@@ -340,8 +369,11 @@ public final class BenchTable {
             double e = err.isNumber() ? err.asDouble() : Double.NaN; // "NaN" as a string with one iteration
             double mean = m.path("score").asDouble();
             List<Double> it = new ArrayList<>();
-            for (JsonNode fork : m.path("rawData")) for (JsonNode v : fork) it.add(v.asDouble() * f);
-            if (it.isEmpty()) it.add(mean * f);
+            for (JsonNode fork : m.path("rawData"))
+                for (JsonNode v : fork)
+                    it.add(v.asDouble() * f);
+            if (it.isEmpty())
+                it.add(mean * f);
             cells.add(new Cell(p.path("H").asInt(), p.path("B").asInt(), p.path("engine").asText(), mean * f, e * f,
                     it.stream().mapToDouble(Double::doubleValue).toArray(), null));
         }
@@ -356,15 +388,19 @@ public final class BenchTable {
         Map<String, List<Double>> byCell = new HashMap<>();
         for (String l : lines) {
             String[] f = l.split(",");
-            if (f.length < 6) continue;
-            if (Integer.parseInt(f[3]) <= warmupIterations) continue;
+            if (f.length < 6)
+                continue;
+            if (Integer.parseInt(f[3]) <= warmupIterations)
+                continue;
             byCell.computeIfAbsent(f[0] + "," + f[1] + "," + f[2], k -> new ArrayList<>()).add(Double.parseDouble(f[4]));
         }
         List<Cell> out = new ArrayList<>();
         for (Cell c : cells) {
             List<Double> o = byCell.get(c.h() + "," + c.b() + "," + c.engine());
-            if (o != null && o.size() == c.iterations().length) out.add(c.withOthers(o.stream().mapToDouble(Double::doubleValue).toArray()));
-            else out.add(c);
+            if (o != null && o.size() == c.iterations().length)
+                out.add(c.withOthers(o.stream().mapToDouble(Double::doubleValue).toArray()));
+            else
+                out.add(c);
         }
         return out;
     }
@@ -375,7 +411,9 @@ public final class BenchTable {
 
     private static List<String> engines(List<Cell> cells) {
         List<String> engines = new ArrayList<>(ENGINES);
-        for (Cell c : cells) if (!engines.contains(c.engine())) engines.add(c.engine());
+        for (Cell c : cells)
+            if (!engines.contains(c.engine()))
+                engines.add(c.engine());
         return engines;
     }
 
@@ -385,13 +423,16 @@ public final class BenchTable {
 
     static String table(List<Cell> cells, Stat stat) {
         Map<List<Integer>, Map<String, Cell>> rows = new TreeMap<>(rowOrder());
-        for (Cell c : cells) rows.computeIfAbsent(List.of(c.h(), c.b()), k -> new TreeMap<>()).put(c.engine(), c);
+        for (Cell c : cells)
+            rows.computeIfAbsent(List.of(c.h(), c.b()), k -> new TreeMap<>()).put(c.engine(), c);
         List<String> engines = engines(cells);
         StringBuilder sb = new StringBuilder();
         sb.append("| H | B |");
-        for (String e : engines) sb.append(' ').append(e).append(" us/event |");
+        for (String e : engines)
+            sb.append(' ').append(e).append(" us/event |");
         sb.append(" stepper/onnx | dl4j/stepper | stepper/sgemm |\n|--:|--:|");
-        for (int i = 0; i < engines.size() + 3; i++) sb.append("--:|");
+        for (int i = 0; i < engines.size() + 3; i++)
+            sb.append("--:|");
         sb.append('\n');
         for (var row : rows.entrySet()) {
             Map<String, Cell> m = row.getValue();
@@ -399,10 +440,14 @@ public final class BenchTable {
             for (String e : engines) {
                 Cell c = m.get(e);
                 String v;
-                if (c == null) v = "-";
-                else if (stat == Stat.MEAN) v = fmt(c.perEvent(stat)) + (Double.isNaN(c.errPerEvent()) ? "" : " ± " + fmt(c.errPerEvent()));
-                else if (stat == Stat.QUIET && c.others() != null) v = fmt(c.perEvent(stat)) + " (" + c.quietCount(ACCEPT) + "/" + c.iterations().length + ")";
-                else v = fmt(c.perEvent(stat));
+                if (c == null)
+                    v = "-";
+                else if (stat == Stat.MEAN)
+                    v = fmt(c.perEvent(stat)) + (Double.isNaN(c.errPerEvent()) ? "" : " ± " + fmt(c.errPerEvent()));
+                else if (stat == Stat.QUIET && c.others() != null)
+                    v = fmt(c.perEvent(stat)) + " (" + c.quietCount(ACCEPT) + "/" + c.iterations().length + ")";
+                else
+                    v = fmt(c.perEvent(stat));
                 sb.append(' ').append(v).append(" |");
             }
             sb.append(' ').append(ratio(m.get("stepper"), m.get("onnx"), stat)).append(" |");
@@ -414,21 +459,28 @@ public final class BenchTable {
     }
 
     private static String ratio(Cell a, Cell b, Stat stat) {
-        if (a == null || b == null) return "-";
+        if (a == null || b == null)
+            return "-";
         double r = a.perEvent(stat) / b.perEvent(stat);
-        if (Double.isNaN(r)) return "-";
+        if (Double.isNaN(r))
+            return "-";
         return String.format(Locale.ROOT, r >= 10 ? "%.0fx" : "%.2fx", r);
     }
 
     static String fmt(double us) {
-        if (Double.isNaN(us)) return "n/a";
-        if (us >= 100) return String.format(Locale.ROOT, "%.0f", us);
-        if (us >= 10) return String.format(Locale.ROOT, "%.1f", us);
+        if (Double.isNaN(us))
+            return "n/a";
+        if (us >= 100)
+            return String.format(Locale.ROOT, "%.0f", us);
+        if (us >= 10)
+            return String.format(Locale.ROOT, "%.1f", us);
         return String.format(Locale.ROOT, "%.2f", us);
     }
 
     private static Cell find(List<Cell> cells, int h, int b, String engine) {
-        for (Cell c : cells) if (c.h() == h && c.b() == b && c.engine().equals(engine)) return c;
+        for (Cell c : cells)
+            if (c.h() == h && c.b() == b && c.engine().equals(engine))
+                return c;
         return null;
     }
 
@@ -456,23 +508,27 @@ public final class BenchTable {
         int faster = 0, total = 0;
         List<String> slower = new ArrayList<>(), unknown = new ArrayList<>();
         for (Cell c : cells) {
-            if (!c.engine().equals("stepper")) continue;
+            if (!c.engine().equals("stepper"))
+                continue;
             Cell o = find(cells, c.h(), c.b(), "onnx");
-            if (o == null) continue;
+            if (o == null)
+                continue;
             double a = c.perEvent(stat), b = o.perEvent(stat);
             if (Double.isNaN(a) || Double.isNaN(b)) {
                 unknown.add("H=" + c.h() + " B=" + c.b());
                 continue;
             }
             total++;
-            if (a < b) faster++;
-            else slower.add("H=" + c.h() + " B=" + c.b());
+            if (a < b)
+                faster++;
+            else
+                slower.add("H=" + c.h() + " B=" + c.b());
         }
         if (total + unknown.size() > 0) {
             sb.append(line(faster == total && unknown.isEmpty(), total == 0 ? Double.NaN : 0,
                     "issue 8: stepper faster than onnx in " + faster + "/" + total + " cells"
-                    + (slower.isEmpty() ? "" : " (not in " + String.join(", ", slower) + ")")
-                    + (unknown.isEmpty() ? "" : "; no data for " + String.join(", ", unknown))));
+                            + (slower.isEmpty() ? "" : " (not in " + String.join(", ", slower) + ")")
+                            + (unknown.isEmpty() ? "" : "; no data for " + String.join(", ", unknown))));
         }
         if (s != null) {
             double v = s.perEvent(stat);
@@ -488,12 +544,16 @@ public final class BenchTable {
     /** Per cell, the mean and max cores other processes used during the measurement iterations. */
     static String disturbance(List<Cell> cells) {
         Map<List<Integer>, Map<String, Cell>> rows = new TreeMap<>(rowOrder());
-        for (Cell c : cells) rows.computeIfAbsent(List.of(c.h(), c.b()), k -> new TreeMap<>()).put(c.engine(), c);
+        for (Cell c : cells)
+            rows.computeIfAbsent(List.of(c.h(), c.b()), k -> new TreeMap<>()).put(c.engine(), c);
         List<String> engines = engines(cells);
-        StringBuilder sb = new StringBuilder("Other processes' CPU during the measurement iterations, in cores (mean / max over iterations):\n\n| H | B |");
-        for (String e : engines) sb.append(' ').append(e).append(" |");
+        StringBuilder sb = new StringBuilder(
+                "Other processes' CPU during the measurement iterations, in cores (mean / max over iterations):\n\n| H | B |");
+        for (String e : engines)
+            sb.append(' ').append(e).append(" |");
         sb.append("\n|--:|--:|");
-        for (int i = 0; i < engines.size(); i++) sb.append("--:|");
+        for (int i = 0; i < engines.size(); i++)
+            sb.append("--:|");
         sb.append('\n');
         for (var row : rows.entrySet()) {
             sb.append("| ").append(row.getKey().get(0)).append(" | ").append(row.getKey().get(1)).append(" |");
@@ -502,7 +562,8 @@ public final class BenchTable {
                 String v = "-";
                 if (c != null && c.others() != null) {
                     double[] o = c.others();
-                    v = String.format(Locale.ROOT, "%.2f / %.2f", Arrays.stream(o).average().orElse(Double.NaN), Arrays.stream(o).max().orElse(Double.NaN));
+                    v = String.format(Locale.ROOT, "%.2f / %.2f", Arrays.stream(o).average().orElse(Double.NaN),
+                            Arrays.stream(o).max().orElse(Double.NaN));
                 }
                 sb.append(' ').append(v).append(" |");
             }

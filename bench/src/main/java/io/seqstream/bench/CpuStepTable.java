@@ -26,7 +26,8 @@ import java.util.Random;
  * cell of each engine gets 4x, for the JIT).
  */
 public final class CpuStepTable {
-    private CpuStepTable() {}
+    private CpuStepTable() {
+    }
 
     public static void main(String[] args) throws Exception {
         List<String> engines = List.of(System.getProperty("bench.engines", "stepper,onnx,sgemm").split(","));
@@ -37,12 +38,16 @@ public final class CpuStepTable {
         long warmNs = Long.getLong("bench.warmup.cpu.ms", 400) * 1_000_000L;
         io.seqstream.model.ops.Kernels k = io.seqstream.model.ops.Kernels.best();
         double peak = PeakProbe.peakGflops(30);
-        System.out.printf(Locale.ROOT, "CpuStepTable: Java %s, kernels %s, FMA peak %.1f GFLOP/s (thread CPU time), load %s%n%n", System.getProperty("java.version"),
+        System.out.printf(Locale.ROOT, "CpuStepTable: Java %s, kernels %s, FMA peak %.1f GFLOP/s (thread CPU time), load %s%n%n",
+                System.getProperty("java.version"),
                 k.describe(), peak, load());
         StringBuilder head = new StringBuilder("| H | B |");
-        for (String e : engines) head.append(' ').append(e).append(" µs/event (of peak) |");
-        if (engines.contains("stepper") && engines.contains("onnx")) head.append(" stepper/onnx |");
-        if (engines.contains("stepper") && engines.contains("sgemm")) head.append(" stepper/sgemm |");
+        for (String e : engines)
+            head.append(' ').append(e).append(" µs/event (of peak) |");
+        if (engines.contains("stepper") && engines.contains("onnx"))
+            head.append(" stepper/onnx |");
+        if (engines.contains("stepper") && engines.contains("sgemm"))
+            head.append(" stepper/sgemm |");
         head.append(" stepper's product alone (of peak) |");
         System.out.println(head);
         System.out.println("|--:|--:|" + "--:|".repeat((int) head.chars().filter(c -> c == '|').count() - 3));
@@ -56,7 +61,9 @@ public final class CpuStepTable {
                     eng.put(e, Engine.create(e, h, b));
                     int[][] ring = new int[Math.max(16, StepBenchmark.RING_TOKENS / b)][b];
                     Random rnd = new Random(42L + h * 31L + b);
-                    for (int[] r : ring) for (int i = 0; i < b; i++) r[i] = rnd.nextInt(PeerModel.VOCAB);
+                    for (int[] r : ring)
+                        for (int i = 0; i < b; i++)
+                            r[i] = rnd.nextInt(PeerModel.VOCAB);
                     rings.put(e, ring);
                     per.put(e, new double[rounds]);
                     runFor(eng.get(e), ring, warmed.add(e) ? 4 * warmNs : warmNs);
@@ -76,8 +83,10 @@ public final class CpuStepTable {
                     double gf = BenchTable.flopsPerEvent(e, h) / (m * 1e3);
                     row.append(String.format(Locale.ROOT, " %s (%.0f%%) |", BenchTable.fmt(m), 100 * gf / peak));
                 }
-                if (med.containsKey("stepper") && med.containsKey("onnx")) row.append(String.format(Locale.ROOT, " %.2fx |", med.get("stepper") / med.get("onnx")));
-                if (med.containsKey("stepper") && med.containsKey("sgemm")) row.append(String.format(Locale.ROOT, " %.2fx |", med.get("stepper") / med.get("sgemm")));
+                if (med.containsKey("stepper") && med.containsKey("onnx"))
+                    row.append(String.format(Locale.ROOT, " %.2fx |", med.get("stepper") / med.get("onnx")));
+                if (med.containsKey("stepper") && med.containsKey("sgemm"))
+                    row.append(String.format(Locale.ROOT, " %.2fx |", med.get("stepper") / med.get("sgemm")));
                 if (b >= 64) {
                     double gf = PeakProbe.productGflops(k, h, b, 20);
                     row.append(String.format(Locale.ROOT, " %.1f GFLOP/s (%.0f%%) |", gf, 100 * gf / peak));
@@ -85,11 +94,14 @@ public final class CpuStepTable {
                     row.append(" - |");
                 }
                 System.out.println(row);
-                for (Engine e : eng.values()) e.close();
+                for (Engine e : eng.values())
+                    e.close();
             }
         }
-        System.out.printf(Locale.ROOT, "%nMedians of %d rotated rounds of %d ms thread CPU time each; (of peak) = the engine's matrix work per event "
-                + "(BenchTable.flopsPerEvent) over its time, against the FMA peak; load at the end: %s%n", rounds, cpuNs / 1_000_000, load());
+        System.out.printf(Locale.ROOT,
+                "%nMedians of %d rotated rounds of %d ms thread CPU time each; (of peak) = the engine's matrix work per event "
+                        + "(BenchTable.flopsPerEvent) over its time, against the FMA peak; load at the end: %s%n",
+                rounds, cpuNs / 1_000_000, load());
     }
 
     /** Steps until {@code ns} of this thread's CPU time are used; returns {CPU ns, calls}. */
@@ -100,12 +112,13 @@ public final class CpuStepTable {
         do {
             for (int i = 0; i < 4; i++) {
                 e.step(ring[next]);
-                if (++next == ring.length) next = 0;
+                if (++next == ring.length)
+                    next = 0;
                 calls++;
             }
             t = PeakProbe.cpuNanos() - t0;
         } while (t < ns);
-        return new long[] {t, calls};
+        return new long[]{ t, calls };
     }
 
     static double median(double[] v) {

@@ -19,7 +19,8 @@ public interface Engine extends AutoCloseable {
     float[][] outputs();
 
     @Override
-    default void close() {}
+    default void close() {
+    }
 
     static Engine create(String engine, int units, int batch) {
         return switch (engine) {
@@ -29,7 +30,8 @@ public interface Engine extends AutoCloseable {
             case "onnx-reuse" -> new OnnxEngine(units, batch, true);
             case "dl4j" -> new Dl4jEngine(units, batch);
             case "sgemm" -> new SgemmEngine(units, batch);
-            default -> throw new IllegalArgumentException("unknown engine '" + engine + "' (stepper, stepper-scalar, onnx, onnx-reuse, dl4j, sgemm)");
+            default -> throw new IllegalArgumentException(
+                    "unknown engine '" + engine + "' (stepper, stepper-scalar, onnx, onnx-reuse, dl4j, sgemm)");
         };
     }
 }

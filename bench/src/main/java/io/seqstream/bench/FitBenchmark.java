@@ -25,7 +25,8 @@ import java.util.Random;
  * </pre>
  */
 public final class FitBenchmark {
-    private FitBenchmark() {}
+    private FitBenchmark() {
+    }
 
     /** Median of all but the first (JIT warm-up) value. */
     static double laterMedian(List<Double> v) {
@@ -44,7 +45,8 @@ public final class FitBenchmark {
                 case "--sequences" -> sequences = v;
                 case "--length" -> length = v;
                 case "--batch" -> batch = v;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--epochs --units --sequences --length --batch)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i] + " (--epochs --units --sequences --length --batch)");
             }
         }
         int vocab = 40;
@@ -67,23 +69,28 @@ public final class FitBenchmark {
         m.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(0.003), "accuracy");
         List<Double> secs = new ArrayList<>(), cpu = new ArrayList<>(), proc = new ArrayList<>();
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long[] proc0 = {os.getProcessCpuTime()};
+        long[] proc0 = { os.getProcessCpuTime() };
         java.util.regex.Pattern p = java.util.regex.Pattern.compile("Epoch \\d+/\\d+ - ([0-9.]+)s");
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long[] cpu0 = {threads.getCurrentThreadCpuTime()};
-        m.fit(Tensor.ofTokens(x), Tensor.wrap(y, sequences, length), FitOptions.builder().epochs(epochs).batchSize(batch).seed(7).progress(line -> {
-            long now = threads.getCurrentThreadCpuTime();
-            cpu.add((now - cpu0[0]) / 1e9);
-            cpu0[0] = now;
-            long p1 = os.getProcessCpuTime();
-            proc.add((p1 - proc0[0]) / 1e9);
-            proc0[0] = p1;
-            System.out.printf(Locale.ROOT, "%s - cpu %.2fs (process %.2fs)%n", line, cpu.get(cpu.size() - 1), proc.get(proc.size() - 1));
-            var mm = p.matcher(line);
-            if (mm.find()) secs.add(Double.parseDouble(mm.group(1)));
-        }).build());
-        System.out.printf(Locale.ROOT, "fit: LSTM(%d), %d x %d, batch %d, %s: %.2f s per epoch wall, %.2f s CPU of the training thread, %.2f s CPU of the process "
-                + "(GC and JIT threads included) (medians of epochs 2..%d)%n", units, sequences, length, batch,
+        long[] cpu0 = { threads.getCurrentThreadCpuTime() };
+        m.fit(Tensor.ofTokens(x), Tensor.wrap(y, sequences, length),
+                FitOptions.builder().epochs(epochs).batchSize(batch).seed(7).progress(line -> {
+                    long now = threads.getCurrentThreadCpuTime();
+                    cpu.add((now - cpu0[0]) / 1e9);
+                    cpu0[0] = now;
+                    long p1 = os.getProcessCpuTime();
+                    proc.add((p1 - proc0[0]) / 1e9);
+                    proc0[0] = p1;
+                    System.out.printf(Locale.ROOT, "%s - cpu %.2fs (process %.2fs)%n", line, cpu.get(cpu.size() - 1),
+                            proc.get(proc.size() - 1));
+                    var mm = p.matcher(line);
+                    if (mm.find())
+                        secs.add(Double.parseDouble(mm.group(1)));
+                }).build());
+        System.out.printf(Locale.ROOT,
+                "fit: LSTM(%d), %d x %d, batch %d, %s: %.2f s per epoch wall, %.2f s CPU of the training thread, %.2f s CPU of the process "
+                        + "(GC and JIT threads included) (medians of epochs 2..%d)%n",
+                units, sequences, length, batch,
                 io.seqstream.model.ops.FastGemm.kernels().describe(), laterMedian(secs), laterMedian(cpu), laterMedian(proc), epochs);
     }
 }

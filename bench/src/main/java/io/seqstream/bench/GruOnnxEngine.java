@@ -72,10 +72,10 @@ public final class GruOnnxEngine implements Engine {
             tok.put(i, tokens[i]);
             h.put(i * u, states[i], 0, u);
         }
-        try (OnnxTensor t = OnnxTensor.createTensor(env, tok, new long[] {batch});
-                OnnxTensor th = OnnxTensor.createTensor(env, h, new long[] {batch, u});
-                OnnxTensor tp = OnnxTensor.createTensor(env, probs, new long[] {batch, PeerModel.CLASSES});
-                OnnxTensor to = OnnxTensor.createTensor(env, hOut, new long[] {batch, u})) {
+        try (OnnxTensor t = OnnxTensor.createTensor(env, tok, new long[]{ batch });
+                OnnxTensor th = OnnxTensor.createTensor(env, h, new long[]{ batch, u });
+                OnnxTensor tp = OnnxTensor.createTensor(env, probs, new long[]{ batch, PeerModel.CLASSES });
+                OnnxTensor to = OnnxTensor.createTensor(env, hOut, new long[]{ batch, u })) {
             inputs.put("token", t);
             inputs.put("h", th);
             pinned.put("probs", tp);

@@ -25,12 +25,15 @@ public final class ModelStepperEngine implements Engine {
         this.stepper = model.newStepper(batch);
         this.batch = batch;
         this.states = new float[batch][];
-        for (int i = 0; i < batch; i++) states[i] = model.newState();
+        for (int i = 0; i < batch; i++)
+            states[i] = model.newState();
         this.outputs = new float[batch][model.outputSize()];
         if (model.inputCount() == 2) {
             Random r = new Random(11);
             features = new float[4096][SequenceModels.FEATURES];
-            for (float[] f : features) for (int j = 0; j < f.length; j++) f[j] = (float) r.nextGaussian();
+            for (float[] f : features)
+                for (int j = 0; j < f.length; j++)
+                    f[j] = (float) r.nextGaussian();
         } else {
             features = null;
         }
@@ -55,7 +58,8 @@ public final class ModelStepperEngine implements Engine {
         var b = stepper.batch();
         for (int i = 0; i < batch; i++) {
             b.token(0, i, tokens[i]).features(1, i, features[next]);
-            if (++next == features.length) next = 0;
+            if (++next == features.length)
+                next = 0;
         }
         stepper.step(states, b, batch, outputs);
     }

@@ -53,9 +53,9 @@ public final class OnnxEngine implements Engine {
         this.hOut = floats(batch * units);
         this.cOut = floats(batch * units);
         this.probs = floats(batch * PeerModel.CLASSES);
-        this.shapeTok = new long[] {batch};
-        this.shapeState = new long[] {batch, units};
-        this.shapeProbs = new long[] {batch, PeerModel.CLASSES};
+        this.shapeTok = new long[]{ batch };
+        this.shapeState = new long[]{ batch, units };
+        this.shapeProbs = new long[]{ batch, PeerModel.CLASSES };
         try {
             env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -65,7 +65,8 @@ public final class OnnxEngine implements Engine {
                 so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 session = env.createSession(SharedDir.peer(units).resolve("lstm_step.onnx").toString(), so);
             }
-            if (reuseTensors) fixed = tensors();
+            if (reuseTensors)
+                fixed = tensors();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the H=" + units + " peer model", e);
         }
@@ -76,13 +77,13 @@ public final class OnnxEngine implements Engine {
     }
 
     private OnnxTensor[] tensors() throws OrtException {
-        return new OnnxTensor[] {
-            OnnxTensor.createTensor(env, tok, shapeTok),
-            OnnxTensor.createTensor(env, h, shapeState),
-            OnnxTensor.createTensor(env, c, shapeState),
-            OnnxTensor.createTensor(env, probs, shapeProbs),
-            OnnxTensor.createTensor(env, hOut, shapeState),
-            OnnxTensor.createTensor(env, cOut, shapeState)};
+        return new OnnxTensor[]{
+                OnnxTensor.createTensor(env, tok, shapeTok),
+                OnnxTensor.createTensor(env, h, shapeState),
+                OnnxTensor.createTensor(env, c, shapeState),
+                OnnxTensor.createTensor(env, probs, shapeProbs),
+                OnnxTensor.createTensor(env, hOut, shapeState),
+                OnnxTensor.createTensor(env, cOut, shapeState) };
     }
 
     @Override
@@ -116,7 +117,9 @@ public final class OnnxEngine implements Engine {
                     // outputs were written into the pinned buffers
                 }
             } finally {
-                if (!reuseTensors) for (OnnxTensor x : t) x.close();
+                if (!reuseTensors)
+                    for (OnnxTensor x : t)
+                        x.close();
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime step failed", e);
@@ -142,7 +145,9 @@ public final class OnnxEngine implements Engine {
     @Override
     public void close() {
         try {
-            if (fixed != null) for (OnnxTensor x : fixed) x.close();
+            if (fixed != null)
+                for (OnnxTensor x : fixed)
+                    x.close();
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException(e);

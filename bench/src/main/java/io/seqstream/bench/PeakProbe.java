@@ -27,7 +27,8 @@ public final class PeakProbe {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static volatile float sink;
 
-    private PeakProbe() {}
+    private PeakProbe() {
+    }
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -60,11 +61,21 @@ public final class PeakProbe {
         FloatVector c0 = FloatVector.broadcast(S, 1f), c1 = c0.add(d), c2 = c1.add(d), c3 = c2.add(d), c4 = c3.add(d), c5 = c4.add(d);
         FloatVector c6 = c5.add(d), c7 = c6.add(d), c8 = c7.add(d), c9 = c8.add(d), c10 = c9.add(d), c11 = c10.add(d);
         for (long i = 0; i < iters; i++) {
-            c0 = c0.fma(m, d); c1 = c1.fma(m, d); c2 = c2.fma(m, d); c3 = c3.fma(m, d);
-            c4 = c4.fma(m, d); c5 = c5.fma(m, d); c6 = c6.fma(m, d); c7 = c7.fma(m, d);
-            c8 = c8.fma(m, d); c9 = c9.fma(m, d); c10 = c10.fma(m, d); c11 = c11.fma(m, d);
+            c0 = c0.fma(m, d);
+            c1 = c1.fma(m, d);
+            c2 = c2.fma(m, d);
+            c3 = c3.fma(m, d);
+            c4 = c4.fma(m, d);
+            c5 = c5.fma(m, d);
+            c6 = c6.fma(m, d);
+            c7 = c7.fma(m, d);
+            c8 = c8.fma(m, d);
+            c9 = c9.fma(m, d);
+            c10 = c10.fma(m, d);
+            c11 = c11.fma(m, d);
         }
-        sink = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        sink = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
     /** One timed product {@code [b, h] x [h, 4h]} with given kernels, repeated to ~{@code ms} milliseconds per measurement. */
@@ -83,14 +94,17 @@ public final class PeakProbe {
             int g = 4 * h;
             java.util.Random rnd = new java.util.Random(7);
             float[] w = new float[h * g];
-            for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian() * 0.05f;
+            for (int i = 0; i < w.length; i++)
+                w[i] = (float) rnd.nextGaussian() * 0.05f;
             pm = new PackedMatrix(w, h, g, k.panelWidth());
             a = new float[b * h];
-            for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < a.length; i++)
+                a[i] = (float) rnd.nextGaussian();
             z = new float[b * pm.paddedCols()];
             flop = 2.0 * b * h * g;
             reps = (int) Math.max(1, ms * 1e6 * 50 / flop); // ~50 GFLOP/s assumed for the rep count
-            for (int i = 0; i < 20 * reps; i++) run(); // compile
+            for (int i = 0; i < 20 * reps; i++)
+                run(); // compile
         }
 
         void run() {
@@ -101,7 +115,8 @@ public final class PeakProbe {
         double measure() {
             Arrays.fill(z, 0f);
             long t0 = cpuNanos();
-            for (int i = 0; i < reps; i++) run();
+            for (int i = 0; i < reps; i++)
+                run();
             long dt = cpuNanos() - t0;
             sink = z[0];
             return flop * reps / dt;
@@ -112,7 +127,8 @@ public final class PeakProbe {
     public static double productGflops(Kernels k, int h, int b, int rounds) {
         Product p = new Product(k, h, b, 20);
         double best = 0;
-        for (int r = 0; r < rounds; r++) best = Math.max(best, p.measure());
+        for (int r = 0; r < rounds; r++)
+            best = Math.max(best, p.measure());
         return best;
     }
 
@@ -123,10 +139,16 @@ public final class PeakProbe {
         Kernels chosen = Kernels.best();
         String shapes = System.getProperty("probe.shapes");
         java.util.List<String> list = new java.util.ArrayList<>();
-        if (chosen instanceof VectorKernels vk) list.add(vk.blocking().rows() + "x" + vk.blocking().vectors());
-        for (String s : (shapes != null ? shapes : "6x4,6x2,8x3,4x3").split(",")) if (!list.contains(s.trim())) list.add(s.trim());
+        if (chosen instanceof VectorKernels vk)
+            list.add(vk.blocking().rows() + "x" + vk.blocking().vectors());
+        for (String s : (shapes != null ? shapes : "6x4,6x2,8x3,4x3").split(","))
+            if (!list.contains(s.trim()))
+                list.add(s.trim());
         java.util.List<Product> products = new java.util.ArrayList<>();
-        for (int h : hs) for (int b : bs) for (String s : list) products.add(new Product(VectorKernels.withBlocking(Blocking.parse(s, S.length())), h, b, 20));
+        for (int h : hs)
+            for (int b : bs)
+                for (String s : list)
+                    products.add(new Product(VectorKernels.withBlocking(Blocking.parse(s, S.length())), h, b, 20));
         // Rotated rounds: every measurement sees the same mix of machine load; the best of each counts.
         double peak = peakGflops(3);
         double[] best = new double[products.size()];
@@ -141,14 +163,16 @@ public final class PeakProbe {
                 Blocking.vectorRegisters(), chosen.describe());
         System.out.printf(Locale.ROOT, "FMA peak (12 chains, register-resident, best of %d rounds): %.1f GFLOP/s%n%n", rounds, peak);
         StringBuilder head = new StringBuilder("| H | B |");
-        for (String s : list) head.append(" ").append(s).append(" GFLOP/s (of peak) |");
+        for (String s : list)
+            head.append(" ").append(s).append(" GFLOP/s (of peak) |");
         System.out.println(head);
         System.out.println("|--:|--:|" + "--:|".repeat(list.size()));
         int i = 0;
         for (int h : hs) {
             for (int b : bs) {
                 StringBuilder row = new StringBuilder("| " + h + " | " + b + " |");
-                for (int s = 0; s < list.size(); s++, i++) row.append(String.format(Locale.ROOT, " %.1f (%.0f%%) |", best[i], 100 * best[i] / peak));
+                for (int s = 0; s < list.size(); s++, i++)
+                    row.append(String.format(Locale.ROOT, " %.1f (%.0f%%) |", best[i], 100 * best[i] / peak));
                 System.out.println(row);
             }
         }

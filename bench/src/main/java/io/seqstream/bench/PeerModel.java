@@ -16,7 +16,8 @@ public final class PeerModel {
     public static final int EMB = 64;
     public static final int CLASSES = 10;
 
-    private PeerModel() {}
+    private PeerModel() {
+    }
 
     public static Sequential load(int units) {
         return load(SharedDir.peer(units), units);

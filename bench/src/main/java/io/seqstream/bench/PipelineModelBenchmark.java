@@ -42,17 +42,17 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = { "--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g" })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PipelineModelBenchmark {
     static final int EVENTS = 256;
     static final int VOCAB = 1000;
 
-    @Param({"none", "linear", "softmax", "softmax-top5"})
+    @Param({ "none", "linear", "softmax", "softmax-top5" })
     public String head;
 
-    @Param({"64", "256"})
+    @Param({ "64", "256" })
     public int B;
 
     private Stepper stepper;

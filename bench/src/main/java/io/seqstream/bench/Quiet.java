@@ -30,12 +30,15 @@ final class Quiet {
     }
 
     static Quiet sample() {
-        if (!LINUX) return new Quiet(0, 0, System.nanoTime());
+        if (!LINUX)
+            return new Quiet(0, 0, System.nanoTime());
         try {
             String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0); // cpu user nice system idle iowait irq softirq steal ...
             String[] f = cpu.trim().split("\\s+");
             long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) if (i < f.length) busy += Long.parseLong(f[i]);
+            for (int i : new int[]{ 1, 2, 3, 6, 7, 8 })
+                if (i < f.length)
+                    busy += Long.parseLong(f[i]);
             String st = Files.readString(Path.of("/proc/self/stat"));
             String[] s = st.substring(st.lastIndexOf(')') + 2).trim().split("\\s+"); // fields from 3 (state) on
             long self = Long.parseLong(s[11]) + Long.parseLong(s[12]); // utime (14), stime (15)
@@ -49,9 +52,11 @@ final class Quiet {
 
     /** Cores used by other processes between {@code this} and a later sample. */
     double othersSince(Quiet earlier) {
-        if (!LINUX) return Double.NaN;
+        if (!LINUX)
+            return Double.NaN;
         double sec = (nanos - earlier.nanos) / 1e9;
-        if (sec <= 0) return Double.NaN;
+        if (sec <= 0)
+            return Double.NaN;
         long others = (busy - earlier.busy) - (self - earlier.self);
         return Math.max(0, others) / HZ / sec;
     }
@@ -61,14 +66,16 @@ final class Quiet {
      * {@code windowMs}; returns the milliseconds waited.
      */
     static long await(double maxCores, long windowMs, long maxWaitMs) {
-        if (!LINUX || maxCores <= 0) return 0;
+        if (!LINUX || maxCores <= 0)
+            return 0;
         long start = System.nanoTime();
         while (true) {
             Quiet a = sample();
             sleep(windowMs);
             double o = sample().othersSince(a);
             long waited = (System.nanoTime() - start) / 1_000_000;
-            if (!(o > maxCores) || waited >= maxWaitMs) return waited;
+            if (!(o > maxCores) || waited >= maxWaitMs)
+                return waited;
         }
     }
 

@@ -26,16 +26,20 @@ import java.util.Random;
 public final class SequenceModels {
     public static final int FEATURES = 3;
 
-    private SequenceModels() {}
+    private SequenceModels() {
+    }
 
     /** {@code -Dgru.peer.dir}, default {@code bench/target/peers/gru}; fails naming the path and the command that makes it. */
     public static Path gruPeer(int units) {
         String prop = System.getProperty("gru.peer.dir");
-        Path base = prop != null ? Path.of(prop) : Files.isDirectory(Path.of("bench")) ? Path.of("bench/target/peers/gru") : Path.of("target/peers/gru");
+        Path base = prop != null
+                ? Path.of(prop)
+                : Files.isDirectory(Path.of("bench")) ? Path.of("bench/target/peers/gru") : Path.of("target/peers/gru");
         Path d = base.resolve("H" + units).toAbsolutePath().normalize();
         if (!Files.isRegularFile(d.resolve("gru_step.onnx"))) {
-            throw new IllegalStateException("no GRU peer at " + d + ": run python bench/src/main/python/make_gru_peer.py <shared>/peers/onnx"
-                    + " bench/target/peers/gru (a venv with onnx, onnxruntime, numpy), or pass -Dgru.peer.dir");
+            throw new IllegalStateException(
+                    "no GRU peer at " + d + ": run python bench/src/main/python/make_gru_peer.py <shared>/peers/onnx"
+                            + " bench/target/peers/gru (a venv with onnx, onnxruntime, numpy), or pass -Dgru.peer.dir");
         }
         return d;
     }
@@ -61,8 +65,8 @@ public final class SequenceModels {
     /** Tokens (T,) and features (T, 3) per step: the LSTM peer's weights, its kernel grown by 3 feature rows. */
     public static Model twoInputs(int units) {
         Sequential peer = PeerModel.load(units);
-        KerasTensor tok = Input.create("event_type", new int[] {-1, -1}, true);
-        KerasTensor feat = Input.create("numeric", new int[] {-1, -1, FEATURES}, false);
+        KerasTensor tok = Input.create("event_type", new int[]{ -1, -1 }, true);
+        KerasTensor feat = Input.create("numeric", new int[]{ -1, -1, FEATURES }, false);
         Embedding emb = Embedding.builder(PeerModel.VOCAB, PeerModel.EMB).build();
         LSTM lstm = LSTM.builder(units).build();
         Dense head = Dense.builder(PeerModel.CLASSES).activation("softmax").build();
@@ -74,7 +78,8 @@ public final class SequenceModels {
         float[] k = new float[(PeerModel.EMB + FEATURES) * g];
         System.arraycopy(lw.get(0).data(), 0, k, 0, PeerModel.EMB * g);
         Random r = new Random(7);
-        for (int i = PeerModel.EMB * g; i < k.length; i++) k[i] = (float) (0.1 * r.nextGaussian());
+        for (int i = PeerModel.EMB * g; i < k.length; i++)
+            k[i] = (float) (0.1 * r.nextGaussian());
         lstm.setWeights(List.of(Tensor.wrap(k, PeerModel.EMB + FEATURES, g), lw.get(1), lw.get(2)));
         head.setWeights(peer.layers().get(2).getWeights());
         return m;

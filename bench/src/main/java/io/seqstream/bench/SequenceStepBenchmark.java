@@ -1,7 +1,7 @@
 package io.seqstream.bench;
 
-import io.seqstream.model.io.Npy;
 import io.seqstream.model.Tensor;
+import io.seqstream.model.io.Npy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
@@ -30,17 +30,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = { "--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g" })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SequenceStepBenchmark {
-    @Param({"128", "256"})
+    @Param({ "128", "256" })
     public int H;
 
-    @Param({"1", "64", "256"})
+    @Param({ "1", "64", "256" })
     public int B;
 
-    @Param({"lstm-stepper", "lstm-onnx", "gru-stepper", "gru-onnx", "two-input-stepper"})
+    @Param({ "lstm-stepper", "lstm-onnx", "gru-stepper", "gru-onnx", "two-input-stepper" })
     public String variant;
 
     private Engine eng;
@@ -57,11 +57,14 @@ public class SequenceStepBenchmark {
             case "two-input-stepper" -> new ModelStepperEngine(variant, SequenceModels.twoInputs(H), B);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
-        if (variant.startsWith("gru")) checkAgainstReference();
+        if (variant.startsWith("gru"))
+            checkAgainstReference();
         int batches = Math.max(16, StepBenchmark.RING_TOKENS / B);
         ring = new int[batches][B];
         Random rnd = new Random(42L + H * 31L + B);
-        for (int[] r : ring) for (int i = 0; i < B; i++) r[i] = rnd.nextInt(PeerModel.VOCAB);
+        for (int[] r : ring)
+            for (int i = 0; i < B; i++)
+                r[i] = rnd.nextInt(PeerModel.VOCAB);
         next = 0;
     }
 
@@ -74,12 +77,14 @@ public class SequenceStepBenchmark {
             Engine check = variant.equals("gru-onnx") ? new GruOnnxEngine(H, 4) : new ModelStepperEngine("check", SequenceModels.gru(H), 4);
             for (int t = 0; t < 6; t++) {
                 int[] tok = new int[4];
-                for (int k = 0; k < 4; k++) tok[k] = (int) tokens[t * 4 + k];
+                for (int k = 0; k < 4; k++)
+                    tok[k] = (int) tokens[t * 4 + k];
                 check.step(tok);
                 for (int k = 0; k < 4; k++) {
                     for (int c = 0; c < PeerModel.CLASSES; c++) {
                         float e = probs.data()[(t * 4 + k) * PeerModel.CLASSES + c], a = check.outputs()[k][c];
-                        if (Math.abs(e - a) > 1e-5f) throw new IllegalStateException(variant + " step " + t + " key " + k + ": " + a + " vs reference " + e);
+                        if (Math.abs(e - a) > 1e-5f)
+                            throw new IllegalStateException(variant + " step " + t + " key " + k + ": " + a + " vs reference " + e);
                     }
                 }
             }
@@ -92,7 +97,8 @@ public class SequenceStepBenchmark {
     @Benchmark
     public Object step() {
         int[] tokens = ring[next];
-        if (++next == ring.length) next = 0;
+        if (++next == ring.length)
+            next = 0;
         eng.step(tokens);
         return tokens;
     }

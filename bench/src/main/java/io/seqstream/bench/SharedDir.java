@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /** Finds the shared folder holding {@code peers/onnx}: {@code -Dshared.dir}, else walking up from the current dir. */
 public final class SharedDir {
-    private SharedDir() {}
+    private SharedDir() {
+    }
 
     public static Path resolve() {
         String prop = System.getProperty("shared.dir");
@@ -18,8 +19,9 @@ public final class SharedDir {
         }
         Path dir = Path.of("").toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
-            for (Path c : new Path[] {d.resolve("shared"), d.resolveSibling("shared")}) {
-                if (c != null && Files.isDirectory(c.resolve("peers/onnx"))) return c.normalize();
+            for (Path c : new Path[]{ d.resolve("shared"), d.resolveSibling("shared") }) {
+                if (c != null && Files.isDirectory(c.resolve("peers/onnx")))
+                    return c.normalize();
             }
         }
         throw new IllegalStateException("no shared/peers/onnx found above " + dir + "; pass -Dshared.dir=/path/to/shared");
@@ -28,7 +30,8 @@ public final class SharedDir {
     /** {@code <shared>/peers/onnx/H<units>}. */
     public static Path peer(int units) {
         Path p = resolve().resolve("peers/onnx/H" + units);
-        if (!Files.isDirectory(p)) throw new IllegalStateException("no ONNX peer for H=" + units + ": " + p + " is missing");
+        if (!Files.isDirectory(p))
+            throw new IllegalStateException("no ONNX peer for H=" + units + ": " + p + " is missing");
         return p;
     }
 }

@@ -36,22 +36,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g",
+@Fork(value = 1, jvmArgsAppend = { "--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED" })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class StepBenchmark {
     /** Tokens in the ring, at least. */
     static final int RING_TOKENS = 16384;
 
-    @Param({"128", "256"})
+    @Param({ "128", "256" })
     public int H;
 
-    @Param({"1", "8", "64", "256"})
+    @Param({ "1", "8", "64", "256" })
     public int B;
 
-    @Param({"stepper", "onnx", "dl4j", "sgemm"})
+    @Param({ "stepper", "onnx", "dl4j", "sgemm" })
     public String engine;
 
     static final double QUIET_CORES = Double.parseDouble(System.getProperty("bench.quiet", "0"));
@@ -71,17 +71,22 @@ public class StepBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         eng = Engine.create(engine, H, B);
-        if (eng instanceof StepperEngine st) System.err.println("stepper kernels: " + st.model().describeKernels()); // the fork's own width
+        if (eng instanceof StepperEngine st)
+            System.err.println("stepper kernels: " + st.model().describeKernels()); // the fork's own width
         int batches = Math.max(16, RING_TOKENS / B);
         ring = new int[batches][B];
         Random rnd = new Random(42L + H * 31L + B);
-        for (int[] r : ring) for (int i = 0; i < B; i++) r[i] = rnd.nextInt(PeerModel.VOCAB);
+        for (int[] r : ring)
+            for (int i = 0; i < B; i++)
+                r[i] = rnd.nextInt(PeerModel.VOCAB);
         next = 0;
         if (!"sgemm".equals(engine)) {
             eng.step(ring[0]);
             float s = 0;
-            for (float p : eng.outputs()[0]) s += p;
-            if (Math.abs(s - 1f) > 1e-3f) throw new IllegalStateException(engine + ": probabilities sum to " + s);
+            for (float p : eng.outputs()[0])
+                s += p;
+            if (Math.abs(s - 1f) > 1e-3f)
+                throw new IllegalStateException(engine + ": probabilities sum to " + s);
         }
     }
 
@@ -97,13 +102,15 @@ public class StepBenchmark {
     public void afterIteration() {
         double others = Quiet.sample().othersSince(iterationStart);
         iteration++;
-        if (ITER_LOG != null) Quiet.log(Path.of(ITER_LOG), H + "," + B + "," + engine + "," + iteration + "," + Quiet.fmt(others) + "," + waited);
+        if (ITER_LOG != null)
+            Quiet.log(Path.of(ITER_LOG), H + "," + B + "," + engine + "," + iteration + "," + Quiet.fmt(others) + "," + waited);
     }
 
     @Benchmark
     public Object step() {
         int[] tokens = ring[next];
-        if (++next == ring.length) next = 0;
+        if (++next == ring.length)
+            next = 0;
         eng.step(tokens);
         return tokens;
     }

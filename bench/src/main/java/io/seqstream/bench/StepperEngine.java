@@ -17,7 +17,8 @@ public final class StepperEngine implements Engine {
         this.stepper = model.newStepper(batch);
         this.batch = batch;
         this.states = new float[batch][];
-        for (int i = 0; i < batch; i++) states[i] = model.newState();
+        for (int i = 0; i < batch; i++)
+            states[i] = model.newState();
         this.outputs = new float[batch][model.outputSize()];
     }
 

@@ -47,7 +47,8 @@ class BenchTableTest {
                 .contains("MET    issue 8: stepper faster than onnx in 1/1 cells")
                 .contains("MET    issue 8: H=256 B=64 stepper <= 8 us/event: 5.00");
         String best = BenchTable.table(cells, BenchTable.Stat.MIN);
-        assertThat(best).contains("| 256 | 64 | 2.50 | 5.00 | 50.0 | 1.56 | 0.50x | 20x | 1.60x |").contains("best (minimum) measurement iteration");
+        assertThat(best).contains("| 256 | 64 | 2.50 | 5.00 | 50.0 | 1.56 | 0.50x | 20x | 1.60x |")
+                .contains("best (minimum) measurement iteration");
         assertThat(BenchTable.targets(cells, BenchTable.Stat.MIN)).startsWith("Targets (on best iterations)")
                 .contains("H=256 B=64 stepper <= 8 us/event: 2.50");
     }
@@ -63,7 +64,8 @@ class BenchTableTest {
         String q = BenchTable.table(cells, BenchTable.Stat.QUIET);
         // stepper: quiet iteration 160 us/call -> 2.50; onnx: none quiet -> n/a; dl4j: no log -> its mean
         assertThat(q).contains("| 256 | 64 | 2.50 (1/2) | n/a (0/2) | 100 | 3.13 (2/2) | - | 40x | 0.80x |");
-        assertThat(BenchTable.targets(cells, BenchTable.Stat.QUIET)).contains("NO DATA issue 8: stepper faster than onnx in 0/0 cells; no data for H=256 B=64");
+        assertThat(BenchTable.targets(cells, BenchTable.Stat.QUIET))
+                .contains("NO DATA issue 8: stepper faster than onnx in 0/0 cells; no data for H=256 B=64");
         assertThat(BenchTable.disturbance(cells)).contains("| 256 | 64 | 0.65 / 1.20 | 0.93 / 0.95 | - | 0.00 / 0.00 |");
     }
 
@@ -72,7 +74,8 @@ class BenchTableTest {
         Path a = tmp.resolve("a.json"), b = tmp.resolve("b.json");
         Files.writeString(a, "[" + result(128, 1, "stepper", 10, "1") + "," + result(128, 1, "onnx", 40, "1") + "]");
         Files.writeString(b, "[" + result(128, 1, "stepper", 8, "1") + "]");
-        Files.writeString(Path.of(b + ".iterations.csv"), "128,1,stepper,1,0.9,0\n128,1,stepper,2,0.9,0\n128,1,stepper,3,0.0,0\n128,1,stepper,4,0.5,0\n");
+        Files.writeString(Path.of(b + ".iterations.csv"),
+                "128,1,stepper,1,0.9,0\n128,1,stepper,2,0.9,0\n128,1,stepper,3,0.0,0\n128,1,stepper,4,0.5,0\n");
         var cells = BenchTable.merge(List.of(a, b));
         assertThat(cells).hasSize(2);
         String q = BenchTable.table(cells, BenchTable.Stat.QUIET);
@@ -81,7 +84,8 @@ class BenchTableTest {
         // a third pass, noisier for stepper (0 quiet iterations): the second pass's stepper stays
         Path c = tmp.resolve("c.json");
         Files.writeString(c, "[" + result(128, 1, "stepper", 100, "1") + "]");
-        Files.writeString(Path.of(c + ".iterations.csv"), "128,1,stepper,1,0.0,0\n128,1,stepper,2,0.0,0\n128,1,stepper,3,1.0,0\n128,1,stepper,4,1.0,0\n");
+        Files.writeString(Path.of(c + ".iterations.csv"),
+                "128,1,stepper,1,0.0,0\n128,1,stepper,2,0.0,0\n128,1,stepper,3,1.0,0\n128,1,stepper,4,1.0,0\n");
         assertThat(BenchTable.table(BenchTable.merge(List.of(a, b, c)))).contains("| 128 | 1 | 8.00 ± 1.00 |");
         assertThat(BenchTable.table(BenchTable.merge(List.of(a, c, b)))).contains("| 128 | 1 | 8.00 ± 1.00 |");
     }

@@ -20,20 +20,21 @@ class EnginesParityTest {
     static final float TOL = 1e-5f;
 
     @ParameterizedTest(name = "H={0}")
-    @ValueSource(ints = {128, 256})
+    @ValueSource(ints = { 128, 256 })
     void onnxRuntimeReproducesTheReferenceRun(int units) throws IOException {
         Path dir = SharedDir.peer(units);
         int[] tokens = Npy.read(dir.resolve("ref_tokens.npy")).expectShape(6, 4).ints();
         float[] probs = Npy.read(dir.resolve("ref_probs.npy")).floats();
         float[] refH = Npy.read(dir.resolve("ref_h.npy")).floats();
         float[] refC = Npy.read(dir.resolve("ref_c.npy")).floats();
-        for (String name : new String[] {"onnx", "onnx-reuse", "stepper", "stepper-scalar"}) {
+        for (String name : new String[]{ "onnx", "onnx-reuse", "stepper", "stepper-scalar" }) {
             try (Engine e = Engine.create(name, units, 4)) {
                 for (int t = 0; t < 6; t++) {
                     e.step(Arrays.copyOfRange(tokens, 4 * t, 4 * t + 4));
                     for (int k = 0; k < 4; k++) {
                         for (int j = 0; j < 10; j++) {
-                            assertThat(e.outputs()[k][j]).as("%s step %d key %d", name, t, k).isCloseTo(probs[(t * 4 + k) * 10 + j], within(TOL));
+                            assertThat(e.outputs()[k][j]).as("%s step %d key %d", name, t, k).isCloseTo(probs[(t * 4 + k) * 10 + j],
+                                    within(TOL));
                         }
                     }
                 }
@@ -48,20 +49,23 @@ class EnginesParityTest {
     }
 
     @ParameterizedTest(name = "H={0}")
-    @ValueSource(ints = {128, 256})
+    @ValueSource(ints = { 128, 256 })
     void enginesAgreeOnARandomStream(int units) {
         int batch = 8, steps = 25;
         Random rnd = new Random(units);
         int[][] tokens = new int[steps][batch];
-        for (int[] row : tokens) for (int i = 0; i < batch; i++) row[i] = rnd.nextInt(PeerModel.VOCAB);
+        for (int[] row : tokens)
+            for (int i = 0; i < batch; i++)
+                row[i] = rnd.nextInt(PeerModel.VOCAB);
         try (Engine onnx = Engine.create("onnx", units, batch);
                 Engine vec = Engine.create("stepper", units, batch);
                 Engine sca = Engine.create("stepper-scalar", units, batch);
                 Engine dl4j = Engine.create("dl4j", units, batch)) {
             double worst = 0;
             for (int t = 0; t < steps; t++) {
-                for (Engine e : new Engine[] {onnx, vec, sca, dl4j}) e.step(tokens[t]);
-                for (Engine e : new Engine[] {vec, sca, dl4j}) {
+                for (Engine e : new Engine[]{ onnx, vec, sca, dl4j })
+                    e.step(tokens[t]);
+                for (Engine e : new Engine[]{ vec, sca, dl4j }) {
                     for (int i = 0; i < batch; i++) {
                         for (int j = 0; j < PeerModel.CLASSES; j++) {
                             float d = Math.abs(e.outputs()[i][j] - onnx.outputs()[i][j]);
@@ -80,7 +84,7 @@ class EnginesParityTest {
     }
 
     @ParameterizedTest(name = "B={0}")
-    @ValueSource(ints = {1, 8})
+    @ValueSource(ints = { 1, 8 })
     void sgemmEngineComputesTheProduct(int batch) {
         try (SgemmEngine g = new SgemmEngine(128, batch)) {
             g.step(null);

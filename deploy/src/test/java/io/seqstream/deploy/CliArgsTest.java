@@ -13,7 +13,7 @@ class CliArgsTest {
 
     @Test
     void optionsSwitchesPositionalsAndPassThrough() {
-        CliArgs a = CliArgs.parse(new String[] {"run", "--jar", "a.jar", "--wait", "--parallelism=3", "--", "--config", "x"},
+        CliArgs a = CliArgs.parse(new String[]{ "run", "--jar", "a.jar", "--wait", "--parallelism=3", "--", "--config", "x" },
                 VALUES, SWITCHES);
         assertThat(a.positionals()).containsExactly("run");
         assertThat(a.value("jar")).hasValue("a.jar");
@@ -24,16 +24,16 @@ class CliArgsTest {
 
     @Test
     void lastValueWinsAndRepeatedValuesAreKept() {
-        CliArgs a = CliArgs.parse(new String[] {"--jar", "a", "--jar", "b"}, VALUES, SWITCHES);
+        CliArgs a = CliArgs.parse(new String[]{ "--jar", "a", "--jar", "b" }, VALUES, SWITCHES);
         assertThat(a.value("jar")).hasValue("b");
         assertThat(a.values("jar")).isEqualTo(List.of("a", "b"));
     }
 
     @Test
     void unknownOptionsAndMissingValuesAreErrors() {
-        assertThatThrownBy(() -> CliArgs.parse(new String[] {"--nope"}, VALUES, SWITCHES)).hasMessageContaining("unknown option --nope");
-        assertThatThrownBy(() -> CliArgs.parse(new String[] {"--jar"}, VALUES, SWITCHES)).hasMessageContaining("--jar needs a value");
-        CliArgs a = CliArgs.parse(new String[] {"--parallelism", "two"}, VALUES, SWITCHES);
+        assertThatThrownBy(() -> CliArgs.parse(new String[]{ "--nope" }, VALUES, SWITCHES)).hasMessageContaining("unknown option --nope");
+        assertThatThrownBy(() -> CliArgs.parse(new String[]{ "--jar" }, VALUES, SWITCHES)).hasMessageContaining("--jar needs a value");
+        CliArgs a = CliArgs.parse(new String[]{ "--parallelism", "two" }, VALUES, SWITCHES);
         assertThatThrownBy(() -> a.intValue("parallelism", 1)).hasMessageContaining("whole number");
         assertThatThrownBy(() -> a.positional(0, "the job id")).hasMessageContaining("missing the job id");
     }

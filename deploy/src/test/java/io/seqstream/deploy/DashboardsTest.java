@@ -81,7 +81,8 @@ class DashboardsTest {
                 "SeqstreamModelAccuracyDrop", "SeqstreamNoPredictions");
         assertThat(byName.get("SeqstreamPredictionLag").path("expr").asText()).contains(p + "eventTimeLagMs");
         assertThat(byName.get("SeqstreamDeadLetterRate").path("expr").asText()).contains(p + "deadLetters", p + "recordsIn");
-        assertThat(byName.get("SeqstreamCheckpointFailures").path("expr").asText()).contains("flink_jobmanager_job_numberOfFailedCheckpoints");
+        assertThat(byName.get("SeqstreamCheckpointFailures").path("expr").asText())
+                .contains("flink_jobmanager_job_numberOfFailedCheckpoints");
         assertThat(byName.get("SeqstreamModelAccuracyDrop").path("expr").asText()).contains(p + "model_holdoutAccuracy{model=\"serving\"}");
         assertThat(byName.get("SeqstreamNoPredictions").path("expr").asText()).contains(p + "predictionsOut");
     }

@@ -61,20 +61,20 @@ class JobJarIT {
     @Test
     void leavesOutFlinkTheBrokerLoggingAndDl4j() {
         List<String> forbidden = List.of(
-                "org/apache/flink/runtime/",                 // flink-runtime: provided by the cluster
-                "org/apache/flink/api/common/",              // flink-core
+                "org/apache/flink/runtime/", // flink-runtime: provided by the cluster
+                "org/apache/flink/api/common/", // flink-core
                 "org/apache/flink/streaming/api/environment/", // flink-streaming-java
-                "org/apache/flink/client/",                  // flink-clients
-                "org/apache/flink/state/rocksdb/",           // the state backend is the cluster's
+                "org/apache/flink/client/", // flink-clients
+                "org/apache/flink/state/rocksdb/", // the state backend is the cluster's
                 // the broker (kafka-clients itself has org/apache/kafka/server/authorizer: the Authorizer API)
                 "kafka/server/", "org/apache/kafka/metadata/", "org/apache/kafka/server/common/", "org/apache/kafka/raft/", "scala/",
-                "org/slf4j/", "org/apache/logging/log4j/",   // the cluster's logging
+                "org/slf4j/", "org/apache/logging/log4j/", // the cluster's logging
                 "org/nd4j/", "org/bytedeco/", "org/deeplearning4j/", // DL4J: not on the job's path
-                "io/seqstream/reference/",                   // the DL4J reference (dl4j-reference)
-                "io/seqstream/apps/",                        // demo, benchmarks, model and models commands
-                "io/seqstream/testkit/",                     // the in-process broker, test helpers
-                "picocli/",                                  // the command lines' parser
-                "io/seqstream/deploy/");                     // the deploy tools
+                "io/seqstream/reference/", // the DL4J reference (dl4j-reference)
+                "io/seqstream/apps/", // demo, benchmarks, model and models commands
+                "io/seqstream/testkit/", // the in-process broker, test helpers
+                "picocli/", // the command lines' parser
+                "io/seqstream/deploy/"); // the deploy tools
         for (String prefix : forbidden) {
             assertThat(entries).as("entries under " + prefix).noneMatch(e -> e.startsWith(prefix));
         }
@@ -89,7 +89,8 @@ class JobJarIT {
                 .noneMatch(e -> e.matches(".*/(Demo|Bench|EndToEndBenchmark|RetrainBenchmark|ModelCli|ModelsCommand|EmbeddedKafka"
                         + "|KafkaBrokerMain|Dl4j|SessionGenerator)[^/]*\\.class"));
         assertThat(classes).as("only the job, the model and the records")
-                .allMatch(e -> e.startsWith("io/seqstream/jobs/") || e.startsWith("io/seqstream/model/") || e.startsWith("io/seqstream/schemas/"));
+                .allMatch(e -> e.startsWith("io/seqstream/jobs/") || e.startsWith("io/seqstream/model/")
+                        || e.startsWith("io/seqstream/schemas/"));
     }
 
     @Test

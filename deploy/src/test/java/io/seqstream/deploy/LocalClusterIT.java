@@ -1,6 +1,5 @@
 package io.seqstream.deploy;
 
-import io.seqstream.testkit.TempDirs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.deploy.cluster.ClusterOptions;
@@ -11,7 +10,6 @@ import io.seqstream.deploy.testing.DashboardMetrics;
 import io.seqstream.deploy.testing.EventSender;
 import io.seqstream.deploy.testing.PredictionCheck;
 import io.seqstream.deploy.testing.PredictionReader;
-import io.seqstream.testkit.PrometheusScrape;
 import io.seqstream.deploy.testing.Replays;
 import io.seqstream.deploy.testing.TestModels;
 import io.seqstream.jobs.config.ConfigKeys;
@@ -21,6 +19,8 @@ import io.seqstream.model.Sequential;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.PrometheusScrape;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -164,8 +164,9 @@ class LocalClusterIT {
                 String aloTopic = "predictions-at-least-once";
                 createTopic(bootstrap, aloTopic, 4);
                 List<String> args3 = new ArrayList<>(jobArgs);
-                args3.addAll(List.of("--" + ConfigKeys.DELIVERY.name(), "at-least-once", "--" + ConfigKeys.TOPIC_PREDICTIONS.name(), aloTopic,
-                        "--" + ConfigKeys.KAFKA_GROUP_ID.name(), "it-at-least-once", "--parallelism", "2"));
+                args3.addAll(
+                        List.of("--" + ConfigKeys.DELIVERY.name(), "at-least-once", "--" + ConfigKeys.TOPIC_PREDICTIONS.name(), aloTopic,
+                                "--" + ConfigKeys.KAFKA_GROUP_ID.name(), "it-at-least-once", "--parallelism", "2"));
                 String job3 = rest.runJar(jarId, FlinkRest.RunRequest.of(args3).withParallelism(2));
                 awaitTasksRunning(rest, job3);
                 log(t0, "job 3 running (at-least-once, from the earliest event, parallelism 2)");

@@ -149,14 +149,17 @@ class ManifestsTest {
         }
         assertThat(names).containsExactlyInAnyOrder(jobConfig.get(ConfigKeys.TOPIC_EVENTS), jobConfig.get(ConfigKeys.TOPIC_PREDICTIONS),
                 jobConfig.get(ConfigKeys.TOPIC_DEAD_LETTERS), jobConfig.get(ConfigKeys.TOPIC_MODELS));
-        JsonNode models = topics.stream().filter(t -> t.path("spec").path("topicName").asText().equals(jobConfig.get(ConfigKeys.TOPIC_MODELS)))
+        JsonNode models = topics.stream()
+                .filter(t -> t.path("spec").path("topicName").asText().equals(jobConfig.get(ConfigKeys.TOPIC_MODELS)))
                 .findFirst().orElseThrow();
         assertThat(models.path("spec").path("config").path("cleanup.policy").asText()).isEqualTo("compact");
-        JsonNode events = topics.stream().filter(t -> t.path("spec").path("topicName").asText().equals(jobConfig.get(ConfigKeys.TOPIC_EVENTS)))
+        JsonNode events = topics.stream()
+                .filter(t -> t.path("spec").path("topicName").asText().equals(jobConfig.get(ConfigKeys.TOPIC_EVENTS)))
                 .findFirst().orElseThrow();
         assertThat(events.path("spec").path("partitions").asInt()).as("event partitions >= parallelism")
                 .isGreaterThanOrEqualTo(deployment.path("spec").path("job").path("parallelism").asInt());
-        assertThat(topics).as("Strimzi 1.0 serves v1 only").allSatisfy(t -> assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1"));
+        assertThat(topics).as("Strimzi 1.0 serves v1 only")
+                .allSatisfy(t -> assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1"));
     }
 
     @Test
@@ -174,7 +177,8 @@ class ManifestsTest {
     @Test
     void everyPodServesPrometheusMetricsOnTheAnnotatedPort() {
         Map<String, String> flink = flinkConfiguration();
-        assertThat(flink).containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        assertThat(flink).containsEntry("metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         String port = flink.get("metrics.reporter.prom.port");
         assertThat(port).matches("\\d+");
         JsonNode pod = deployment.path("spec").path("podTemplate");

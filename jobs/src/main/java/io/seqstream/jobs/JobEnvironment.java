@@ -23,8 +23,10 @@ public final class JobEnvironment {
      */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration c = jobSettings(config);
-        if (!config.isSet(ConfigKeys.STATE_BACKEND)) setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
-        if (!config.isSet(ConfigKeys.CHECKPOINT_DIR)) setCheckpointDir(c, checkpointDir(config));
+        if (!config.isSet(ConfigKeys.STATE_BACKEND))
+            setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
+        if (!config.isSet(ConfigKeys.CHECKPOINT_DIR))
+            setCheckpointDir(c, checkpointDir(config));
         return c;
     }
 
@@ -35,7 +37,8 @@ public final class JobEnvironment {
      */
     static Configuration jobSettings(JobConfig config) {
         Configuration c = new Configuration();
-        if (config.isSet(ConfigKeys.STATE_BACKEND)) setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
+        if (config.isSet(ConfigKeys.STATE_BACKEND))
+            setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
         config.find(ConfigKeys.CHECKPOINT_DIR).ifPresent(dir -> setCheckpointDir(c, dir));
         // Kept on cancel, so a stopped job can be restarted from its last checkpoint.
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -63,7 +66,8 @@ public final class JobEnvironment {
 
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.configure(jobSettings(config));
-        if (config.isSet(ConfigKeys.PARALLELISM)) env.setParallelism(config.parallelism());
+        if (config.isSet(ConfigKeys.PARALLELISM))
+            env.setParallelism(config.parallelism());
     }
 
     static String checkpointDir(JobConfig config) {

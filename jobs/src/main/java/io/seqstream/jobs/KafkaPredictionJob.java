@@ -2,10 +2,10 @@ package io.seqstream.jobs;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.mapping.InputDecoders;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.sink.KafkaSinks;
-import io.seqstream.jobs.mapping.InputDecoders;
 import io.seqstream.jobs.source.IngestDecoder;
 import io.seqstream.jobs.source.KafkaEventSource;
 import io.seqstream.jobs.source.KafkaModelSource;

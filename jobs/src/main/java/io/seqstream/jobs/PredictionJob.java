@@ -2,14 +2,14 @@ package io.seqstream.jobs;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.operator.MicroBatchStepOperator;
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.operator.SwapOptions;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.retrain.SnapshotCheck;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.validate.DeadLetterSplit;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ModelSnapshot;
@@ -71,7 +71,8 @@ public final class PredictionJob {
             JobConfig config) {
         JobEnvironment.configure(env, config);
         DataStream<Ingested> input = env.fromSource(source, watermarks(config), "events").uid(SOURCE_UID);
-        DataStream<ModelUpdate> models = modelSource == null ? null
+        DataStream<ModelUpdate> models = modelSource == null
+                ? null
                 : env.fromSource(modelSource, WatermarkStrategy.noWatermarks(), "models").uid(MODELS_SOURCE_UID).setParallelism(1);
         Outputs outputs = attach(input, models, model, config);
         outputs.predictions().sinkTo(predictionSink).name("predictions").uid(PREDICTIONS_SINK_UID);
@@ -127,7 +128,7 @@ public final class PredictionJob {
     /** Event time from Event.eventTime (the Kafka timestamp for dead letters), bounded out-of-orderness, idleness. */
     public static WatermarkStrategy<Ingested> watermarks(JobConfig config) {
         WatermarkStrategy<Ingested> w = WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(
-                        config.get(ConfigKeys.WATERMARK_OUT_OF_ORDERNESS))
+                config.get(ConfigKeys.WATERMARK_OUT_OF_ORDERNESS))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.timestamp);
         Duration idle = config.get(ConfigKeys.WATERMARK_IDLE_TIMEOUT);
         return idle.isZero() ? w : w.withIdleness(idle);

@@ -2,15 +2,15 @@ package io.seqstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.operator.ActiveModelState;
 import io.seqstream.jobs.operator.KeyState;
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RecentEvent;
 import io.seqstream.jobs.retrain.TrainerState;
 import io.seqstream.jobs.retrain.TrainingSequence;
 import io.seqstream.jobs.retrain.TrainingWindow;
-import io.seqstream.jobs.event.Ingested;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -31,8 +31,8 @@ class FlinkTypesTest {
 
     @Test
     void modelStreamAndRetrainingTypesArePojos() {
-        for (Class<?> c : new Class<?>[] {ModelUpdate.class, ActiveModelState.class, RecentEvent.class, TrainingSequence.class,
-                TrainingWindow.class, TrainerState.class}) {
+        for (Class<?> c : new Class<?>[]{ ModelUpdate.class, ActiveModelState.class, RecentEvent.class, TrainingSequence.class,
+                TrainingWindow.class, TrainerState.class }) {
             assertThat(TypeInformation.of(c)).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
         PojoTypeInfo<TrainerState> trainer = (PojoTypeInfo<TrainerState>) TypeInformation.of(TrainerState.class);

@@ -13,7 +13,8 @@ class PackageCyclesTest {
     @Test
     void noPackageCycle() {
         Map<String, Set<String>> g = PackageCycles.graph(Path.of("src/main/java"), "io.seqstream.jobs");
-        assertThat(g).as("packages found").containsKeys("io.seqstream.jobs.operator", "io.seqstream.jobs.retrain", "io.seqstream.jobs.event");
+        assertThat(g).as("packages found").containsKeys("io.seqstream.jobs.operator", "io.seqstream.jobs.retrain",
+                "io.seqstream.jobs.event");
         assertThat(PackageCycles.cycles(g)).as("package cycles").isEmpty();
     }
 

@@ -62,20 +62,23 @@ public final class FitOptions {
         private Consumer<String> progress = System.out::println;
 
         public Builder batchSize(int v) {
-            if (v <= 0) throw new IllegalArgumentException("batchSize must be positive, got " + v);
+            if (v <= 0)
+                throw new IllegalArgumentException("batchSize must be positive, got " + v);
             this.batchSize = v;
             return this;
         }
 
         public Builder epochs(int v) {
-            if (v < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + v);
+            if (v < 0)
+                throw new IllegalArgumentException("epochs must be >= 0, got " + v);
             this.epochs = v;
             return this;
         }
 
         /** Fraction of the samples, taken from the end before shuffling (as Keras), held out for validation. */
         public Builder validationSplit(double v) {
-            if (!(v >= 0 && v < 1)) throw new IllegalArgumentException("validationSplit must be in [0, 1), got " + v);
+            if (!(v >= 0 && v < 1))
+                throw new IllegalArgumentException("validationSplit must be in [0, 1), got " + v);
             this.validationSplit = v;
             return this;
         }
@@ -102,7 +105,8 @@ public final class FitOptions {
         }
 
         public Builder quiet() {
-            this.progress = s -> { };
+            this.progress = s -> {
+            };
             return this;
         }
 

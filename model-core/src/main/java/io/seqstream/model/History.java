@@ -21,7 +21,8 @@ public final class History {
 
     public List<Double> get(String key) {
         List<Double> v = history.get(key);
-        if (v == null) throw new IllegalArgumentException("no '" + key + "' in history; keys: " + history.keySet());
+        if (v == null)
+            throw new IllegalArgumentException("no '" + key + "' in history; keys: " + history.keySet());
         return v;
     }
 

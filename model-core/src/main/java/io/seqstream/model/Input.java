@@ -5,7 +5,8 @@ import java.util.List;
 
 /** Keras' {@code Input(...)}: the entry tensors of a functional model. */
 public final class Input {
-    private Input() {}
+    private Input() {
+    }
 
     /** {@code keras.Input(shape=shape)}: float input, any batch size. */
     public static KerasTensor of(int... shape) {
@@ -30,7 +31,8 @@ public final class Input {
     /** A named input of dtype int32, float32 or string. */
     public static KerasTensor create(String name, int[] batchShape, String dtype) {
         InputLayer.Builder b = InputLayer.builder(batchShape).dtype(dtype);
-        if (name != null) b.name(name);
+        if (name != null)
+            b.name(name);
         InputLayer layer = b.build();
         List<KerasTensor> outs = KerasTensor.call(layer, List.of());
         return outs.get(0);

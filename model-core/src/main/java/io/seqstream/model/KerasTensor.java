@@ -47,7 +47,8 @@ public final class KerasTensor {
         List<int[]> outShapes = layer.build(shapes);
         Node node = new Node(layer, layer.inboundNodes().size(), inputs);
         List<KerasTensor> outs = new ArrayList<>();
-        for (int i = 0; i < outShapes.size(); i++) outs.add(new KerasTensor(node, i, outShapes.get(i)));
+        for (int i = 0; i < outShapes.size(); i++)
+            outs.add(new KerasTensor(node, i, outShapes.get(i)));
         node.outputs = List.copyOf(outs);
         layer.addInboundNode(node);
         return outs;

@@ -26,7 +26,7 @@ public class Model {
     private List<KerasTensor> inputs = List.of();
     private List<KerasTensor> outputs = List.of();
     private List<KerasTensor.Node> order = List.of(); // topological, inputs first
-    private List<Layer> layers = List.of();           // unique, in first-call order, without InputLayers
+    private List<Layer> layers = List.of(); // unique, in first-call order, without InputLayers
     private Loss[] losses;
     private Optimizer optimizer;
     private List<List<Metric>> metrics = List.of();
@@ -51,7 +51,8 @@ public class Model {
     }
 
     protected final void init(List<KerasTensor> ins, List<KerasTensor> outs) {
-        if (ins.isEmpty() || outs.isEmpty()) throw new IllegalArgumentException("a model needs at least one input and one output");
+        if (ins.isEmpty() || outs.isEmpty())
+            throw new IllegalArgumentException("a model needs at least one input and one output");
         for (KerasTensor in : ins) {
             if (!(in.node().layer() instanceof InputLayer)) {
                 throw new IllegalArgumentException("model inputs must come from Input, got " + in);
@@ -59,18 +60,23 @@ public class Model {
         }
         List<KerasTensor.Node> topo = new ArrayList<>();
         LinkedHashSet<KerasTensor.Node> done = new LinkedHashSet<>();
-        for (KerasTensor o : outs) visit(o.node(), done, new LinkedHashSet<>(), topo);
+        for (KerasTensor o : outs)
+            visit(o.node(), done, new LinkedHashSet<>(), topo);
         for (KerasTensor.Node n : topo) {
             if (n.layer() instanceof InputLayer && ins.stream().noneMatch(i -> i.node() == n)) {
-                throw new IllegalArgumentException("output depends on input '" + n.layer().name() + "' which is not among the model inputs");
+                throw new IllegalArgumentException(
+                        "output depends on input '" + n.layer().name() + "' which is not among the model inputs");
             }
         }
         LinkedHashSet<Layer> ls = new LinkedHashSet<>();
-        for (KerasTensor.Node n : topo) if (!(n.layer() instanceof InputLayer)) ls.add(n.layer());
+        for (KerasTensor.Node n : topo)
+            if (!(n.layer() instanceof InputLayer))
+                ls.add(n.layer());
         Map<String, Layer> byName = new LinkedHashMap<>();
         for (Layer l : ls) {
             Layer prev = byName.put(l.name(), l);
-            if (prev != null) throw new IllegalArgumentException("two different layers are named '" + l.name() + "'");
+            if (prev != null)
+                throw new IllegalArgumentException("two different layers are named '" + l.name() + "'");
         }
         this.inputs = List.copyOf(ins);
         this.outputs = List.copyOf(outs);
@@ -80,9 +86,12 @@ public class Model {
 
     private static void visit(KerasTensor.Node n, LinkedHashSet<KerasTensor.Node> done, LinkedHashSet<KerasTensor.Node> path,
             List<KerasTensor.Node> topo) {
-        if (done.contains(n)) return;
-        if (!path.add(n)) throw new IllegalArgumentException("cycle in the model graph at layer '" + n.layer().name() + "'");
-        for (KerasTensor in : n.inputs()) visit(in.node(), done, path, topo);
+        if (done.contains(n))
+            return;
+        if (!path.add(n))
+            throw new IllegalArgumentException("cycle in the model graph at layer '" + n.layer().name() + "'");
+        for (KerasTensor in : n.inputs())
+            visit(in.node(), done, path, topo);
         path.remove(n);
         done.add(n);
         topo.add(n);
@@ -94,7 +103,8 @@ public class Model {
 
     /** Makes sure the graph exists (a {@link Sequential} may build it from the first data it sees). */
     protected void ensureBuilt(List<Tensor> sample) {
-        if (order.isEmpty()) throw new IllegalStateException("model '" + name + "' has no layers");
+        if (order.isEmpty())
+            throw new IllegalStateException("model '" + name + "' has no layers");
     }
 
     public List<KerasTensor> inputs() {
@@ -116,8 +126,12 @@ public class Model {
     }
 
     public Layer getLayer(String layerName) {
-        for (Layer l : layers) if (l.name().equals(layerName)) return l;
-        for (KerasTensor in : inputs) if (in.node().layer().name().equals(layerName)) return in.node().layer();
+        for (Layer l : layers)
+            if (l.name().equals(layerName))
+                return l;
+        for (KerasTensor in : inputs)
+            if (in.node().layer().name().equals(layerName))
+                return in.node().layer();
         throw new IllegalArgumentException("model '" + name + "' has no layer '" + layerName + "'; layers: "
                 + layers.stream().map(Layer::name).toList());
     }
@@ -137,7 +151,8 @@ public class Model {
      * for it: each string goes through the vocabulary of the StringLookup that reads this input.
      */
     public Tensor encodeStrings(int input, String[][] rows) {
-        if (input < 0 || input >= inputs.size()) throw new IllegalArgumentException("model '" + name + "' has no input " + input);
+        if (input < 0 || input >= inputs.size())
+            throw new IllegalArgumentException("model '" + name + "' has no input " + input);
         KerasTensor in = inputs.get(input);
         for (KerasTensor.Node n : order) {
             if (n.layer() instanceof io.seqstream.model.layers.StringLookup s && n.inputs().size() == 1 && n.inputs().get(0) == in) {
@@ -150,7 +165,8 @@ public class Model {
     /** Single-input, single-output {@code predict}. */
     public Tensor predict(Tensor x) {
         List<Tensor> out = predict(List.of(x));
-        if (out.size() != 1) throw new IllegalStateException("model '" + name + "' has " + out.size() + " outputs; use predict(List)");
+        if (out.size() != 1)
+            throw new IllegalStateException("model '" + name + "' has " + out.size() + " outputs; use predict(List)");
         return out.get(0);
     }
 
@@ -164,9 +180,11 @@ public class Model {
         checkInputs(xs);
         Map<KerasTensor.Node, List<Tensor>> values = new IdentityHashMap<>();
         Map<KerasTensor.Node, List<float[]>> masks = new IdentityHashMap<>(); // Keras masks, only where some layer made one
-        for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i).node(), List.of(xs.get(i)));
+        for (int i = 0; i < inputs.size(); i++)
+            values.put(inputs.get(i).node(), List.of(xs.get(i)));
         for (KerasTensor.Node n : order) {
-            if (n.layer() instanceof InputLayer) continue;
+            if (n.layer() instanceof InputLayer)
+                continue;
             List<Tensor> in = new ArrayList<>(n.inputs().size());
             List<float[]> inMasks = new ArrayList<>(n.inputs().size());
             boolean anyMask = false;
@@ -180,11 +198,14 @@ public class Model {
             LayerCall call = anyMask ? n.layer().forward(in, inMasks, training) : n.layer().forward(in, training);
             values.put(n, call.outputs());
             List<float[]> outMasks = n.layer().computeMask(in, inMasks);
-            if (outMasks != null && outMasks.stream().anyMatch(m -> m != null)) masks.put(n, outMasks);
-            if (calls != null) calls.put(n, call);
+            if (outMasks != null && outMasks.stream().anyMatch(m -> m != null))
+                masks.put(n, outMasks);
+            if (calls != null)
+                calls.put(n, call);
         }
         List<Tensor> out = new ArrayList<>();
-        for (KerasTensor o : outputs) out.add(values.get(o.node()).get(o.index()));
+        for (KerasTensor o : outputs)
+            out.add(values.get(o.node()).get(o.index()));
         return out;
     }
 
@@ -198,7 +219,9 @@ public class Model {
             int[] expected = il.batchShape();
             Tensor x = xs.get(i);
             boolean ok = x.rank() == expected.length;
-            for (int d = 0; ok && d < expected.length; d++) if (expected[d] >= 0 && expected[d] != x.dim(d)) ok = false;
+            for (int d = 0; ok && d < expected.length; d++)
+                if (expected[d] >= 0 && expected[d] != x.dim(d))
+                    ok = false;
             if (!ok) {
                 throw new IllegalArgumentException("input '" + il.name() + "' of model '" + name + "': expected shape "
                         + Tensor.shapeString(expected) + " but got " + x.shapeString());
@@ -212,7 +235,8 @@ public class Model {
 
     /** Clears the state of every stateful layer (Keras {@code reset_states}). */
     public void resetStates() {
-        for (Layer l : layers) l.resetStates();
+        for (Layer l : layers)
+            l.resetStates();
     }
 
     // ---------------------------------------------------------------- weights
@@ -220,21 +244,24 @@ public class Model {
     /** Every weight, layer by layer (trainable or not): what get_weights, set_weights and saving cover. */
     public List<Weight> weights() {
         List<Weight> ws = new ArrayList<>();
-        for (Layer l : layers) ws.addAll(l.weights());
+        for (Layer l : layers)
+            ws.addAll(l.weights());
         return ws;
     }
 
     /** Keras {@code trainable_weights}: what fit updates (frozen layers and non-trainable variables left out). */
     public List<Weight> trainableWeights() {
         List<Weight> ws = new ArrayList<>();
-        for (Layer l : layers) ws.addAll(l.trainableWeights());
+        for (Layer l : layers)
+            ws.addAll(l.trainableWeights());
         return ws;
     }
 
     /** All weights, layer by layer, in Keras {@code get_weights()} order. */
     public List<Tensor> getWeights() {
         List<Tensor> ws = new ArrayList<>();
-        for (Layer l : layers) ws.addAll(l.getWeights());
+        for (Layer l : layers)
+            ws.addAll(l.getWeights());
         return ws;
     }
 
@@ -253,7 +280,8 @@ public class Model {
 
     public long countParams() {
         long n = 0;
-        for (Layer l : layers) n += l.countParams();
+        for (Layer l : layers)
+            n += l.countParams();
         return n;
     }
 
@@ -273,14 +301,16 @@ public class Model {
     /** One loss per output. */
     public void compile(Loss[] perOutput, Optimizer optimizer, String... metricNames) {
         if (!outputs.isEmpty() && perOutput.length != outputs.size()) {
-            throw new IllegalArgumentException("model '" + name + "' has " + outputs.size() + " outputs but " + perOutput.length + " losses were given");
+            throw new IllegalArgumentException(
+                    "model '" + name + "' has " + outputs.size() + " outputs but " + perOutput.length + " losses were given");
         }
         this.losses = perOutput.clone();
         this.optimizer = optimizer;
         List<List<Metric>> ms = new ArrayList<>();
         for (Loss l : perOutput) {
             List<Metric> m = new ArrayList<>();
-            for (String n : metricNames) m.add(Metric.of(n, l));
+            for (String n : metricNames)
+                m.add(Metric.of(n, l));
             ms.add(m);
         }
         this.metrics = ms;
@@ -292,7 +322,8 @@ public class Model {
     }
 
     private void requireCompiled() {
-        if (optimizer == null) throw new IllegalStateException("model '" + name + "' is not compiled: call compile(loss, optimizer) first");
+        if (optimizer == null)
+            throw new IllegalStateException("model '" + name + "' is not compiled: call compile(loss, optimizer) first");
     }
 
     /** Keras {@code train_on_batch}: one gradient step on the whole batch; returns the loss before the update. */
@@ -309,7 +340,8 @@ public class Model {
     private double step(List<Tensor> xs, List<Tensor> ys, double[][] metricSums) {
         checkTargets(ys);
         List<Weight> ws = trainableWeights();
-        for (Weight w : weights()) Arrays.fill(w.gradient(), 0f);
+        for (Weight w : weights())
+            Arrays.fill(w.gradient(), 0f);
         Map<KerasTensor.Node, LayerCall> calls = new IdentityHashMap<>();
         List<Tensor> preds = run(xs, true, calls);
         Map<KerasTensor.Node, Tensor[]> grads = new IdentityHashMap<>();
@@ -334,16 +366,20 @@ public class Model {
         for (int i = order.size() - 1; i >= 0; i--) {
             KerasTensor.Node n = order.get(i);
             Tensor[] g = grads.get(n);
-            if (g == null || n.layer() instanceof InputLayer) continue;
+            if (g == null || n.layer() instanceof InputLayer)
+                continue;
             List<Tensor> gl = Arrays.asList(g);
             boolean anyNonNull = gl.stream().anyMatch(t -> t != null);
-            if (!anyNonNull) continue;
+            if (!anyNonNull)
+                continue;
             List<Tensor> outGrads = new ArrayList<>(gl);
-            if (outGrads.get(0) == null && !(n.layer() instanceof RNN)) continue;
+            if (outGrads.get(0) == null && !(n.layer() instanceof RNN))
+                continue;
             List<Tensor> inGrads = n.layer().backward(calls.get(n), outGrads);
             for (int k = 0; k < n.inputs().size(); k++) {
                 Tensor ig = inGrads.get(k);
-                if (ig != null) accumulate(grads, n.inputs().get(k), ig);
+                if (ig != null)
+                    accumulate(grads, n.inputs().get(k), ig);
             }
         }
         optimizer.apply(ws);
@@ -358,14 +394,16 @@ public class Model {
         } else {
             float[] sum = prev.toArray();
             float[] d = g.data();
-            for (int i = 0; i < sum.length; i++) sum[i] += d[i];
+            for (int i = 0; i < sum.length; i++)
+                sum[i] += d[i];
             arr[t.index()] = Tensor.wrap(sum, prev.shape());
         }
     }
 
     private void checkTargets(List<Tensor> ys) {
         if (ys.size() != outputs.size()) {
-            throw new IllegalArgumentException("model '" + name + "' has " + outputs.size() + " output(s), got " + ys.size() + " target(s)");
+            throw new IllegalArgumentException(
+                    "model '" + name + "' has " + outputs.size() + " output(s), got " + ys.size() + " target(s)");
         }
     }
 
@@ -380,17 +418,20 @@ public class Model {
         checkTargets(ys);
         int n = xs.get(0).dim(0);
         for (Tensor t : ys) {
-            if (t.dim(0) != n) throw new IllegalArgumentException("targets have " + t.dim(0) + " samples but inputs have " + n);
+            if (t.dim(0) != n)
+                throw new IllegalArgumentException("targets have " + t.dim(0) + " samples but inputs have " + n);
         }
         int nVal = (int) Math.floor(n * opt.validationSplit());
         int nTrain = n - nVal;
-        if (nTrain <= 0) throw new IllegalArgumentException("no training samples left after validationSplit " + opt.validationSplit());
+        if (nTrain <= 0)
+            throw new IllegalArgumentException("no training samples left after validationSplit " + opt.validationSplit());
         List<Tensor> xTrain = slice(xs, 0, nTrain), yTrain = slice(ys, 0, nTrain);
         List<Tensor> xVal = nVal > 0 ? slice(xs, nTrain, n) : null, yVal = nVal > 0 ? slice(ys, nTrain, n) : null;
         Map<String, List<Double>> hist = new LinkedHashMap<>();
         Random rnd = new Random(opt.seed());
         int[] idx = new int[nTrain];
-        for (int i = 0; i < nTrain; i++) idx[i] = i;
+        for (int i = 0; i < nTrain; i++)
+            idx[i] = i;
         for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
             long t0 = System.nanoTime();
             if (opt.shuffle()) {
@@ -427,7 +468,8 @@ public class Model {
 
     private double[][] newMetricSums() {
         double[][] ms = new double[outputs.size()][];
-        for (int o = 0; o < outputs.size(); o++) ms[o] = new double[2 * metrics.get(o).size()];
+        for (int o = 0; o < outputs.size(); o++)
+            ms[o] = new double[2 * metrics.get(o).size()];
         return ms;
     }
 

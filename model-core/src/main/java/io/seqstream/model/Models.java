@@ -8,7 +8,8 @@ import java.util.List;
 
 /** Copies of models: same architecture and weights, independent state. */
 public final class Models {
-    private Models() {}
+    private Models() {
+    }
 
     /** An independent copy with the same weights and provenance. */
     public static Model copy(Model m) {
@@ -21,10 +22,12 @@ public final class Models {
      */
     public static Model statelessCopy(Model m) {
         ObjectNode cfg = ModelConfig.toJson(m);
-        for (JsonNode in : cfg.path("inputs")) freeBatch((ObjectNode) in, "batch_shape");
+        for (JsonNode in : cfg.path("inputs"))
+            freeBatch((ObjectNode) in, "batch_shape");
         for (JsonNode l : cfg.path("layers")) {
             ObjectNode c = (ObjectNode) l.path("config");
-            if (c.has("stateful")) c.put("stateful", false);
+            if (c.has("stateful"))
+                c.put("stateful", false);
             freeBatch(c, "batch_input_shape");
             freeBatch(c, "batch_shape");
         }
@@ -32,7 +35,8 @@ public final class Models {
     }
 
     private static void freeBatch(ObjectNode o, String key) {
-        if (o.get(key) instanceof ArrayNode a && a.size() > 0) a.set(0, a.nullNode());
+        if (o.get(key) instanceof ArrayNode a && a.size() > 0)
+            a.set(0, a.nullNode());
     }
 
     private static Model rebuild(Model m, ObjectNode cfg) {

@@ -28,7 +28,8 @@ public final class Sequential extends Model {
 
     public Sequential(Layer... layers) {
         this();
-        for (Layer l : layers) add(l);
+        for (Layer l : layers)
+            add(l);
     }
 
     /** Declares the input (Keras {@code Input(batch_shape=...)} as first element); -1 = any batch size. */
@@ -40,7 +41,8 @@ public final class Sequential extends Model {
     public Sequential input(String name, int[] batchShape, String dtype) {
         boolean intDtype = !dtype.equals("float32");
         this.inputDtype = dtype;
-        if (input != null) throw new IllegalStateException("model '" + name() + "' already has its input");
+        if (input != null)
+            throw new IllegalStateException("model '" + name() + "' already has its input");
         this.inputName = name;
         this.inputShape = batchShape.clone();
         this.intInput = intDtype;
@@ -49,7 +51,8 @@ public final class Sequential extends Model {
     }
 
     public Sequential add(Layer layer) {
-        if (stack.contains(layer)) throw new IllegalArgumentException("layer '" + layer.name() + "' is already in model '" + name() + "'");
+        if (stack.contains(layer))
+            throw new IllegalArgumentException("layer '" + layer.name() + "' is already in model '" + name() + "'");
         stack.add(layer);
         if (input == null) {
             if (stack.size() == 1 && inputShape == null && layer.batchInputShape().isPresent()) {
@@ -65,19 +68,24 @@ public final class Sequential extends Model {
     }
 
     private void tryBuild() {
-        if (inputShape == null || stack.isEmpty()) return;
+        if (inputShape == null || stack.isEmpty())
+            return;
         input = Input.create(inputName, inputShape, inputDtype != null ? inputDtype : intInput ? "int32" : "float32");
         KerasTensor t = input;
-        for (Layer l : stack) t = l.apply(t);
+        for (Layer l : stack)
+            t = l.apply(t);
         last = t;
         init(List.of(input), List.of(last));
     }
 
     @Override
     protected void ensureBuilt(List<Tensor> sample) {
-        if (input != null) return;
-        if (stack.isEmpty()) throw new IllegalStateException("model '" + name() + "' has no layers");
-        if (sample.size() != 1) throw new IllegalArgumentException("a Sequential model takes one input, got " + sample.size());
+        if (input != null)
+            return;
+        if (stack.isEmpty())
+            throw new IllegalStateException("model '" + name() + "' has no layers");
+        if (sample.size() != 1)
+            throw new IllegalArgumentException("a Sequential model takes one input, got " + sample.size());
         int[] s = sample.get(0).shape();
         s[0] = -1;
         inputShape = s;

@@ -47,9 +47,10 @@ public final class Tensor {
                 throw new IllegalArgumentException("ragged token array: row 0 has " + t + " ids, row " + i
                         + " has " + ids[i].length);
             }
-            for (int j = 0; j < t; j++) d[i * t + j] = ids[i][j];
+            for (int j = 0; j < t; j++)
+                d[i * t + j] = ids[i][j];
         }
-        return new Tensor(new int[] {b, t}, d);
+        return new Tensor(new int[]{ b, t }, d);
     }
 
     /** 2-D tensor from rows. */
@@ -58,16 +59,18 @@ public final class Tensor {
         int n = b == 0 ? 0 : rows[0].length;
         float[] d = new float[b * n];
         for (int i = 0; i < b; i++) {
-            if (rows[i].length != n) throw new IllegalArgumentException("ragged rows: row 0 has " + n + ", row " + i + " has " + rows[i].length);
+            if (rows[i].length != n)
+                throw new IllegalArgumentException("ragged rows: row 0 has " + n + ", row " + i + " has " + rows[i].length);
             System.arraycopy(rows[i], 0, d, i * n, n);
         }
-        return new Tensor(new int[] {b, n}, d);
+        return new Tensor(new int[]{ b, n }, d);
     }
 
     public static long size(int[] shape) {
         long n = 1;
         for (int s : shape) {
-            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            if (s < 0)
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             n *= s;
         }
         return n;
@@ -132,7 +135,8 @@ public final class Tensor {
         int[] s = shape.clone();
         s[0] = rows.length;
         float[] d = new float[rows.length * row];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(data, rows[i] * row, d, i * row, row);
+        for (int i = 0; i < rows.length; i++)
+            System.arraycopy(data, rows[i] * row, d, i * row, row);
         return new Tensor(s, d);
     }
 
@@ -143,10 +147,12 @@ public final class Tensor {
     public static String shapeString(int[] shape) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
-            if (i > 0) sb.append(", ");
+            if (i > 0)
+                sb.append(", ");
             sb.append(shape[i] < 0 ? "None" : Integer.toString(shape[i]));
         }
-        if (shape.length == 1) sb.append(',');
+        if (shape.length == 1)
+            sb.append(',');
         return sb.append(')').toString();
     }
 

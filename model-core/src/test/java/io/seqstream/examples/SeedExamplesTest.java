@@ -24,12 +24,15 @@ class SeedExamplesTest {
         model.add(Embedding.builder(4, 64).inputLength(10).build());
         Random rnd = new Random(0);
         int[][] input = new int[4][10];
-        for (int[] row : input) for (int j = 0; j < 10; j++) row[j] = rnd.nextInt(4);
+        for (int[] row : input)
+            for (int j = 0; j < 10; j++)
+                row[j] = rnd.nextInt(4);
         Tensor output = model.predict(Tensor.ofTokens(input));
         assertThat(output.shape()).containsExactly(4, 10, 64);
         // each output row is the embedding row of its token
         Tensor table = model.layers().get(0).getWeights().get(0);
-        for (int j = 0; j < 64; j++) assertThat(output.get(2, 3, j)).isEqualTo(table.get(input[2][3], j));
+        for (int j = 0; j < 64; j++)
+            assertThat(output.get(2, 3, j)).isEqualTo(table.get(input[2][3], j));
     }
 
     // model = Sequential([LSTM(256, input_shape=(12, 20)), Dense(10, activation='softmax')])
@@ -46,7 +49,10 @@ class SeedExamplesTest {
         Tensor[] train = remembersFirstStep(640, timesteps, features, classes, new Random(7));
         List<String> progress = new ArrayList<>();
         History h = model.fit(train[0], train[1], FitOptions.builder().batchSize(32).epochs(5).validationSplit(0.2)
-                .seed(3).progress(line -> { progress.add(line); System.out.println(line); }).build());
+                .seed(3).progress(line -> {
+                    progress.add(line);
+                    System.out.println(line);
+                }).build());
         assertThat(progress).hasSize(5);
         assertThat(progress.get(0)).startsWith("Epoch 1/5").contains("loss:").contains("accuracy:").contains("val_accuracy:");
         assertThat(h.get("loss").get(4)).isLessThan(h.get("loss").get(0));
@@ -61,10 +67,12 @@ class SeedExamplesTest {
         float[] y = new float[n * classes];
         for (int i = 0; i < n; i++) {
             int cls = rnd.nextInt(classes);
-            for (int s = 0; s < t; s++) for (int k = 0; k < f; k++) x[(i * t + s) * f + k] = (float) rnd.nextGaussian() * 0.5f;
+            for (int s = 0; s < t; s++)
+                for (int k = 0; k < f; k++)
+                    x[(i * t + s) * f + k] = (float) rnd.nextGaussian() * 0.5f;
             x[(i * t) * f + cls] += 3f;
             y[i * classes + cls] = 1f;
         }
-        return new Tensor[] {Tensor.wrap(x, n, t, f), Tensor.wrap(y, n, classes)};
+        return new Tensor[]{ Tensor.wrap(x, n, t, f), Tensor.wrap(y, n, classes) };
     }
 }

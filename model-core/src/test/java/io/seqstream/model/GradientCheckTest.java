@@ -8,9 +8,9 @@ import io.seqstream.model.layers.Dropout;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.Flatten;
 import io.seqstream.model.layers.GRU;
-import io.seqstream.model.layers.Masking;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.layers.LSTMCell;
+import io.seqstream.model.layers.Masking;
 import io.seqstream.model.layers.Merge;
 import io.seqstream.model.layers.RNN;
 import io.seqstream.model.layers.SimpleRNN;
@@ -32,7 +32,8 @@ class GradientCheckTest {
     static double lossOf(Model m, Loss loss, List<Tensor> xs, List<Tensor> ys) {
         List<Tensor> p = m.predict(xs);
         double l = 0;
-        for (int i = 0; i < p.size(); i++) l += loss.compute(p.get(i), ys.get(i), null);
+        for (int i = 0; i < p.size(); i++)
+            l += loss.compute(p.get(i), ys.get(i), null);
         return l;
     }
 
@@ -72,24 +73,27 @@ class GradientCheckTest {
 
     static Tensor randn(Random r, int... shape) {
         float[] d = new float[(int) Tensor.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextGaussian();
+        for (int i = 0; i < d.length; i++)
+            d[i] = (float) r.nextGaussian();
         return Tensor.wrap(d, shape);
     }
 
     static Tensor oneHot(Random r, int n, int c) {
         float[] d = new float[n * c];
-        for (int i = 0; i < n; i++) d[i * c + r.nextInt(c)] = 1f;
+        for (int i = 0; i < n; i++)
+            d[i * c + r.nextInt(c)] = 1f;
         return Tensor.wrap(d, n, c);
     }
 
     @Test
     void lstmFlagsAndDense() {
-        for (boolean back : new boolean[] {false, true}) {
-            for (boolean seq : new boolean[] {false, true}) {
+        for (boolean back : new boolean[]{ false, true }) {
+            for (boolean seq : new boolean[]{ false, true }) {
                 Random r = new Random(back ? 1 : 2);
                 Sequential m = new Sequential();
                 m.add(LSTM.builder(5).returnSequences(seq).goBackwards(back).inputShape(4, 3).seed(3).build());
-                if (seq) m.add(Flatten.create());
+                if (seq)
+                    m.add(Flatten.create());
                 m.add(Dense.builder(3).activation("softmax").seed(4).build());
                 check(m, Loss.CATEGORICAL_CROSSENTROPY, List.of(randn(r, 2, 4, 3)), List.of(oneHot(r, 2, 3)));
             }
@@ -101,11 +105,12 @@ class GradientCheckTest {
         Random r = new Random(5);
         Sequential m = new Sequential();
         m.add(Embedding.builder(7, 4).seed(1).build());
-        m.add(RNN.builder(new LSTMCell(5, ActivationFunction.TANH, ActivationFunction.HARD_SIGMOID_KERAS3, true)).returnSequences(true).seed(2).build());
+        m.add(RNN.builder(new LSTMCell(5, ActivationFunction.TANH, ActivationFunction.HARD_SIGMOID_KERAS3, true)).returnSequences(true)
+                .seed(2).build());
         m.add(SimpleRNN.builder(4).seed(3).build());
         m.add(Dense.builder(1).activation("sigmoid").seed(4).build());
-        Tensor x = Tensor.ofTokens(new int[][] {{1, 2, 3, 6}, {0, 5, 5, 2}, {4, 4, 1, 0}});
-        Tensor y = Tensor.wrap(new float[] {1, 0, 1}, 3, 1);
+        Tensor x = Tensor.ofTokens(new int[][]{ { 1, 2, 3, 6 }, { 0, 5, 5, 2 }, { 4, 4, 1, 0 } });
+        Tensor y = Tensor.wrap(new float[]{ 1, 0, 1 }, 3, 1);
         check(m, Loss.BINARY_CROSSENTROPY, List.of(x), List.of(y));
     }
 
@@ -133,24 +138,28 @@ class GradientCheckTest {
         Sequential m = new Sequential();
         m.add(SimpleRNN.builder(4).returnSequences(true).activation("relu").inputShape(3, 2).seed(1).build());
         m.add(Dense.builder(3).activation("softmax").seed(2).build());
-        Tensor y = Tensor.wrap(new float[] {0, 2, 1, 1, 0, 2}, 2, 3);
+        Tensor y = Tensor.wrap(new float[]{ 0, 2, 1, 1, 0, 2 }, 2, 3);
         check(m, Loss.SPARSE_CATEGORICAL_CROSSENTROPY, List.of(randn(r, 2, 3, 2)), List.of(y));
     }
 
     @Test
     void gruBothResetFormsAndFlags() {
-        for (boolean resetAfter : new boolean[] {true, false}) {
-            for (boolean back : new boolean[] {false, true}) {
-                for (boolean seq : new boolean[] {false, true}) {
+        for (boolean resetAfter : new boolean[]{ true, false }) {
+            for (boolean back : new boolean[]{ false, true }) {
+                for (boolean seq : new boolean[]{ false, true }) {
                     Random r = new Random(resetAfter ? 11 : 12);
                     Sequential m = new Sequential();
                     m.add(GRU.builder(5).resetAfter(resetAfter).returnSequences(seq).goBackwards(back).inputShape(4, 3).seed(3).build());
-                    if (seq) m.add(Flatten.create());
+                    if (seq)
+                        m.add(Flatten.create());
                     m.add(Dense.builder(3).activation("softmax").seed(4).build());
                     Tensor x = randn(r, 2, 4, 3);
                     // non-zero biases so both bias rows matter
                     m.predict(x);
-                    for (Weight w : m.trainableWeights()) if (w.name().equals("bias")) for (int i = 0; i < w.size(); i++) w.values()[i] = (float) (0.3 * r.nextGaussian());
+                    for (Weight w : m.trainableWeights())
+                        if (w.name().equals("bias"))
+                            for (int i = 0; i < w.size(); i++)
+                                w.values()[i] = (float) (0.3 * r.nextGaussian());
                     check(m, Loss.CATEGORICAL_CROSSENTROPY, List.of(x), List.of(oneHot(r, 2, 3)));
                 }
             }
@@ -179,7 +188,7 @@ class GradientCheckTest {
         m.add(LSTM.builder(4).returnSequences(true).seed(3).build());
         m.add(SimpleRNN.builder(3).seed(4).build());
         m.add(Dense.builder(2).activation("softmax").seed(5).build());
-        Tensor x = Tensor.ofTokens(new int[][] {{0, 0, 3, 1, 0, 5}, {2, 4, 0, 1, 1, 0}, {0, 5, 5, 0, 0, 0}});
+        Tensor x = Tensor.ofTokens(new int[][]{ { 0, 0, 3, 1, 0, 5 }, { 2, 4, 0, 1, 1, 0 }, { 0, 5, 5, 0, 0, 0 } });
         check(m, Loss.CATEGORICAL_CROSSENTROPY, List.of(x), List.of(oneHot(r, 3, 2)));
         Sequential f = new Sequential();
         f.add(Masking.builder(0.0).inputShape(5, 3).build());

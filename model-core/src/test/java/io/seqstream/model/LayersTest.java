@@ -21,7 +21,8 @@ class LayersTest {
     static Tensor randn(long seed, int... shape) {
         Random r = new Random(seed);
         float[] d = new float[(int) Tensor.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextGaussian();
+        for (int i = 0; i < d.length; i++)
+            d[i] = (float) r.nextGaussian();
         return Tensor.wrap(d, shape);
     }
 
@@ -38,8 +39,10 @@ class LayersTest {
         float[] y = call.output().data();
         int zeros = 0;
         for (int i = 0; i < y.length; i++) {
-            if (y[i] == 0f) zeros++;
-            else assertThat(y[i]).isCloseTo(2f * p1.data()[i], within(1e-6f)); // inverted dropout scales kept units
+            if (y[i] == 0f)
+                zeros++;
+            else
+                assertThat(y[i]).isCloseTo(2f * p1.data()[i], within(1e-6f)); // inverted dropout scales kept units
         }
         assertThat(zeros / (double) y.length).isBetween(0.4, 0.6);
     }
@@ -47,12 +50,13 @@ class LayersTest {
     @Test
     void noiseShapeSharesTheDrawAlongAxesOfSizeOne() {
         Dropout d = Dropout.builder(0.5).noiseShape(-1, 1, -1).seed(9).build();
-        d.build(List.of(new int[] {-1, 6, 5}));
+        d.build(List.of(new int[]{ -1, 6, 5 }));
         Tensor x = Tensor.wrap(filled(2 * 6 * 5, 1f), 2, 6, 5);
         float[] y = d.forward(List.of(x), true).output().data();
         for (int b = 0; b < 2; b++) {
             for (int t = 1; t < 6; t++) {
-                for (int f = 0; f < 5; f++) assertThat(y[(b * 6 + t) * 5 + f]).isEqualTo(y[(b * 6) * 5 + f]);
+                for (int f = 0; f < 5; f++)
+                    assertThat(y[(b * 6 + t) * 5 + f]).isEqualTo(y[(b * 6) * 5 + f]);
             }
         }
     }
@@ -81,7 +85,7 @@ class LayersTest {
 
     @Test
     void hardSigmoidHasBothKerasDefinitions() {
-        assertThat(ActivationFunction.of("hard_sigmoid").apply(1f)).isEqualTo(0.7f);          // Keras 2: 0.2x + 0.5
+        assertThat(ActivationFunction.of("hard_sigmoid").apply(1f)).isEqualTo(0.7f); // Keras 2: 0.2x + 0.5
         assertThat(ActivationFunction.of("hard_sigmoid_keras3").apply(1f)).isCloseTo(4f / 6f, within(1e-7f)); // relu6(x+3)/6
         assertThat(ActivationFunction.HARD_SIGMOID.apply(-3f)).isEqualTo(0f);
         assertThat(ActivationFunction.HARD_SIGMOID_KERAS3.apply(2.9f)).isLessThan(1f);
@@ -96,7 +100,7 @@ class LayersTest {
         List<KerasTensor> all = new java.util.ArrayList<>(outs);
         all.add(cat);
         Model m = new Model(List.of(a, b), all);
-        List<Tensor> r = m.predict(List.of(Tensor.wrap(new float[] {1, -2, 3}, 1, 3), Tensor.wrap(new float[] {4, 5, -6}, 1, 3)));
+        List<Tensor> r = m.predict(List.of(Tensor.wrap(new float[]{ 1, -2, 3 }, 1, 3), Tensor.wrap(new float[]{ 4, 5, -6 }, 1, 3)));
         assertThat(r.get(0).data()).containsExactly(5, 3, -3);
         assertThat(r.get(1).data()).containsExactly(-3, -7, 9);
         assertThat(r.get(2).data()).containsExactly(4, -10, -18);
@@ -114,7 +118,8 @@ class LayersTest {
         assertThat(m.trainableWeights()).hasSize(2);
         m.compile("mse", "sgd");
         Tensor before = shared.getWeights().get(0);
-        m.trainOnBatch(List.of(Tensor.wrap(new float[] {1, 0}, 1, 2), Tensor.wrap(new float[] {0, 1}, 1, 2)), List.of(Tensor.wrap(new float[] {5}, 1, 1)));
+        m.trainOnBatch(List.of(Tensor.wrap(new float[]{ 1, 0 }, 1, 2), Tensor.wrap(new float[]{ 0, 1 }, 1, 2)),
+                List.of(Tensor.wrap(new float[]{ 5 }, 1, 1)));
         Tensor after = shared.getWeights().get(0);
         // both kernel entries got gradient: one from each call
         assertThat(after.data()[0]).isNotEqualTo(before.data()[0]);
@@ -125,7 +130,8 @@ class LayersTest {
     void fitHistoryValidationAndSeededShuffle() {
         Tensor x = randn(4, 64, 3);
         float[] yd = new float[64];
-        for (int i = 0; i < 64; i++) yd[i] = x.data()[i * 3] * 2 - x.data()[i * 3 + 1];
+        for (int i = 0; i < 64; i++)
+            yd[i] = x.data()[i * 3] * 2 - x.data()[i * 3 + 1];
         Tensor y = Tensor.wrap(yd, 64, 1);
         History[] h = new History[2];
         float[][] w = new float[2][];

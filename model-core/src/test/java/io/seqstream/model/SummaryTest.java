@@ -38,7 +38,7 @@ class SummaryTest {
 
     @Test
     void functionalTableShowsConnectionsAndSharedCalls() {
-        KerasTensor a = Input.create("a", new int[] {-1, 4}, false), b = Input.create("b", new int[] {-1, 4}, false);
+        KerasTensor a = Input.create("a", new int[]{ -1, 4 }, false), b = Input.create("b", new int[]{ -1, 4 }, false);
         Dense shared = Dense.builder(3).name("shared").build();
         Model m = new Model("fn", List.of(a, b), List.of(shared.apply(a), shared.apply(b)));
         String s = m.summary();

@@ -33,117 +33,117 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec {
 
-  /** Largest encoded record accepted, 256 MiB: model snapshots are the big ones. */
-  public static final int MAX_MESSAGE_BYTES = 256 << 20;
+    /** Largest encoded record accepted, 256 MiB: model snapshots are the big ones. */
+    public static final int MAX_MESSAGE_BYTES = 256 << 20;
 
-  /** Longest string (key, message, map key...) in UTF-8 bytes, 1 MiB. */
-  public static final int MAX_STRING_BYTES = 1 << 20;
+    /** Longest string (key, message, map key...) in UTF-8 bytes, 1 MiB. */
+    public static final int MAX_STRING_BYTES = 1 << 20;
 
-  /** Most elements of a float array: an event's feature vector or a prediction's output vector. */
-  public static final int MAX_FEATURES = 1 << 20;
+    /** Most elements of a float array: an event's feature vector or a prediction's output vector. */
+    public static final int MAX_FEATURES = 1 << 20;
 
-  /** Most items of any other array or map: top-k classes, attributes, metrics. */
-  public static final int MAX_COLLECTION_ITEMS = 1 << 16;
+    /** Most items of any other array or map: top-k classes, attributes, metrics. */
+    public static final int MAX_COLLECTION_ITEMS = 1 << 16;
 
-  // Datum readers and writers are thread-safe once built; build one per record class.
-  private static final ClassValue<SpecificDatumReader<?>> READERS = new ClassValue<>() {
-    @Override
-    protected SpecificDatumReader<?> computeValue(Class<?> type) {
-      return new SpecificDatumReader<>(type);
+    // Datum readers and writers are thread-safe once built; build one per record class.
+    private static final ClassValue<SpecificDatumReader<?>> READERS = new ClassValue<>() {
+        @Override
+        protected SpecificDatumReader<?> computeValue(Class<?> type) {
+            return new SpecificDatumReader<>(type);
+        }
+    };
+
+    private static final ClassValue<SpecificDatumWriter<SpecificRecord>> WRITERS = new ClassValue<>() {
+        @Override
+        protected SpecificDatumWriter<SpecificRecord> computeValue(Class<?> type) {
+            return new SpecificDatumWriter<>(SpecificData.get().getSchema(type));
+        }
+    };
+
+    private AvroCodec() {
     }
-  };
 
-  private static final ClassValue<SpecificDatumWriter<SpecificRecord>> WRITERS = new ClassValue<>() {
-    @Override
-    protected SpecificDatumWriter<SpecificRecord> computeValue(Class<?> type) {
-      return new SpecificDatumWriter<>(SpecificData.get().getSchema(type));
+    /**
+     * Encodes a record with its own schema.
+     *
+     * @throws IllegalArgumentException if the record does not fit its schema (a null in a non-null field)
+     *                                  or exceeds the limits of this codec
+     */
+    public static byte[] encode(SpecificRecord record) {
+        Objects.requireNonNull(record, "record");
+        String what = record.getSchema().getName();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        try {
+            WRITERS.get(record.getClass()).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a memory stream does not fail
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot encode " + what + ": " + e.getMessage(), e);
+        }
+        byte[] bytes = out.toByteArray();
+        try {
+            DatumScanner.check(record.getSchema(), bytes, what);
+        } catch (AvroDecodeException e) {
+            throw new IllegalArgumentException("encoded " + e.getMessage(), e);
+        }
+        return bytes;
     }
-  };
 
-  private AvroCodec() {
-  }
+    /**
+     * Decodes bytes written by {@link #encode} with the same schema version.
+     *
+     * @throws AvroDecodeException on null, garbage, truncated or trailing bytes, a datum of another
+     *                             schema detected as such, or a size beyond the limits
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        SpecificDatumReader<T> reader = (SpecificDatumReader<T>) READERS.get(type);
+        return read(bytes, reader.getSchema(), reader, reader.getSchema().getName());
+    }
 
-  /**
-   * Encodes a record with its own schema.
-   *
-   * @throws IllegalArgumentException if the record does not fit its schema (a null in a non-null field)
-   *                                  or exceeds the limits of this codec
-   */
-  public static byte[] encode(SpecificRecord record) {
-    Objects.requireNonNull(record, "record");
-    String what = record.getSchema().getName();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    try {
-      WRITERS.get(record.getClass()).write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a memory stream does not fail
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot encode " + what + ": " + e.getMessage(), e);
+    /**
+     * Decodes bytes written with another version of the record's schema ({@code writerSchema}), resolving
+     * them to the current one by Avro's schema resolution rules. The two schemas are first checked with
+     * {@link SchemaCompatibility} on every call: Avro's resolver alone would, for instance, read any record
+     * as any other whose extra fields have defaults.
+     *
+     * @throws AvroDecodeException as {@link #decode(byte[], Class)}; with {@link ErrorKind#WRONG_SCHEMA} if
+     *                             the writer schema cannot be read as {@code type}
+     */
+    public static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type, Schema writerSchema) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(writerSchema, "writerSchema");
+        Schema readerSchema = SpecificData.get().getSchema(type);
+        SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema,
+                writerSchema);
+        if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+            throw new AvroDecodeException(ErrorKind.WRONG_SCHEMA, readerSchema.getName() + ": writer schema "
+                    + writerSchema.getFullName() + " cannot be read as " + readerSchema.getFullName() + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                            .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                            .collect(Collectors.joining("; ")));
+        }
+        DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.getForClass(type));
+        return read(bytes, writerSchema, reader, readerSchema.getName());
     }
-    byte[] bytes = out.toByteArray();
-    try {
-      DatumScanner.check(record.getSchema(), bytes, what);
-    } catch (AvroDecodeException e) {
-      throw new IllegalArgumentException("encoded " + e.getMessage(), e);
-    }
-    return bytes;
-  }
 
-  /**
-   * Decodes bytes written by {@link #encode} with the same schema version.
-   *
-   * @throws AvroDecodeException on null, garbage, truncated or trailing bytes, a datum of another
-   *                             schema detected as such, or a size beyond the limits
-   */
-  @SuppressWarnings("unchecked")
-  public static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
-    Objects.requireNonNull(type, "type");
-    SpecificDatumReader<T> reader = (SpecificDatumReader<T>) READERS.get(type);
-    return read(bytes, reader.getSchema(), reader, reader.getSchema().getName());
-  }
-
-  /**
-   * Decodes bytes written with another version of the record's schema ({@code writerSchema}), resolving
-   * them to the current one by Avro's schema resolution rules. The two schemas are first checked with
-   * {@link SchemaCompatibility} on every call: Avro's resolver alone would, for instance, read any record
-   * as any other whose extra fields have defaults.
-   *
-   * @throws AvroDecodeException as {@link #decode(byte[], Class)}; with {@link ErrorKind#WRONG_SCHEMA} if
-   *                             the writer schema cannot be read as {@code type}
-   */
-  public static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type, Schema writerSchema) {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(writerSchema, "writerSchema");
-    Schema readerSchema = SpecificData.get().getSchema(type);
-    SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema,
-        writerSchema);
-    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      throw new AvroDecodeException(ErrorKind.WRONG_SCHEMA, readerSchema.getName() + ": writer schema "
-          + writerSchema.getFullName() + " cannot be read as " + readerSchema.getFullName() + ": "
-          + compatibility.getResult().getIncompatibilities().stream()
-              .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
-              .collect(Collectors.joining("; ")));
+    private static <T> T read(byte[] bytes, Schema writerSchema, DatumReader<T> reader, String what) {
+        if (bytes == null) {
+            throw new AvroDecodeException(ErrorKind.UNDECODABLE, what + ": no bytes (null)");
+        }
+        // Bounds first: past this point every claimed length fits in the input.
+        DatumScanner.check(writerSchema, bytes, what);
+        try {
+            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+        } catch (AvroTypeException e) {
+            throw new AvroDecodeException(ErrorKind.WRONG_SCHEMA, what + ": " + e.getMessage(), e);
+        } catch (SystemLimitException e) {
+            throw new AvroDecodeException(ErrorKind.OVERSIZED, what + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new AvroDecodeException(ErrorKind.UNDECODABLE, what + ": " + e, e);
+        }
     }
-    DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.getForClass(type));
-    return read(bytes, writerSchema, reader, readerSchema.getName());
-  }
-
-  private static <T> T read(byte[] bytes, Schema writerSchema, DatumReader<T> reader, String what) {
-    if (bytes == null) {
-      throw new AvroDecodeException(ErrorKind.UNDECODABLE, what + ": no bytes (null)");
-    }
-    // Bounds first: past this point every claimed length fits in the input.
-    DatumScanner.check(writerSchema, bytes, what);
-    try {
-      return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-    } catch (AvroTypeException e) {
-      throw new AvroDecodeException(ErrorKind.WRONG_SCHEMA, what + ": " + e.getMessage(), e);
-    } catch (SystemLimitException e) {
-      throw new AvroDecodeException(ErrorKind.OVERSIZED, what + ": " + e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      throw new AvroDecodeException(ErrorKind.UNDECODABLE, what + ": " + e, e);
-    }
-  }
 }

@@ -7,25 +7,25 @@ package io.seqstream.schemas;
  */
 public class AvroDecodeException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final ErrorKind errorKind;
+    private final ErrorKind errorKind;
 
-  public AvroDecodeException(ErrorKind errorKind, String message) {
-    this(errorKind, message, null);
-  }
+    public AvroDecodeException(ErrorKind errorKind, String message) {
+        this(errorKind, message, null);
+    }
 
-  public AvroDecodeException(ErrorKind errorKind, String message, Throwable cause) {
-    super(message, cause);
-    this.errorKind = errorKind;
-  }
+    public AvroDecodeException(ErrorKind errorKind, String message, Throwable cause) {
+        super(message, cause);
+        this.errorKind = errorKind;
+    }
 
-  /**
-   * The dead-letter category: {@link ErrorKind#OVERSIZED} when a codec limit was exceeded,
-   * {@link ErrorKind#WRONG_SCHEMA} when the writer schema cannot be read as the requested record,
-   * {@link ErrorKind#UNDECODABLE} otherwise.
-   */
-  public ErrorKind errorKind() {
-    return errorKind;
-  }
+    /**
+     * The dead-letter category: {@link ErrorKind#OVERSIZED} when a codec limit was exceeded,
+     * {@link ErrorKind#WRONG_SCHEMA} when the writer schema cannot be read as the requested record,
+     * {@link ErrorKind#UNDECODABLE} otherwise.
+     */
+    public ErrorKind errorKind() {
+        return errorKind;
+    }
 }

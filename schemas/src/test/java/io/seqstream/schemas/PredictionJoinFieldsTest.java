@@ -20,59 +20,59 @@ import org.junit.jupiter.api.Test;
  */
 class PredictionJoinFieldsTest {
 
-  private static Schema releasedPrediction() {
-    return CompatibilityGate.load(CompatibilityGate.releasedVersions().get(0)).get("io.seqstream.schemas.Prediction");
-  }
+    private static Schema releasedPrediction() {
+        return CompatibilityGate.load(CompatibilityGate.releasedVersions().get(0)).get("io.seqstream.schemas.Prediction");
+    }
 
-  private static Prediction joinable() {
-    return Prediction.newBuilder(TestRecords.prediction())
-        .setSourceTopic("clicks").setSourcePartition(3).setSourceOffset(12_345L)
-        .setEventId("evt-9").setFields(Map.of("country", "CH", "amount", "12.5"))
-        .build();
-  }
+    private static Prediction joinable() {
+        return Prediction.newBuilder(TestRecords.prediction())
+                .setSourceTopic("clicks").setSourcePartition(3).setSourceOffset(12_345L)
+                .setEventId("evt-9").setFields(Map.of("country", "CH", "amount", "12.5"))
+                .build();
+    }
 
-  @Test
-  void todaysPredictionRoundTripsWithItsJoinFields() {
-    Prediction read = AvroCodec.decode(AvroCodec.encode(joinable()), Prediction.class);
+    @Test
+    void todaysPredictionRoundTripsWithItsJoinFields() {
+        Prediction read = AvroCodec.decode(AvroCodec.encode(joinable()), Prediction.class);
 
-    assertThat(read.getSourceTopic()).isEqualTo("clicks");
-    assertThat(read.getSourcePartition()).isEqualTo(3);
-    assertThat(read.getSourceOffset()).isEqualTo(12_345L);
-    assertThat(read.getEventId()).isEqualTo("evt-9");
-    assertThat(read.getFields()).containsExactlyInAnyOrderEntriesOf(Map.of("country", "CH", "amount", "12.5"));
-  }
+        assertThat(read.getSourceTopic()).isEqualTo("clicks");
+        assertThat(read.getSourcePartition()).isEqualTo(3);
+        assertThat(read.getSourceOffset()).isEqualTo(12_345L);
+        assertThat(read.getEventId()).isEqualTo("evt-9");
+        assertThat(read.getFields()).containsExactlyInAnyOrderEntriesOf(Map.of("country", "CH", "amount", "12.5"));
+    }
 
-  @Test
-  void aReleasedReaderReadsTodaysPrediction() throws IOException {
-    byte[] today = AvroCodec.encode(joinable());
+    @Test
+    void aReleasedReaderReadsTodaysPrediction() throws IOException {
+        byte[] today = AvroCodec.encode(joinable());
 
-    GenericRecord old = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema(), releasedPrediction())
-        .read(null, DecoderFactory.get().binaryDecoder(today, null));
+        GenericRecord old = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema(), releasedPrediction())
+                .read(null, DecoderFactory.get().binaryDecoder(today, null));
 
-    assertThat(old.getSchema().getField("sourceTopic")).isNull();
-    assertThat(old.get("key")).hasToString("user-42");
-    assertThat(old.get("step")).isEqualTo(5L);
-    assertThat((List<?>) old.get("topK")).hasSize(3);
-  }
+        assertThat(old.getSchema().getField("sourceTopic")).isNull();
+        assertThat(old.get("key")).hasToString("user-42");
+        assertThat(old.get("step")).isEqualTo(5L);
+        assertThat((List<?>) old.get("topK")).hasSize(3);
+    }
 
-  @Test
-  void todaysReaderReadsAReleasedPredictionWithEmptyJoinFields() throws IOException {
-    Schema v1 = releasedPrediction();
-    byte[] old = AvroCodec.encode(TestRecords.prediction());
-    // Re-encode with the v1 schema: read today's bytes as v1, write them with v1.
-    GenericRecord asV1 = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema(), v1)
-        .read(null, DecoderFactory.get().binaryDecoder(old, null));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(v1).write(asV1, enc);
-    enc.flush();
+    @Test
+    void todaysReaderReadsAReleasedPredictionWithEmptyJoinFields() throws IOException {
+        Schema v1 = releasedPrediction();
+        byte[] old = AvroCodec.encode(TestRecords.prediction());
+        // Re-encode with the v1 schema: read today's bytes as v1, write them with v1.
+        GenericRecord asV1 = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema(), v1)
+                .read(null, DecoderFactory.get().binaryDecoder(old, null));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(asV1, enc);
+        enc.flush();
 
-    Prediction read = AvroCodec.decode(out.toByteArray(), Prediction.class, v1);
+        Prediction read = AvroCodec.decode(out.toByteArray(), Prediction.class, v1);
 
-    assertThat(read.getKey()).isEqualTo("user-42");
-    assertThat(read.getSourceTopic()).isNull();
-    assertThat(read.getSourceOffset()).isNull();
-    assertThat(read.getEventId()).isNull();
-    assertThat(read.getFields()).isEmpty();
-  }
+        assertThat(read.getKey()).isEqualTo("user-42");
+        assertThat(read.getSourceTopic()).isNull();
+        assertThat(read.getSourceOffset()).isNull();
+        assertThat(read.getEventId()).isNull();
+        assertThat(read.getFields()).isEmpty();
+    }
 }

@@ -53,12 +53,13 @@ public final class PackageCycles {
             edges.computeIfAbsent(pkg, k -> new TreeSet<>());
             Matcher im = IMPORT.matcher(src);
             while (im.find()) {
-                refs.add(new String[] {pkg, im.group(1)});
+                refs.add(new String[]{ pkg, im.group(1) });
             }
             // fully qualified uses in the code, e.g. io.seqstream.jobs.config.JobConfig.of(...)
-            Matcher fq = Pattern.compile("\\b(" + Pattern.quote(prefix) + "[\\w.]*\\.[A-Z]\\w*)").matcher(src.replaceAll("(?m)^(package|import) .*$", ""));
+            Matcher fq = Pattern.compile("\\b(" + Pattern.quote(prefix) + "[\\w.]*\\.[A-Z]\\w*)")
+                    .matcher(src.replaceAll("(?m)^(package|import) .*$", ""));
             while (fq.find()) {
-                refs.add(new String[] {pkg, fq.group(1)});
+                refs.add(new String[]{ pkg, fq.group(1) });
             }
         }
         for (String[] r : refs) {
@@ -78,7 +79,7 @@ public final class PackageCycles {
         Deque<String> stack = new ArrayDeque<>();
         Set<String> onStack = new TreeSet<>();
         List<Set<String>> out = new ArrayList<>();
-        int[] counter = {0};
+        int[] counter = { 0 };
         for (String v : graph.keySet()) {
             if (!index.containsKey(v)) {
                 strongConnect(v, graph, index, low, stack, onStack, out, counter);

@@ -21,7 +21,7 @@ public final class SessionGenerator {
     public static final int MIN_ACTIONS = 6;
     public static final int MAX_ACTIONS = 28;
     static final int SUCCESSORS = 3;
-    static final double[] SUCCESSOR_WEIGHTS = {0.65, 0.25, 0.10};
+    static final double[] SUCCESSOR_WEIGHTS = { 0.65, 0.25, 0.10 };
 
     private final int[][][] successors; // [intent][action] -> likely next actions
     private final Random rnd;

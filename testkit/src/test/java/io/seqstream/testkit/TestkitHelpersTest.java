@@ -31,7 +31,10 @@ class TestkitHelpersTest {
             System.setProperty(SharedData.PROPERTY, dir.resolve("absent").toString());
             assertThatThrownBy(SharedData::dir).hasMessageContaining(dir.resolve("absent").toString());
         } finally {
-            if (old == null) System.clearProperty(SharedData.PROPERTY); else System.setProperty(SharedData.PROPERTY, old);
+            if (old == null)
+                System.clearProperty(SharedData.PROPERTY);
+            else
+                System.setProperty(SharedData.PROPERTY, old);
             TempDirs.deleteRecursively(dir);
         }
     }

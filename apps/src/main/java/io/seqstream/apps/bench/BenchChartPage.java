@@ -17,8 +17,9 @@ final class BenchChartPage {
         StringBuilder data = new StringBuilder("[");
         for (int i = 0; i < results.size(); i++) {
             LatencyVsLoad.ModeResult r = results.get(i);
-            data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"mode\":%s,\"max\":%.1f,\"points\":[", json(r.mode().label()),
-                    r.maxPerSecond()));
+            data.append(i == 0 ? "" : ",")
+                    .append(String.format(Locale.ROOT, "{\"mode\":%s,\"max\":%.1f,\"points\":[", json(r.mode().label()),
+                            r.maxPerSecond()));
             for (int j = 0; j < r.points().size(); j++) {
                 LatencyVsLoad.Point p = r.points().get(j);
                 data.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT,
@@ -103,7 +104,8 @@ final class BenchChartPage {
                 });
                 document.getElementById("latency").before(legend);
                 </script></body></html>
-                """.formatted(esc(title), esc(title), esc(subtitle), data);
+                """
+                .formatted(esc(title), esc(title), esc(subtitle), data);
     }
 
     private static String json(String s) {

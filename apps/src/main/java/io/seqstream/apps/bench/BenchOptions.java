@@ -47,7 +47,8 @@ record BenchOptions(long events, int keys, long dl4jEvents, long warmupEvents, i
             }
         }
         return new BenchOptions(num(f, "events", 1_000_000), (int) num(f, "keys", 10_000), num(f, "dl4j-events", 30_000),
-                num(f, "warmup-events", 500_000), (int) Math.max(1, num(f, "rounds", 3)), (int) num(f, "latency-rate", 5000), (int) num(f, "latency-seconds", 10), variants,
+                num(f, "warmup-events", 500_000), (int) Math.max(1, num(f, "rounds", 3)), (int) num(f, "latency-rate", 5000),
+                (int) num(f, "latency-seconds", 10), variants,
                 (int) num(f, "partitions", 2), (int) num(f, "vocab", 1000), (int) num(f, "embedding", 64), (int) num(f, "units", 128),
                 formats, Map.copyOf(f));
     }

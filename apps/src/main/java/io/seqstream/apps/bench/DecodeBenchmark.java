@@ -1,10 +1,10 @@
 package io.seqstream.apps.bench;
 
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.mapping.InputDecoders;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.testkit.LocalSchemaRegistry;
@@ -49,10 +49,11 @@ public final class DecodeBenchmark {
             int id = registry.register("events-value", EventWriter.USER_EVENT);
             Map<String, IngestDecoder> decoders = new LinkedHashMap<>();
             Map<String, byte[][]> data = new LinkedHashMap<>();
-            String[] mapping = {"--mapping.key", "key", "--mapping.event-time", "ts", "--mapping.inputs", "lookup(event_type)",
-                "--mapping.vocabularies", "event_type:" + vocabulary};
+            String[] mapping = { "--mapping.key", "key", "--mapping.event-time", "ts", "--mapping.inputs", "lookup(event_type)",
+                    "--mapping.vocabularies", "event_type:" + vocabulary };
             decoders.put("seqstream", InputDecoders.forJob(JobConfig.defaults(), InputSpec.tokens(vocab)));
-            decoders.put("json", InputDecoders.forJob(JobConfig.fromArgs(concat(mapping, "--input.format", "json")), InputSpec.tokens(vocab)));
+            decoders.put("json",
+                    InputDecoders.forJob(JobConfig.fromArgs(concat(mapping, "--input.format", "json")), InputSpec.tokens(vocab)));
             decoders.put("avro-registry", InputDecoders.forJob(JobConfig.fromArgs(concat(mapping, "--input.format", "avro-registry",
                     "--registry.url", registry.url())), InputSpec.tokens(vocab)));
             for (String f : decoders.keySet()) {
@@ -123,7 +124,8 @@ public final class DecodeBenchmark {
                     r.put(2, EventWriter.typeName(token));
                     r.put(3, amount);
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    bytes.write(new byte[] {0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId});
+                    bytes.write(
+                            new byte[]{ 0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId });
                     enc = EncoderFactory.get().binaryEncoder(bytes, enc);
                     writer.write(r, enc);
                     enc.flush();

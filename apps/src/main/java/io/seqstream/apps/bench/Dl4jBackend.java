@@ -70,7 +70,8 @@ public final class Dl4jBackend implements ModelBackend {
 
     @Override
     public String description() {
-        return "DL4J rnnTimeStep, one event per call: Embedding(" + vocab + "," + embedding + ") -> LSTM(" + units + ") -> Dense(" + outputs + ")";
+        return "DL4J rnnTimeStep, one event per call: Embedding(" + vocab + "," + embedding + ") -> LSTM(" + units + ") -> Dense(" + outputs
+                + ")";
     }
 
     @Override

@@ -1,17 +1,17 @@
 package io.seqstream.apps.bench;
 
-import io.seqstream.testkit.TempDirs;
-import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.TempDirs;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +107,8 @@ public final class EndToEndBenchmark {
         model.add(Dense.builder(o.vocab()).activation("softmax").seed(3).build());
         model.build(-1);
         StepModelBackend seqstream = StepModelBackend.of(model, 1);
-        Map<String, ModelBackend> engines = Map.of("seqstream", seqstream, "dl4j", new Dl4jBackend(model), "noop", new NoopBackend(seqstream));
+        Map<String, ModelBackend> engines = Map.of("seqstream", seqstream, "dl4j", new Dl4jBackend(model), "noop",
+                new NoopBackend(seqstream));
         log("model: " + seqstream.description() + "; " + o.keys() + " keys; job: parallelism " + base.parallelism() + ", batch "
                 + base.batchSize() + " / " + base.batchTimeoutMs() + " ms, " + base.delivery().configName());
 
@@ -145,7 +146,8 @@ public final class EndToEndBenchmark {
         if (o.warmupEvents() > 0) {
             for (String v : variants) {
                 log("warm-up run of " + v + " (not reported)");
-                endToEnd(v + "-warmup", engines.get(v), writer, v.equals("dl4j") ? Math.min(o.warmupEvents(), o.dl4jEvents()) : o.warmupEvents());
+                endToEnd(v + "-warmup", engines.get(v), writer,
+                        v.equals("dl4j") ? Math.min(o.warmupEvents(), o.dl4jEvents()) : o.warmupEvents());
             }
         }
         for (int round = 0; round < o.rounds(); round++) {
@@ -165,8 +167,9 @@ public final class EndToEndBenchmark {
             ModelBackend engine = engines.get(v);
             int rate = (int) Math.max(1, Math.min(o.latencyRate(), BenchResult.median(jobOnly.get(v)) / 2));
             long[] lat = latency(v, engine, writer, rate);
-            results.put(v, new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v),
-                    cpu.get(v), rate, lat[0], lat[1], lat[2], lat[3]));
+            results.put(v,
+                    new BenchResult(v, engine.description(), v.equals("dl4j") ? o.dl4jEvents() : o.events(), e2e.get(v), jobOnly.get(v),
+                            cpu.get(v), rate, lat[0], lat[1], lat[2], lat[3]));
         }
         return results;
     }
@@ -243,7 +246,8 @@ public final class EndToEndBenchmark {
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("bench end-to-end " + name));
-        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(),
+                cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "bench-e2e-reader-" + name);
         long t0 = System.currentTimeMillis();
         writer.write(eventsTopic, events);
@@ -279,12 +283,14 @@ public final class EndToEndBenchmark {
         return throughput(name, engine, eventsTopic, events, Map.of());
     }
 
-    private double[] throughput(String name, ModelBackend engine, String eventsTopic, long events, Map<String, String> extra) throws Exception {
+    private double[] throughput(String name, ModelBackend engine, String eventsTopic, long events, Map<String, String> extra)
+            throws Exception {
         JobConfig cfg = runConfig(name, eventsTopic);
         for (Map.Entry<String, String> e : extra.entrySet()) {
             cfg = cfg.with(e.getKey(), e.getValue(), "benchmark input format");
         }
-        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
+        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(),
+                cfg.get(io.seqstream.jobs.config.ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "bench-reader-" + name);
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, true);
@@ -301,7 +307,7 @@ public final class EndToEndBenchmark {
         }
         log(String.format("%-10s job only: %,d events, %,.0f events/s (job wall time %.1f s incl. start; process CPU %.1f us/event)", name,
                 events, stats.throughput(), wall, cpuMicros));
-        return new double[] {stats.throughput(), cpuMicros};
+        return new double[]{ stats.throughput(), cpuMicros };
     }
 
     private static long processCpuNanos() {
@@ -328,7 +334,8 @@ public final class EndToEndBenchmark {
         if (!all) {
             throw new IllegalStateException(name + ": only " + stats.count() + " of " + sent + " predictions in the latency run");
         }
-        long[] r = {stats.computed.percentile(0.5), stats.computed.percentile(0.99), stats.visible.percentile(0.5), stats.visible.percentile(0.99)};
+        long[] r = { stats.computed.percentile(0.5), stats.computed.percentile(0.99), stats.visible.percentile(0.5),
+                stats.visible.percentile(0.99) };
         log(String.format("%-10s latency at %,d events/s: computed p50 %d ms p99 %d ms; visible (read_committed) p50 %d ms p99 %d ms",
                 name, rate, r[0], r[1], r[2], r[3]));
         return r;
@@ -357,7 +364,8 @@ public final class EndToEndBenchmark {
                 + "| latency run rate | computed p50 / p99 | visible p50 / p99 (read_committed) |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResult r : results) {
-            sb.append(String.format("| %s | %,d | %,.0f | %s | %,.0f | %s | %.1f | %,d/s | %d / %d ms | %d / %d ms |%n", r.variant(), r.events(),
+            sb.append(String.format("| %s | %,d | %,.0f | %s | %,.0f | %s | %.1f | %,d/s | %d / %d ms | %d / %d ms |%n", r.variant(),
+                    r.events(),
                     r.endToEndPerSecond(), percent(r.endToEndPerSecond(), noop == null ? Double.NaN : noop.endToEndPerSecond()),
                     r.backlogPerSecond(), percent(r.backlogPerSecond(), noop == null ? Double.NaN : noop.backlogPerSecond()),
                     r.backlogCpuMicros(), r.latencyRate(), r.computedP50(), r.computedP99(), r.visibleP50(), r.visibleP99()));

@@ -31,8 +31,8 @@ final class EventWriter implements AutoCloseable {
     private final String[] typeNames;
     private io.seqstream.jobs.decode.InputFormat format = io.seqstream.jobs.decode.InputFormat.SEQSTREAM;
     private byte[] registryHeader;
-    private final org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord> avroWriter =
-            new org.apache.avro.generic.GenericDatumWriter<>(USER_EVENT);
+    private final org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord> avroWriter = new org.apache.avro.generic.GenericDatumWriter<>(
+            USER_EVENT);
     private org.apache.avro.io.BinaryEncoder encoder;
 
     EventWriter(String bootstrap, int keyCount, int vocab, long seed) {
@@ -82,7 +82,7 @@ final class EventWriter implements AutoCloseable {
     /** Writes registry-framed Avro user events, writer schema id {@code schemaId}, from now on. */
     void avroRegistry(int schemaId) {
         format = io.seqstream.jobs.decode.InputFormat.AVRO_REGISTRY;
-        registryHeader = new byte[] {0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId};
+        registryHeader = new byte[]{ 0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId };
     }
 
     /** As fast as possible. */

@@ -1,17 +1,17 @@
 package io.seqstream.apps.bench;
 
-import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.Flags;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +49,9 @@ public final class LatencyVsLoad {
     /** A delivery mode: at-least-once, or exactly-once with a checkpoint interval. */
     record Mode(String delivery, String interval) {
         String label() {
-            return delivery.equals("at-least-once") ? "at-least-once (checkpoints " + interval + ")" : "exactly-once, checkpoints " + interval;
+            return delivery.equals("at-least-once")
+                    ? "at-least-once (checkpoints " + interval + ")"
+                    : "exactly-once, checkpoints " + interval;
         }
     }
 
@@ -128,14 +130,17 @@ public final class LatencyVsLoad {
         } finally {
             deleteRecursively(work);
         }
-        String context = String.format(Locale.ROOT, "%s, %s; load average before %s, after %s", started, machine(), loadBefore, loadAverage());
+        String context = String.format(Locale.ROOT, "%s, %s; load average before %s, after %s", started, machine(), loadBefore,
+                loadAverage());
         String table = table(results, bench.describe(), context);
         System.out.println();
         System.out.print(table);
         Files.createDirectories(out);
         Files.writeString(out.resolve("latency-vs-load.md"), table, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("latency-vs-load.html"), BenchChartPage.html("seqstream latency vs load", bench.describe() + "; " + context,
-                results), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("latency-vs-load.html"),
+                BenchChartPage.html("seqstream latency vs load", bench.describe() + "; " + context,
+                        results),
+                StandardCharsets.UTF_8);
         System.out.println("written: " + out.resolve("latency-vs-load.md") + ", " + out.resolve("latency-vs-load.html"));
         System.exit(0); // Kafka and Flink leave non-daemon threads behind
     }
@@ -151,7 +156,8 @@ public final class LatencyVsLoad {
 
     String describe() {
         JobConfig c = JobConfig.fromFlags(baseFlags());
-        return String.format(Locale.ROOT, "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms",
+        return String.format(Locale.ROOT,
+                "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms",
                 vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs());
     }
 
@@ -231,7 +237,8 @@ public final class LatencyVsLoad {
         }
         Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
                 stats.visible.percentile(0.999));
-        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions)", m.label(),
+        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions)",
+                m.label(),
                 load * 100, rate, p.p50(), p.p99(), p.p999(), p.count()));
         return p;
     }

@@ -1,24 +1,23 @@
 package io.seqstream.apps.bench;
 
-import io.seqstream.jobs.retrain.WindowTrainer;
-import io.seqstream.jobs.retrain.TrainingSequence;
-import io.seqstream.jobs.retrain.SnapshotCheck;
-import io.seqstream.jobs.retrain.RetrainOptions;
-import io.seqstream.jobs.retrain.ModelSnapshots;
-import io.seqstream.jobs.retrain.ModelShape;
-import io.seqstream.jobs.retrain.ModelUpdate;
-import io.seqstream.jobs.retrain.TrainingWindow;
-import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.jobs.PredictionJob;
 import io.seqstream.jobs.config.Flags;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
-import io.seqstream.testkit.SessionGenerator;
-import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.jobs.retrain.ModelShape;
+import io.seqstream.jobs.retrain.ModelSnapshots;
+import io.seqstream.jobs.retrain.ModelUpdate;
+import io.seqstream.jobs.retrain.RetrainOptions;
+import io.seqstream.jobs.retrain.SnapshotCheck;
+import io.seqstream.jobs.retrain.TrainingSequence;
+import io.seqstream.jobs.retrain.TrainingWindow;
+import io.seqstream.jobs.retrain.WindowTrainer;
 import io.seqstream.model.Model;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.ModelFile;
@@ -26,6 +25,7 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +119,8 @@ public final class RetrainBenchmark {
         RetrainOptions o = new RetrainOptions(3_600_000, 3_600_000, RetrainTarget.NEXT_EVENT, length, 4, sequences, 2, epochs, 64, 0.003,
                 0.2, 0, true, null);
         WindowTrainer trainer = new WindowTrainer(o);
-        trainer.train(model, 1, window(Math.min(1000, sequences), length, 3), 2, line -> { }); // warm-up (JIT)
+        trainer.train(model, 1, window(Math.min(1000, sequences), length, 3), 2, line -> {
+        }); // warm-up (JIT)
         List<Double> epochSeconds = new ArrayList<>();
         Pattern secs = Pattern.compile("Epoch \\d+/\\d+ - ([0-9.]+)s");
         TrainingWindow w = window(sequences, length, 4);
@@ -134,10 +135,13 @@ public final class RetrainBenchmark {
         double fit = epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
         System.out.println("### One retraining round (WindowTrainer: fine-tune a copy, evaluate both on the holdout, build the snapshot)");
         System.out.println();
-        System.out.println("| model | window | train / holdout | epochs | fit per epoch | evaluate + copy + snapshot | whole round | holdout accuracy |");
+        System.out.println(
+                "| model | window | train / holdout | epochs | fit per epoch | evaluate + copy + snapshot | whole round | holdout accuracy |");
         System.out.println("|---|---|---|---|---|---|---|---|");
-        System.out.printf(Locale.ROOT, "| Embedding(40,16) -> LSTM(%d) -> Dense(40) | %d sequences x %d steps | %d / %d | %d | %.1f s | %.1f s | %.1f s | %.3f -> %.3f |%n%n",
-                units, sequences, length, r.result().trainWindows(), r.result().holdoutWindows(), epochs, fit / Math.max(1, epochSeconds.size()),
+        System.out.printf(Locale.ROOT,
+                "| Embedding(40,16) -> LSTM(%d) -> Dense(40) | %d sequences x %d steps | %d / %d | %d | %.1f s | %.1f s | %.1f s | %.3f -> %.3f |%n%n",
+                units, sequences, length, r.result().trainWindows(), r.result().holdoutWindows(), epochs,
+                fit / Math.max(1, epochSeconds.size()),
                 total - fit, total, r.result().before().get("accuracy"), r.result().after().get("accuracy"));
     }
 
@@ -164,20 +168,25 @@ public final class RetrainBenchmark {
         Arrays.sort(open);
         System.out.println("### Checking and applying a snapshot in the stepping operator (per parallel instance)");
         System.out.println();
-        System.out.println("| model | snapshot | check on the background thread (decode, sha-256, load, finite weights, compile, compare) median / max "
-                + "| swap on the task thread (open the stepper, batch 256) median |");
+        System.out.println(
+                "| model | snapshot | check on the background thread (decode, sha-256, load, finite weights, compile, compare) median / max "
+                        + "| swap on the task thread (open the stepper, batch 256) median |");
         System.out.println("|---|---|---|---|");
-        System.out.printf(Locale.ROOT, "| LSTM(%d) | %.0f KiB | %.1f ms / %.1f ms | %.2f ms |%n%n", units, bytes.length / 1024.0, micros[25] / 1000.0,
+        System.out.printf(Locale.ROOT, "| LSTM(%d) | %.0f KiB | %.1f ms / %.1f ms | %.2f ms |%n%n", units, bytes.length / 1024.0,
+                micros[25] / 1000.0,
                 micros[49] / 1000.0, open[25] / 1000.0);
     }
 
     static void swaps(Model a, Model b, int rate, int keys, int seconds, long swapEvery) throws Exception {
         System.out.println("### Hot swaps in a running job (MiniCluster, parallelism 2, batch 256 / 5 ms, buffer timeout 1 ms)");
         System.out.println();
-        System.out.printf(Locale.ROOT, "%d events/s over %d keys for %d s, a swap every %d ms (models alternating, same shapes); latency = source to "
-                + "prediction; \"after a swap\" = events sent in the %d ms after one, \"steady\" = events sent more than 500 ms from any swap "
-                + "(first %d ms skipped).%n%n", rate, keys, seconds, swapEvery, DURING_MS, WARMUP_MS);
-        System.out.println("| state policy | events | predictions | lost | duplicated | swaps | p50 steady | p99 steady | p99 after a swap | ratio | max after a swap |");
+        System.out.printf(Locale.ROOT,
+                "%d events/s over %d keys for %d s, a swap every %d ms (models alternating, same shapes); latency = source to "
+                        + "prediction; \"after a swap\" = events sent in the %d ms after one, \"steady\" = events sent more than 500 ms from any swap "
+                        + "(first %d ms skipped).%n%n",
+                rate, keys, seconds, swapEvery, DURING_MS, WARMUP_MS);
+        System.out.println(
+                "| state policy | events | predictions | lost | duplicated | swaps | p50 steady | p99 steady | p99 after a swap | ratio | max after a swap |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (String policy : List.of("keep", "reset", "rewarm")) {
             swapRun(a, b, policy, rate, keys, seconds, swapEvery);
@@ -206,7 +215,8 @@ public final class RetrainBenchmark {
         int swapCount = (int) (seconds * 1000 / swapEvery) - 1;
         List<ModelUpdate> updates = new ArrayList<>();
         for (int i = 0; i < swapCount; i++) {
-            updates.add(ModelUpdate.of(ModelSnapshots.of(ModelFile.toBytes(i % 2 == 0 ? b : a), 2 + i, 1L + i, 0, 1, Map.of(), "bench"), "bench"));
+            updates.add(ModelUpdate.of(ModelSnapshots.of(ModelFile.toBytes(i % 2 == 0 ? b : a), 2 + i, 1L + i, 0, 1, Map.of(), "bench"),
+                    "bench"));
         }
         StreamExecutionEnvironment env = LocalFlink.environment(config, tmp);
         JobEnvironment.configure(env, config);
@@ -258,8 +268,10 @@ public final class RetrainBenchmark {
         steady.sort(null);
         during.sort(null);
         double p99s = pct(steady, 0.99), p99d = pct(during, 0.99);
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.2fx | %.1f ms |%n", policy, n, OBSERVED.size(),
-                lost, duplicates, swaps.size(), pct(steady, 0.5), p99s, p99d, p99d / p99s, during.isEmpty() ? 0 : during.get(during.size() - 1) / 1e6);
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.2fx | %.1f ms |%n", policy, n,
+                OBSERVED.size(),
+                lost, duplicates, swaps.size(), pct(steady, 0.5), p99s, p99d, p99d / p99s,
+                during.isEmpty() ? 0 : during.get(during.size() - 1) / 1e6);
     }
 
     static double pct(List<Long> sorted, double q) {
@@ -333,8 +345,8 @@ public final class RetrainBenchmark {
                 @Override
                 public void write(Prediction p, Context ctx) {
                     long now = System.nanoTime();
-                    OBSERVED.add(new long[] {Long.parseLong(p.getKey().substring(1)), p.getStep(), p.getEventTime(), now - p.getEventTime(),
-                            p.getModelVersion()});
+                    OBSERVED.add(new long[]{ Long.parseLong(p.getKey().substring(1)), p.getStep(), p.getEventTime(), now - p.getEventTime(),
+                            p.getModelVersion() });
                 }
 
                 @Override

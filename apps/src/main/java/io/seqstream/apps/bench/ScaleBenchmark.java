@@ -2,16 +2,16 @@ package io.seqstream.apps.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -59,38 +59,32 @@ import picocli.CommandLine.Unmatched;
  *       events at a fixed rate over the same keys give the computed latency p50/p99 with the state full.</li>
  * </ol>
  */
-@Command(name = "scale-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The prediction job at growing key counts on both state backends (docs/BENCHMARKS.md, State at scale).",
-                "Any other --<job config key> <value> (jobs/CONFIG.md) applies to every run."})
+@Command(name = "scale-bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
+        "The prediction job at growing key counts on both state backends (docs/BENCHMARKS.md, State at scale).",
+        "Any other --<job config key> <value> (jobs/CONFIG.md) applies to every run." })
 public final class ScaleBenchmark implements Callable<Integer> {
     @Option(names = "--keys", split = ",", description = "Key counts (default ${DEFAULT-VALUE}).", defaultValue = "10000,100000,1000000")
     List<Integer> keyCounts;
-    @Option(names = "--backends", split = ",", description = "State backends, of hashmap,rocksdb (default ${DEFAULT-VALUE}).",
-            defaultValue = "hashmap,rocksdb")
+    @Option(names = "--backends", split = ",", description = "State backends, of hashmap,rocksdb (default ${DEFAULT-VALUE}).", defaultValue = "hashmap,rocksdb")
     List<String> backends;
-    @Option(names = "--hashmap-max-keys", description = "Largest key count run on the heap backend (default ${DEFAULT-VALUE}).",
-            defaultValue = "1000000")
+    @Option(names = "--hashmap-max-keys", description = "Largest key count run on the heap backend (default ${DEFAULT-VALUE}).", defaultValue = "1000000")
     long hashmapMaxKeys;
     @Option(names = "--events-per-key", description = "Events per key in each run (default ${DEFAULT-VALUE}).", defaultValue = "2")
     int eventsPerKey;
     @Option(names = "--min-events", description = "At least this many events per run: small key counts get more events per key "
             + "(default ${DEFAULT-VALUE}).", defaultValue = "1000000")
     long minEvents;
-    @Option(names = "--checkpoint-interval", description = "Checkpoint interval of every run (default ${DEFAULT-VALUE}).",
-            defaultValue = "10s")
+    @Option(names = "--checkpoint-interval", description = "Checkpoint interval of every run (default ${DEFAULT-VALUE}).", defaultValue = "10s")
     String checkpointInterval;
-    @Option(names = "--latency-rate", description = "Events/s of the latency run after the restore (default ${DEFAULT-VALUE}).",
-            defaultValue = "2000")
+    @Option(names = "--latency-rate", description = "Events/s of the latency run after the restore (default ${DEFAULT-VALUE}).", defaultValue = "2000")
     int latencyRate;
     @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).", defaultValue = "10")
     int latencySeconds;
-    @Option(names = "--warmup-events", description = "Unreported warm-up run (10k keys, heap) before the cells (default ${DEFAULT-VALUE}).",
-            defaultValue = "300000")
+    @Option(names = "--warmup-events", description = "Unreported warm-up run (10k keys, heap) before the cells (default ${DEFAULT-VALUE}).", defaultValue = "300000")
     long warmupEvents;
     @Option(names = "--partitions", description = "Partitions of the benchmark topics (default ${DEFAULT-VALUE}).", defaultValue = "2")
     int partitions;
-    @Option(names = "--units", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).",
-            defaultValue = "128")
+    @Option(names = "--units", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).", defaultValue = "128")
     int units;
     @Unmatched
     List<String> jobFlags = new ArrayList<>();
@@ -108,7 +102,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     /** One cell's figures. */
-    record Cell(int keys, String backend, long events, double jobOnly, double cpuMicros, double endToEnd, long computedP50, long computedP99,
+    record Cell(int keys, String backend, long events, double jobOnly, double cpuMicros, double endToEnd, long computedP50,
+            long computedP99,
             double checkpointBytesPerKey, double liveBytesPerKey, String liveKind, long fullCheckpointMs, long incrementalCheckpointMs,
             long incrementalCheckpointBytes, long startMs, long restoreMs) {
     }
@@ -227,8 +222,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
         deleteRecursively(work.resolve("checkpoints"));
         long incMs = median(incremental.stream().map(c -> c.path("end_to_end_duration").asLong()).toList());
         long incBytes = median(incremental.stream().map(c -> c.path("checkpointed_size").asLong()).toList());
-        Cell c = new Cell(keys, backend, events, jobOnly[0], jobOnly[1], endToEnd, lat.computed.percentile(0.5), lat.computed.percentile(0.99),
-                full.path("state_size").asDouble() / keys, liveBytes / keys, liveKind, full.path("end_to_end_duration").asLong(), incMs, incBytes,
+        Cell c = new Cell(keys, backend, events, jobOnly[0], jobOnly[1], endToEnd, lat.computed.percentile(0.5),
+                lat.computed.percentile(0.99),
+                full.path("state_size").asDouble() / keys, liveBytes / keys, liveKind, full.path("end_to_end_duration").asLong(), incMs,
+                incBytes,
                 startMs, restoreMs);
         log(name + ": " + c + " (" + incremental.size() + " checkpoints during the load)");
         return c;
@@ -250,7 +247,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
             throw new IllegalStateException("job only: " + stats.count() + " of " + events + " predictions were committed");
         }
         log(String.format("job only: %,d events, %,.0f events/s, %.1f us CPU/event", events, stats.throughput(), cpu));
-        return new double[] {stats.throughput(), cpu};
+        return new double[]{ stats.throughput(), cpu };
     }
 
     private StreamExecutionEnvironment env(JobConfig cfg, int restPort, String restoreFrom) {
@@ -399,7 +396,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
     /** Bytes of the live RocksDB instances' files: the "db" folders of the operators under io.tmp.dirs. */
     private long rocksDbBytes() throws IOException {
         try (Stream<Path> paths = Files.walk(work)) {
-            return paths.filter(p -> p.toString().contains("_op_") && p.getParent() != null && p.getParent().getFileName().toString().equals("db"))
+            return paths
+                    .filter(p -> p.toString().contains("_op_") && p.getParent() != null
+                            && p.getParent().getFileName().toString().equals("db"))
                     .filter(Files::isRegularFile).mapToLong(p -> {
                         try {
                             return Files.size(p);
@@ -438,15 +437,23 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
     static String table(List<Cell> cells) {
         Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap")).findFirst().orElse(null);
-        StringBuilder sb = new StringBuilder("\n| keys | backend | events | job-only events/s | vs 10k heap | end-to-end events/s | CPU µs/event "
-                + "| computed p50 / p99 | checkpoint B/key | live B/key | full checkpoint | incremental checkpoint (median) | start: fresh / restored |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder sb = new StringBuilder(
+                "\n| keys | backend | events | job-only events/s | vs 10k heap | end-to-end events/s | CPU µs/event "
+                        + "| computed p50 / p99 | checkpoint B/key | live B/key | full checkpoint | incremental checkpoint (median) | start: fresh / restored |\n"
+                        + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
-            sb.append(String.format("| %,d | %s | %,d | %,.0f | %s | %,.0f | %.1f | %d / %d ms | %.0f | %.0f (%s) | %,d ms | %s | %,d / %,d ms |%n", c.keys(),
+            sb.append(String.format(
+                    "| %,d | %s | %,d | %,.0f | %s | %,.0f | %.1f | %d / %d ms | %.0f | %.0f (%s) | %,d ms | %s | %,d / %,d ms |%n",
+                    c.keys(),
                     c.backend(), c.events(), c.jobOnly(), base == null ? "-" : String.format("%.0f%%", 100 * c.jobOnly() / base.jobOnly()),
-                    c.endToEnd(), c.cpuMicros(), c.computedP50(), c.computedP99(), c.checkpointBytesPerKey(), c.liveBytesPerKey(), c.liveKind(),
-                    c.fullCheckpointMs(), c.incrementalCheckpointMs() < 0 ? "none" : String.format("%,d ms, %.1f MB", c.incrementalCheckpointMs(),
-                            c.incrementalCheckpointBytes() / 1e6), c.startMs(), c.restoreMs()));
+                    c.endToEnd(), c.cpuMicros(), c.computedP50(), c.computedP99(), c.checkpointBytesPerKey(), c.liveBytesPerKey(),
+                    c.liveKind(),
+                    c.fullCheckpointMs(),
+                    c.incrementalCheckpointMs() < 0
+                            ? "none"
+                            : String.format("%,d ms, %.1f MB", c.incrementalCheckpointMs(),
+                                    c.incrementalCheckpointBytes() / 1e6),
+                    c.startMs(), c.restoreMs()));
         }
         return sb.toString();
     }

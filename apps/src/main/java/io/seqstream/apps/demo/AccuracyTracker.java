@@ -26,7 +26,7 @@ final class AccuracyTracker {
     void sent(String key, int token, boolean reset) {
         KeyTrack k = keys.computeIfAbsent(key, x -> new KeyTrack());
         synchronized (k) {
-            k.unpredicted.addLast(new int[] {token, reset ? 1 : 0});
+            k.unpredicted.addLast(new int[]{ token, reset ? 1 : 0 });
         }
     }
 

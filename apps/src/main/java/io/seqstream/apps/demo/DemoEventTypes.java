@@ -18,7 +18,7 @@ import java.util.List;
  * index, as in Keras, not a dead letter.
  */
 final class DemoEventTypes {
-    private static final String[] INTENTS = {"landing", "search", "promo_click", "reorder"};
+    private static final String[] INTENTS = { "landing", "search", "promo_click", "reorder" };
 
     private DemoEventTypes() {
     }

@@ -1,6 +1,5 @@
 package io.seqstream.apps.demo;
 
-import io.seqstream.testkit.SessionGenerator;
 import io.seqstream.model.FitOptions;
 import io.seqstream.model.History;
 import io.seqstream.model.Provenance;
@@ -12,6 +11,7 @@ import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.train.Loss;
 import io.seqstream.model.train.Optimizer;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;

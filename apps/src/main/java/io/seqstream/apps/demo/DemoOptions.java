@@ -133,10 +133,13 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
         }
         // Precedence: demo defaults, then the user's --config file, then the user's other flags.
         JobConfig c = JobConfig.defaults();
-        for (Map.Entry<String, String> e : defaults.entrySet()) c = c.with(e.getKey(), e.getValue(), "demo default");
-        if (jobFlags.containsKey(JobConfig.CONFIG_FLAG)) c = c.withFile(Path.of(jobFlags.get(JobConfig.CONFIG_FLAG)));
+        for (Map.Entry<String, String> e : defaults.entrySet())
+            c = c.with(e.getKey(), e.getValue(), "demo default");
+        if (jobFlags.containsKey(JobConfig.CONFIG_FLAG))
+            c = c.withFile(Path.of(jobFlags.get(JobConfig.CONFIG_FLAG)));
         for (Map.Entry<String, String> e : jobFlags.entrySet()) {
-            if (!e.getKey().equals(JobConfig.CONFIG_FLAG)) c = c.with(e.getKey(), e.getValue(), "flag --" + e.getKey());
+            if (!e.getKey().equals(JobConfig.CONFIG_FLAG))
+                c = c.with(e.getKey(), e.getValue(), "flag --" + e.getKey());
         }
         return c;
     }

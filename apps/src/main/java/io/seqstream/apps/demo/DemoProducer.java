@@ -1,8 +1,8 @@
 package io.seqstream.apps.demo;
 
-import io.seqstream.testkit.SessionGenerator;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
@@ -98,7 +98,9 @@ final class DemoProducer implements Runnable {
 
     /** An event as a shop writes it: string event type, numeric fields, an id. */
     private byte[] jsonEvent(String user, long ts, SessionGenerator.Step s, long n, double secondsSinceLast) {
-        double amount = s.token() >= SessionGenerator.INTENTS + SessionGenerator.ACTIONS ? Math.round(rnd.nextDouble() * 20_000) / 100.0 : 0;
+        double amount = s.token() >= SessionGenerator.INTENTS + SessionGenerator.ACTIONS
+                ? Math.round(rnd.nextDouble() * 20_000) / 100.0
+                : 0;
         return ("{\"user\":\"" + user + "\",\"ts\":" + ts + ",\"event_type\":\"" + DemoEventTypes.name(s.token())
                 + "\",\"session_start\":" + s.sessionStart() + ",\"amount\":" + amount + ",\"seconds_since_last\":" + secondsSinceLast
                 + ",\"event_id\":\"e" + n + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -108,8 +110,10 @@ final class DemoProducer implements Runnable {
         byte[] key = "bad-input".getBytes(StandardCharsets.UTF_8);
         if (json) {
             // A wrong type (an array as the event type) or a record that is not JSON.
-            byte[] v = (n / badEvery) % 2 == 0 ? "not json".getBytes(StandardCharsets.UTF_8)
-                    : ("{\"user\":\"bad-input\",\"ts\":" + System.currentTimeMillis() + ",\"event_type\":[\"checkout\"]}").getBytes(StandardCharsets.UTF_8);
+            byte[] v = (n / badEvery) % 2 == 0
+                    ? "not json".getBytes(StandardCharsets.UTF_8)
+                    : ("{\"user\":\"bad-input\",\"ts\":" + System.currentTimeMillis() + ",\"event_type\":[\"checkout\"]}")
+                            .getBytes(StandardCharsets.UTF_8);
             return new ProducerRecord<>(topic, key, v);
         }
         byte[] value = (n / badEvery) % 2 == 0

@@ -1,15 +1,15 @@
 package io.seqstream.apps.demo;
 
-import io.seqstream.testkit.TempDirs;
-import io.seqstream.testkit.SessionGenerator;
-import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.SessionGenerator;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -146,18 +146,23 @@ public final class DemoRunner {
                 return 0;
             }
             say("[3/5] Flink: starting the prediction job locally (" + config.delivery().configName() + ", batch " + config.batchSize()
-                    + " / " + config.batchTimeoutMs() + " ms, checkpoints every " + config.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis() + " ms)");
+                    + " / " + config.batchTimeoutMs() + " ms, checkpoints every " + config.get(ConfigKeys.CHECKPOINT_INTERVAL).toMillis()
+                    + " ms)");
             say("      " + deliveryNote(config));
             job = startJob(config, model);
             if (config.get(ConfigKeys.RETRAIN_ENABLED)) {
-                say("      retraining: a round per " + config.get(ConfigKeys.RETRAIN_INTERVAL).toSeconds() + " s of event time, better versions "
+                say("      retraining: a round per " + config.get(ConfigKeys.RETRAIN_INTERVAL).toSeconds()
+                        + " s of event time, better versions "
                         + "hot-swapped (model vN below); training report: " + reportPath(config) + " (rewritten after each round)");
             }
             AccuracyTracker tracker = new AccuracyTracker();
-            monitor = new PredictionMonitor(bootstrap, config.get(ConfigKeys.TOPIC_PREDICTIONS), config.get(ConfigKeys.TOPIC_DEAD_LETTERS), tracker);
+            monitor = new PredictionMonitor(bootstrap, config.get(ConfigKeys.TOPIC_PREDICTIONS), config.get(ConfigKeys.TOPIC_DEAD_LETTERS),
+                    tracker);
             monitorThread = start(monitor, "seqstream-demo-monitor");
-            say("[4/5] Producer: " + (options.json() ? "JSON events (string event types, numeric fields; mapping: "
-                    + config.get(ConfigKeys.MAPPING_INPUTS) + "), " : "") + options.keys() + " keys, " + (options.rate() == 0 ? "as fast as possible" : options.rate() + " events/s")
+            say("[4/5] Producer: " + (options.json()
+                    ? "JSON events (string event types, numeric fields; mapping: "
+                            + config.get(ConfigKeys.MAPPING_INPUTS) + "), "
+                    : "") + options.keys() + " keys, " + (options.rate() == 0 ? "as fast as possible" : options.rate() + " events/s")
                     + (options.events() > 0 ? ", " + options.events() + " events" : "") + " -> " + config.get(ConfigKeys.TOPIC_EVENTS));
             producer = new DemoProducer(bootstrap, config.get(ConfigKeys.TOPIC_EVENTS), options.keys(), options.events(), options.rate(),
                     options.badEvery(), options.seed(), options.seed() + 1, tracker, options.json());
@@ -181,8 +186,10 @@ public final class DemoRunner {
                 deadLettersSeen = monitor.deadLetters();
             }
             if (status != null) {
-                say(status.summary() + (reportConfig == null ? "" : "\n         delivery " + reportConfig.delivery().configName()
-                        + ": the latency above is event sent to prediction read, as a consumer sees it"));
+                say(status.summary() + (reportConfig == null
+                        ? ""
+                        : "\n         delivery " + reportConfig.delivery().configName()
+                                + ": the latency above is event sent to prediction read, as a consumer sees it"));
             }
             if (reportConfig != null && reportConfig.get(ConfigKeys.RETRAIN_ENABLED)) {
                 Path report = reportPath(reportConfig);
@@ -284,7 +291,8 @@ public final class DemoRunner {
                     config.get(ConfigKeys.TOPIC_DEAD_LETTERS))) {
                 try {
                     // Replication: the broker's default (1 on the embedded broker).
-                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get(30,
+                            TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap + ": " + e.getCause(), e);
@@ -294,8 +302,10 @@ public final class DemoRunner {
             // The models topic (hot swaps, retraining): one partition, compacted (every version stays listable), model-sized records.
             String models = config.get(ConfigKeys.TOPIC_MODELS);
             try {
-                admin.createTopics(List.of(new NewTopic(models, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact",
-                        "max.message.bytes", String.valueOf(16 << 20))))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(
+                        List.of(new NewTopic(models, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact",
+                                "max.message.bytes", String.valueOf(16 << 20)))))
+                        .all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + models + " on " + bootstrap + ": " + e.getCause(), e);

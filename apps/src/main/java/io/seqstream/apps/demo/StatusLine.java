@@ -21,7 +21,8 @@ final class StatusLine {
         long now = System.nanoTime();
         double secs = Math.max(1e-9, (now - lastTime) / 1e9);
         long sent = producer.sent(), predictions = monitor.predictions();
-        String line = String.format("[%5ds] events %,7.0f/s | predictions %,7.0f/s | latency p50 %s p99 %s | next-event accuracy %s | model %s | dead letters %,d",
+        String line = String.format(
+                "[%5ds] events %,7.0f/s | predictions %,7.0f/s | latency p50 %s p99 %s | next-event accuracy %s | model %s | dead letters %,d",
                 (now - start) / 1_000_000_000L, (sent - lastSent) / secs, (predictions - lastPredictions) / secs,
                 ms(monitor.window.percentile(0.50)), ms(monitor.window.percentile(0.99)), percent(tracker.accuracy()),
                 monitor.modelVersion() < 0 ? "-" : "v" + monitor.modelVersion(), monitor.deadLetters());

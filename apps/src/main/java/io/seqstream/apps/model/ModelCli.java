@@ -10,9 +10,8 @@ import picocli.CommandLine.Spec;
  * The {@code model} command line: {@code summary}, {@code import}, {@code export} and {@code predict}. Exit codes: 0 done,
  * 2 user error (one line on stderr), 1 internal error.
  */
-@Command(name = "model", mixinStandardHelpOptions = true, version = "seqstream model 0.1.0",
-        description = "Inspect, import and run seqstream models and Keras models (Keras 1, 2 and 3).",
-        subcommands = {SummaryCommand.class, ImportCommand.class, ExportCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+@Command(name = "model", mixinStandardHelpOptions = true, version = "seqstream model 0.1.0", description = "Inspect, import and run seqstream models and Keras models (Keras 1, 2 and 3).", subcommands = {
+        SummaryCommand.class, ImportCommand.class, ExportCommand.class, PredictCommand.class, CommandLine.HelpCommand.class })
 public final class ModelCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +27,8 @@ public final class ModelCli implements Callable<Integer> {
         // One line instead of picocli's message + full usage.
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName()
+                    + " --help')");
             return CliCommand.USER_ERROR;
         });
         System.exit(cli.execute(args));

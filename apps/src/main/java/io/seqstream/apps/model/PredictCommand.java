@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code model predict FILE --input CSV [--timesteps T]} or {@code --input X0.npy [--input X1.npy ...]}. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Run a model on the samples of a CSV file and print one line per sample: the model's outputs, flattened, comma-separated.",
-            "Each CSV line is one sample, its values flattened row-major: for an input (None, T, F), T*F numbers, time step after time step.",
-            "A model with several inputs takes their values one after another, in input order.",
-            "Or give .npy files (float32, or int32/int64 ids), one --input per model input in input order, each (samples, ...)."})
+@Command(name = "predict", mixinStandardHelpOptions = true, description = {
+        "Run a model on the samples of a CSV file and print one line per sample: the model's outputs, flattened, comma-separated.",
+        "Each CSV line is one sample, its values flattened row-major: for an input (None, T, F), T*F numbers, time step after time step.",
+        "A model with several inputs takes their values one after another, in input order.",
+        "Or give .npy files (float32, or int32/int64 ids), one --input per model input in input order, each (samples, ...)." })
 final class PredictCommand extends CliCommand {
     /** Samples per predict call when the batch size is free: bounds memory on large files. */
     private static final int CHUNK = 256;
@@ -34,7 +34,8 @@ final class PredictCommand extends CliCommand {
     protected void run(PrintWriter out) {
         Model model = ModelFiles.load(file);
         Path input = inputs.get(0);
-        List<Tensor> xs = input.getFileName().toString().endsWith(".npy") ? NpyInputs.read(inputs, model)
+        List<Tensor> xs = input.getFileName().toString().endsWith(".npy")
+                ? NpyInputs.read(inputs, model)
                 : CsvSamples.read(single(inputs), model, timesteps == null ? OptionalInt.empty() : OptionalInt.of(timesteps));
         int n = xs.get(0).dim(0);
         int fixed = model.inputs().get(0).shape()[0];
@@ -47,14 +48,17 @@ final class PredictCommand extends CliCommand {
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
             List<Tensor> batch = new ArrayList<>();
-            for (Tensor x : xs) batch.add(x.sliceBatch(from, to));
+            for (Tensor x : xs)
+                batch.add(x.sliceBatch(from, to));
             List<Tensor> ys = model.predict(batch);
-            for (int r = 0; r < to - from; r++) out.println(line(ys, r, to - from));
+            for (int r = 0; r < to - from; r++)
+                out.println(line(ys, r, to - from));
         }
     }
 
     private static Path single(List<Path> inputs) {
-        if (inputs.size() != 1) throw new UserException("give one CSV file (--input), or one .npy file per model input");
+        if (inputs.size() != 1)
+            throw new UserException("give one CSV file (--input), or one .npy file per model input");
         return inputs.get(0);
     }
 
@@ -64,7 +68,8 @@ final class PredictCommand extends CliCommand {
         for (Tensor y : ys) {
             int per = y.size() / rows;
             for (int k = 0; k < per; k++) {
-                if (sb.length() > 0) sb.append(',');
+                if (sb.length() > 0)
+                    sb.append(',');
                 sb.append(y.data()[r * per + k]);
             }
         }

@@ -1,18 +1,18 @@
 package io.seqstream.apps.models;
 
-import io.seqstream.jobs.retrain.WindowTrainer;
-import io.seqstream.jobs.retrain.TrainingWindow;
-import io.seqstream.jobs.retrain.ModelsTopic;
-import io.seqstream.jobs.retrain.ModelSnapshots;
-import io.seqstream.jobs.retrain.EventFiles;
-import io.seqstream.jobs.retrain.RetrainOptions;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.io.FlinkFiles;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelLoader;
 import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.retrain.EventFiles;
+import io.seqstream.jobs.retrain.ModelSnapshots;
+import io.seqstream.jobs.retrain.ModelsTopic;
+import io.seqstream.jobs.retrain.RetrainOptions;
+import io.seqstream.jobs.retrain.TrainingWindow;
+import io.seqstream.jobs.retrain.WindowTrainer;
 import io.seqstream.jobs.trust.KeyFiles;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.model.Model;
@@ -172,10 +172,12 @@ public final class ModelsCommand {
     /** The training settings: the job's retrain.* keys and defaults, under the command's flag names. */
     static RetrainOptions options(Map<String, String> f) {
         JobConfig c = JobConfig.defaults();
-        String[][] names = {{"target", "retrain.target"}, {"sequence-length", "retrain.sequence-length"}, {"epochs", "retrain.epochs"},
-                {"batch-size", "retrain.batch-size"}, {"learning-rate", "retrain.learning-rate"}, {"holdout", "retrain.holdout"},
-                {"min-improvement", "retrain.min-improvement"}, {"sample-size", "retrain.sample-size"}, {"always", "retrain.publish-always"},
-                {"report", "retrain.report"}};
+        String[][] names = { { "target", "retrain.target" }, { "sequence-length", "retrain.sequence-length" },
+                { "epochs", "retrain.epochs" },
+                { "batch-size", "retrain.batch-size" }, { "learning-rate", "retrain.learning-rate" }, { "holdout", "retrain.holdout" },
+                { "min-improvement", "retrain.min-improvement" }, { "sample-size", "retrain.sample-size" },
+                { "always", "retrain.publish-always" },
+                { "report", "retrain.report" } };
         for (String[] n : names) {
             if (f.containsKey(n[0])) {
                 c = c.with(n[1], f.get(n[0]));
@@ -240,8 +242,9 @@ public final class ModelsCommand {
             for (int e = 0; e < loss.size(); e++) {
                 report.addEpoch(1, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after, publish && (better || o.publishAlways()),
-                    "offline on " + source));
+            report.addRound(
+                    new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after, publish && (better || o.publishAlways()),
+                            "offline on " + source));
             try {
                 FlinkFiles.write(o.reportPath(), report.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
@@ -253,7 +256,8 @@ public final class ModelsCommand {
             return 0;
         }
         if (!better && !o.publishAlways()) {
-            out.println("not published: the candidate does not beat v" + baseVersion + " by " + o.minImprovement() + " (--always publishes anyway)");
+            out.println("not published: the candidate does not beat v" + baseVersion + " by " + o.minImprovement()
+                    + " (--always publishes anyway)");
             return 3;
         }
         ModelsTopic.publish(need(f, "bootstrap"), modelsTopic, kafkaClient(f), signer(f).sign(r.snapshot()));
@@ -294,7 +298,8 @@ public final class ModelsCommand {
                     .add(ModelInput.token(e.getKey(), e.getEventTime(), t, label == null ? -1 : label, e.getReset()));
         }
         if (!problems.isEmpty() || skipped > 0) {
-            err.printf("%s: %d undecodable records and %d events without a token in the vocabulary skipped%n", topic, problems.size(), skipped);
+            err.printf("%s: %d undecodable records and %d events without a token in the vocabulary skipped%n", topic, problems.size(),
+                    skipped);
         }
         return byKey;
     }
@@ -330,7 +335,8 @@ public final class ModelsCommand {
                     window(s), s.getDescription());
         }
         problems.forEach(p -> out.println("skipped: " + p));
-        out.println(versions.isEmpty() ? "no model versions on " + topic
+        out.println(versions.isEmpty()
+                ? "no model versions on " + topic
                 : versions.size() + " version(s) on " + topic + "; * = current (the highest version with a valid checksum)");
         return 0;
     }
@@ -344,8 +350,9 @@ public final class ModelsCommand {
         if (s.getWindowStart() <= 0 && s.getWindowEnd() <= 0) {
             return "-";
         }
-        return Instant.ofEpochMilli(s.getWindowStart()).toString().substring(5, 19) + ".." + Instant.ofEpochMilli(s.getWindowEnd()).toString()
-                .substring(5, 19);
+        return Instant.ofEpochMilli(s.getWindowStart()).toString().substring(5, 19) + ".."
+                + Instant.ofEpochMilli(s.getWindowEnd()).toString()
+                        .substring(5, 19);
     }
 
     private int rollback(Map<String, String> f) {

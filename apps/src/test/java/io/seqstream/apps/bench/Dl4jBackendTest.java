@@ -20,10 +20,10 @@ class Dl4jBackendTest {
         NoopBackend noop = new NoopBackend(StepModelBackend.of(model, 1));
         assertThat(noop.stateSize()).isEqualTo(20);
         Random rnd = new Random(1);
-        float[][] s1 = {new float[20], new float[20]}, s2 = {new float[20], new float[20]};
-        float[][] o1 = {new float[20], new float[20]}, o2 = {new float[20], new float[20]};
+        float[][] s1 = { new float[20], new float[20] }, s2 = { new float[20], new float[20] };
+        float[][] o1 = { new float[20], new float[20] }, o2 = { new float[20], new float[20] };
         for (int step = 0; step < 12; step++) {
-            int[] tokens = {rnd.nextInt(20), rnd.nextInt(20)};
+            int[] tokens = { rnd.nextInt(20), rnd.nextInt(20) };
             dl4j.stepTokens(s1, tokens, 2, o1);
             ours.stepTokens(s2, tokens, 2, o2);
             for (int k = 0; k < 2; k++) {

@@ -1,11 +1,11 @@
 package io.seqstream.apps.demo;
 
-import io.seqstream.testkit.SessionGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -86,7 +86,8 @@ class DemoRunnerTest {
             s = g.next(c);
             n++;
         } while (s.token() < SessionGenerator.INTENTS + SessionGenerator.ACTIONS);
-        assertThat(s.token()).as("the end token names the session's intent").isEqualTo(SessionGenerator.INTENTS + SessionGenerator.ACTIONS + first.token());
+        assertThat(s.token()).as("the end token names the session's intent")
+                .isEqualTo(SessionGenerator.INTENTS + SessionGenerator.ACTIONS + first.token());
         assertThat(n).isBetween(SessionGenerator.MIN_ACTIONS + 1, SessionGenerator.MAX_ACTIONS + 1);
         assertThat(g.next(c).sessionStart()).isTrue();
     }

@@ -28,7 +28,8 @@ class ExportAndNpyCliTest {
     @Test
     void predictTakesOneNpyPerInput() throws Exception {
         Path c = case3seq("per_step_token_and_features");
-        ModelCliTest.Run r = ModelCliTest.run("predict", c.resolve("model.keras").toString(), "--input", c.resolve("inputs_0.npy").toString(),
+        ModelCliTest.Run r = ModelCliTest.run("predict", c.resolve("model.keras").toString(), "--input",
+                c.resolve("inputs_0.npy").toString(),
                 "--input", c.resolve("inputs_1.npy").toString());
         r.assertOk();
         Tensor expected = NpyTensors.read(c.resolve("expected.npy"));
@@ -36,7 +37,8 @@ class ExportAndNpyCliTest {
         assertThat(lines).hasSize(expected.dim(0));
         for (int i = 0; i < lines.size(); i++) {
             String[] v = lines.get(i).split(",");
-            for (int j = 0; j < v.length; j++) assertThat(Float.parseFloat(v[j])).isCloseTo(expected.data()[i * v.length + j], org.assertj.core.data.Offset.offset(1e-5f));
+            for (int j = 0; j < v.length; j++)
+                assertThat(Float.parseFloat(v[j])).isCloseTo(expected.data()[i * v.length + j], org.assertj.core.data.Offset.offset(1e-5f));
         }
         ModelCliTest.run("predict", c.resolve("model.keras").toString(), "--input", c.resolve("inputs_0.npy").toString())
                 .assertUserError("2 input(s)", "one .npy file per input, got 1");
@@ -49,7 +51,7 @@ class ExportAndNpyCliTest {
         Path c = case3seq("stacked_gru_lstm");
         Path saved = tmp.resolve("model.zip");
         ModelCliTest.run("import", c.resolve("model.h5").toString(), "-o", saved.toString()).assertOk();
-        for (String out : new String[] {"back.keras", "back.h5"}) {
+        for (String out : new String[]{ "back.keras", "back.h5" }) {
             ModelCliTest.Run r = ModelCliTest.run("export", saved.toString(), "-o", tmp.resolve(out).toString());
             r.assertOk();
             assertThat(r.out()).contains("exported").contains(out);

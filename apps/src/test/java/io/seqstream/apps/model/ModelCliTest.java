@@ -34,7 +34,8 @@ class ModelCliTest {
             assertThat(code).as("exit code; stderr: " + err).isEqualTo(2);
             assertThat(err.strip()).as("one line").doesNotContain("\n");
             assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
-            for (String f : fragments) assertThat(err).contains(f);
+            for (String f : fragments)
+                assertThat(err).contains(f);
         }
 
         void assertOk() {
@@ -64,7 +65,8 @@ class ModelCliTest {
         return out.lines().map(l -> {
             String[] f = l.split(",");
             float[] v = new float[f.length];
-            for (int i = 0; i < f.length; i++) v[i] = Float.parseFloat(f[i]);
+            for (int i = 0; i < f.length; i++)
+                v[i] = Float.parseFloat(f[i]);
             return v;
         }).toArray(float[][]::new);
     }
@@ -82,7 +84,8 @@ class ModelCliTest {
             for (Tensor x : inputs) {
                 int per = x.size() / n;
                 for (int k = 0; k < per; k++) {
-                    if (sb.length() > 0) sb.append(',');
+                    if (sb.length() > 0)
+                        sb.append(',');
                     sb.append(x.data()[r * per + k]);
                 }
             }
@@ -105,7 +108,8 @@ class ModelCliTest {
         Path keras = keras3("stacked_lstm_sigmoid/model.keras");
         Run direct = run("summary", keras.toString());
         direct.assertOk();
-        assertThat(direct.out()).contains("Model: \"stacked_lstm_sigmoid\"", "lstm_1 (LSTM)", "lstm_2 (LSTM)", "dense (Dense)", "Total params: 1,545");
+        assertThat(direct.out()).contains("Model: \"stacked_lstm_sigmoid\"", "lstm_1 (LSTM)", "lstm_2 (LSTM)", "dense (Dense)",
+                "Total params: 1,545");
         Path out = tmp.resolve("stacked.model");
         Run imp = run("import", keras.toString(), "-o", out.toString());
         imp.assertOk();
@@ -124,8 +128,8 @@ class ModelCliTest {
         assertThat(m.provenance().property("source_file")).contains(src.toAbsolutePath().toString());
         assertThat(m.provenance().property("keras_version")).contains("1.2.2");
         assertThat(m.provenance().property("imported_by")).contains("model import");
-        Close.check("saved weights", Tensor.ofRows(new float[][] {KerasImport.load(src).getWeights().get(0).data()}),
-                Tensor.ofRows(new float[][] {m.getWeights().get(0).data()}), 0);
+        Close.check("saved weights", Tensor.ofRows(new float[][]{ KerasImport.load(src).getWeights().get(0).data() }),
+                Tensor.ofRows(new float[][]{ m.getWeights().get(0).data() }), 0);
     }
 
     @Test
@@ -139,7 +143,8 @@ class ModelCliTest {
             List<String> lines = Files.readAllLines(h5("fullconfigs/lstm/data/sequences/" + i + ".csv"));
             for (int t = 0; t < 4; t++) {
                 String[] cols = lines.get(t).split(";");
-                for (int f = 0; f < 12; f++) x[i][t * 12 + f] = Float.parseFloat(cols[f]);
+                for (int f = 0; f < 12; f++)
+                    x[i][t * 12 + f] = Float.parseFloat(cols[f]);
             }
         }
         Path in = csv("seq.csv", Tensor.ofRows(x));
@@ -152,7 +157,8 @@ class ModelCliTest {
     @Test
     void predictOnKeras3FilesWithTokenAndTwoInputs() throws IOException {
         Path dir = keras3("embedding_lstm_softmax");
-        Run r = run("predict", dir.resolve("model.keras").toString(), "--input", csv("tokens.csv", NpyTensors.read(dir.resolve("inputs.npy"))).toString());
+        Run r = run("predict", dir.resolve("model.keras").toString(), "--input",
+                csv("tokens.csv", NpyTensors.read(dir.resolve("inputs.npy"))).toString());
         r.assertOk();
         Close.check("embedding_lstm_softmax", NpyTensors.read(dir.resolve("expected.npy")), rows(parseOutput(r.out())), 1e-5);
 
@@ -172,14 +178,16 @@ class ModelCliTest {
         List<Tensor> w = new ArrayList<>();
         for (Tensor t : m.getWeights()) {
             float[] v = new float[t.size()];
-            for (int i = 0; i < v.length; i++) v[i] = (float) Math.sin(1.3 * i + v.length) * 0.5f;
+            for (int i = 0; i < v.length; i++)
+                v[i] = (float) Math.sin(1.3 * i + v.length) * 0.5f;
             w.add(Tensor.wrap(v, t.shape()));
         }
         m.setWeights(w);
         Path file = tmp.resolve("open.model");
         ModelFile.save(m, file);
         float[] x = new float[3 * 2 * 3];
-        for (int i = 0; i < x.length; i++) x[i] = (float) Math.cos(0.4 * i);
+        for (int i = 0; i < x.length; i++)
+            x[i] = (float) Math.cos(0.4 * i);
         Tensor xs = Tensor.wrap(x, 3, 2, 3);
         Path in2 = csv("t2.csv", xs);
         Tensor expected = m.predict(xs);
@@ -217,7 +225,7 @@ class ModelCliTest {
         run("import", h5("fullconfigs/lstm/lstm_th_keras_2_weights.h5").toString(), "-o", tmp.resolve("x.model").toString())
                 .assertUserError("weights only", "config");
         Path junk = tmp.resolve("junk.bin");
-        Files.write(junk, new byte[] {1, 2, 3, 4, 5});
+        Files.write(junk, new byte[]{ 1, 2, 3, 4, 5 });
         run("summary", junk.toString()).assertUserError("not a Keras model file");
         Path tokens = tmp.resolve("tokens.csv");
         Files.write(tokens, List.of("1,2,3,4,5,6,7,8,9,10", "1,2,3,4,5,6,7,8,9,99"));

@@ -1,13 +1,13 @@
 package io.seqstream.apps.models;
 
-import io.seqstream.jobs.event.ModelInput;
-import io.seqstream.jobs.retrain.RetrainOperatorTest;
-import io.seqstream.jobs.retrain.EventFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.testkit.SessionGenerator;
+import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.retrain.EventFiles;
+import io.seqstream.jobs.retrain.RetrainOperatorTest;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.testkit.SessionGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,8 @@ class ModelsCommandTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int run(String... args) {
-        return new ModelsCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new ModelsCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
     }
 
     /** 40 keys of the demo's session stream as CSV, with a header and a comment. */

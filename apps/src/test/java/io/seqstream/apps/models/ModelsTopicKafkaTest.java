@@ -1,18 +1,16 @@
 package io.seqstream.apps.models;
 
-import io.seqstream.jobs.it.PredictionJobKafkaTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.seqstream.apps.models.ModelsCommand;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.SessionGenerator;
-import io.seqstream.testkit.EmbeddedKafka;
-import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.it.PredictionJobKafkaTest;
+import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelSnapshots;
-import io.seqstream.apps.models.ModelsCommand;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.TestModels;
@@ -24,6 +22,8 @@ import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.ModelSnapshot;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.SessionGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +154,8 @@ class ModelsTopicKafkaTest {
                 assertThat(p.getModelVersion()).as("key %s event %d version", e.getKey(), i).isEqualTo(version);
                 assertThat(p.getStep()).isEqualTo(firstStep + i);
                 for (int j = 0; j < VOCAB; j++) {
-                    assertThat((double) p.getOutput().get(j)).as("key %s event %d class %d", e.getKey(), i, j).isCloseTo(ref.get(i)[j], within(TOL));
+                    assertThat((double) p.getOutput().get(j)).as("key %s event %d class %d", e.getKey(), i, j).isCloseTo(ref.get(i)[j],
+                            within(TOL));
                 }
             }
         }
@@ -187,14 +188,14 @@ class ModelsTopicKafkaTest {
             assertThat(models("publish", "--model", cFile.toString(), "--bootstrap", bs, "--topic", modelsTopic)).contains("as v6");
             // A garbage record after them: its dead letter is committed only with a checkpoint that every
             // subtask took after v5 and v6 (aligned barriers on the models input), so then both have swapped.
-            KafkaTopics.write(bs, List.of(new ProducerRecord<>(modelsTopic, "x".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3})));
+            KafkaTopics.write(bs, List.of(new ProducerRecord<>(modelsTopic, "x".getBytes(StandardCharsets.UTF_8), new byte[]{ 1, 2, 3 })));
             PredictionJobKafkaTest.awaitCommitted(bs, deadLetters, 1);
             KafkaTopics.write(bs, b2.stream().map(e -> record(events, e)).toList());
             PredictionJobKafkaTest.awaitCommitted(bs, predictions, b1.size() + b2.size());
 
             String rolled = models("rollback", "--version", "5", "--bootstrap", bs, "--topic", modelsTopic);
             assertThat(rolled).contains("v7 (the model of v5)");
-            KafkaTopics.write(bs, List.of(new ProducerRecord<>(modelsTopic, "y".getBytes(StandardCharsets.UTF_8), new byte[] {4})));
+            KafkaTopics.write(bs, List.of(new ProducerRecord<>(modelsTopic, "y".getBytes(StandardCharsets.UTF_8), new byte[]{ 4 })));
             PredictionJobKafkaTest.awaitCommitted(bs, deadLetters, 2);
             KafkaTopics.write(bs, b3.stream().map(e -> record(events, e)).toList());
             PredictionJobKafkaTest.awaitCommitted(bs, predictions, b1.size() + b2.size() + b3.size());
@@ -262,7 +263,8 @@ class ModelsTopicKafkaTest {
         Path base = dir.resolve("a.seqstream");
         ModelFile.save(A, base);
         String trained = models("train", "--model", base.toString(), "--topic", events, "--bootstrap", bs, "--publish", "--always",
-                "--models-topic", modelsTopic, "--sequence-length", "8", "--epochs", "1", "--out", dir.resolve("cand.seqstream").toString());
+                "--models-topic", modelsTopic, "--sequence-length", "8", "--epochs", "1", "--out",
+                dir.resolve("cand.seqstream").toString());
         assertThat(trained).contains("30 keys").contains("published v4");
     }
 }

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqstream.jobs.KafkaPredictionJob;
-import io.seqstream.jobs.it.PredictionJobKafkaTest;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.it.PredictionJobKafkaTest;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelSnapshots;
-import io.seqstream.jobs.trust.KeyFiles;
-import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.LogCapture;
 import io.seqstream.jobs.testing.RestartableKafka;
 import io.seqstream.jobs.testing.TestCertificates;
+import io.seqstream.jobs.trust.KeyFiles;
+import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.DeadLetter;
@@ -116,7 +116,8 @@ class SecureKafkaSignedModelsTest {
             }
             kafka.createTopic(id + "-dead-letters", 1, Map.of());
             kafka.createTopic(id + "-models", 1, Map.of("cleanup.policy", "compact", "max.message.bytes", String.valueOf(16 << 20)));
-            List<String> args = new ArrayList<>(List.of("--kafka.bootstrap", bs, "--kafka.group-id", id, "--kafka.transactional-id-prefix", id,
+            List<String> args = new ArrayList<>(List.of("--kafka.bootstrap", bs, "--kafka.group-id", id, "--kafka.transactional-id-prefix",
+                    id,
                     "--kafka.transaction-timeout", "2m", "--topics.events", id + "-events", "--topics.predictions", id + "-predictions",
                     "--topics.dead-letters", id + "-dead-letters", "--topics.models", id + "-models", "--source.start", "earliest",
                     "--parallelism", "2", "--batch.size", "16", "--checkpoint.interval", "300ms",
@@ -125,7 +126,8 @@ class SecureKafkaSignedModelsTest {
                     "--models.trusted-keys", dir.resolve("old.pub") + "," + dir.resolve("new.pub")));
             args.addAll(flags(client));
             JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
-            String events = id + "-events", predictions = id + "-predictions", deadLetters = id + "-dead-letters", modelsTopic = id + "-models";
+            String events = id + "-events", predictions = id + "-predictions", deadLetters = id + "-dead-letters",
+                    modelsTopic = id + "-models";
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             KafkaPredictionJob.build(env, StepModelBackend.of(ModelsTopicKafkaTest.A, 3), config, false);

@@ -93,7 +93,8 @@ public final class ClusterCli {
             }
             case "stop" -> {
                 List<String> stopped = LocalCluster.attach(runDir, null).stop();
-                System.out.println(stopped.isEmpty() ? "Nothing was running in " + runDir.toAbsolutePath()
+                System.out.println(stopped.isEmpty()
+                        ? "Nothing was running in " + runDir.toAbsolutePath()
                         : "Stopped " + String.join(", ", stopped) + ".");
                 return 0;
             }

@@ -74,7 +74,7 @@ public record ClusterStatus(RunDir dir, List<ProcessLine> processes, Optional<Js
         if (overview.isPresent()) {
             JsonNode o = overview.get();
             sb.append(String.format("flink        %s  version %s, taskmanagers %d, slots %d (%d free), jobs running %d, "
-                            + "finished %d, cancelled %d, failed %d%n", restUrl, o.path("flink-version").asText(),
+                    + "finished %d, cancelled %d, failed %d%n", restUrl, o.path("flink-version").asText(),
                     o.path("taskmanagers").asInt(), o.path("slots-total").asInt(), o.path("slots-available").asInt(),
                     o.path("jobs-running").asInt(), o.path("jobs-finished").asInt(), o.path("jobs-cancelled").asInt(),
                     o.path("jobs-failed").asInt()));

@@ -1,6 +1,5 @@
 package io.seqstream.deploy.cluster;
 
-import io.seqstream.testkit.TempDirs;
 import io.seqstream.deploy.FlinkRest;
 import io.seqstream.deploy.KafkaBrokerMain;
 import io.seqstream.deploy.TopicSpec;
@@ -8,6 +7,7 @@ import io.seqstream.jobs.config.ConfigKey;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.StateBackendKind;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster start(ClusterOptions o) {
         // The REST and RPC ports are free when chosen but bound seconds later: another process may take one in
         // between. The JobManager then fails to bind, and a new pair of ports is tried.
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             try {
                 return startOnce(o);
             } catch (IllegalStateException e) {

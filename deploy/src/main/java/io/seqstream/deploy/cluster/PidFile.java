@@ -113,7 +113,7 @@ public final class PidFile {
         }
         try {
             String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
-            return Optional.of(new long[] {Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0L});
+            return Optional.of(new long[]{ Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0L });
         } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
             return Optional.empty();
         }

@@ -45,7 +45,8 @@ class FlinkConfFilesTest {
     @Test
     void thePrometheusReporterIsOnTheClusterClasspath() {
         assertThat(clusterClasspath().split(java.io.File.pathSeparator))
-                .anyMatch(j -> Path.of(j).getFileName().toString().equals("flink-metrics-prometheus-" + org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + ".jar"));
+                .anyMatch(j -> Path.of(j).getFileName().toString()
+                        .equals("flink-metrics-prometheus-" + org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + ".jar"));
     }
 
     @Test

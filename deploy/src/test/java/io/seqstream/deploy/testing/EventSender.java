@@ -45,7 +45,8 @@ public final class EventSender implements AutoCloseable {
     /** One event for every key (a reset for {@code resetKey}, null for none), flushed. */
     public synchronized void sendRound(String resetKey) {
         for (KeySequence s : sequences.values()) {
-            Event e = Event.newBuilder().setKey(s.key()).setEventTime(clock = Math.max(clock + 1, System.currentTimeMillis())).setToken(random.nextInt(vocab))
+            Event e = Event.newBuilder().setKey(s.key()).setEventTime(clock = Math.max(clock + 1, System.currentTimeMillis()))
+                    .setToken(random.nextInt(vocab))
                     .setReset(s.key().equals(resetKey)).build();
             s.add(e);
             producer.send(new ProducerRecord<>(topic, s.key(), AvroCodec.encode(e)));

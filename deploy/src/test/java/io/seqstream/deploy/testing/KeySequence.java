@@ -60,7 +60,7 @@ public final class KeySequence {
         for (int t = 0; t < ids.length; t++) {
             ids[t] = segment.get(t).getToken();
         }
-        Tensor y = model.predict(Tensor.ofTokens(new int[][] {ids}));
+        Tensor y = model.predict(Tensor.ofTokens(new int[][]{ ids }));
         int width = y.dim(2);
         List<float[]> rows = new ArrayList<>();
         for (int t = 0; t < ids.length; t++) {

@@ -54,7 +54,8 @@ public final class PredictionCheck {
                     add(problems, seq.key() + " event " + (i + 1) + ": step " + p.getStep() + ", expected " + steps.get(i));
                 }
                 if (p.getModelVersion() != modelVersion) {
-                    add(problems, seq.key() + " event " + (i + 1) + ": model version " + p.getModelVersion() + ", expected " + modelVersion);
+                    add(problems,
+                            seq.key() + " event " + (i + 1) + ": model version " + p.getModelVersion() + ", expected " + modelVersion);
                 }
                 List<Float> out = p.getOutput();
                 float[] ref = outputs.get(i);

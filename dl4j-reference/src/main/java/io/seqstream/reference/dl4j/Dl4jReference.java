@@ -51,7 +51,9 @@ public final class Dl4jReference {
 
     public static Dl4jReference of(Model model) {
         List<Layer> layers = new ArrayList<>();
-        for (Layer l : model.layers()) if (!(l instanceof Dropout)) layers.add(l);
+        for (Layer l : model.layers())
+            if (!(l instanceof Dropout))
+                layers.add(l);
         var list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(1).list();
         List<INDArray[]> params = new ArrayList<>();
         List<Integer> rec = new ArrayList<>();
@@ -65,29 +67,32 @@ public final class Dl4jReference {
             if (l instanceof Embedding e && i == 0) {
                 tokens = true;
                 list.layer(new EmbeddingSequenceLayer.Builder().nIn(e.inputDim()).nOut(e.outputDim()).hasBias(false).build());
-                params.add(new INDArray[] {arr(w.get(0))});
+                params.add(new INDArray[]{ arr(w.get(0)) });
             } else if (l instanceof RNN r && !r.goBackwards() && r.cell() instanceof LSTMCell c) {
                 int u = c.units();
                 list.layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(c.inputDim()).nOut(u)
                         .activation(act(c.activation(), l)).gateActivationFunction(act(c.recurrentActivation(), l)).build());
                 float[] b = w.size() > 2 ? w.get(2).data() : new float[4 * u];
-                params.add(new INDArray[] {
-                    arr(reorder(w.get(0).data(), c.inputDim(), u), c.inputDim(), 4 * u), arr(reorder(w.get(1).data(), u, u), u, 4 * u),
-                    Nd4j.create(reorder(b, 1, u), 1, 4 * u)});
+                params.add(new INDArray[]{
+                        arr(reorder(w.get(0).data(), c.inputDim(), u), c.inputDim(), 4 * u), arr(reorder(w.get(1).data(), u, u), u, 4 * u),
+                        Nd4j.create(reorder(b, 1, u), 1, 4 * u) });
                 rec.add(idx);
                 isLstm.add(true);
             } else if (l instanceof RNN r && !r.goBackwards() && r.cell() instanceof SimpleRNNCell c) {
                 int u = c.units();
                 list.layer(new SimpleRnn.Builder().nIn(c.inputDim()).nOut(u).activation(act(c.activation(), l)).build());
                 float[] b = w.size() > 2 ? w.get(2).data() : new float[u];
-                params.add(new INDArray[] {arr(w.get(0)), arr(w.get(1)), Nd4j.create(b, 1, u)});
+                params.add(new INDArray[]{ arr(w.get(0)), arr(w.get(1)), Nd4j.create(b, 1, u) });
                 rec.add(idx);
                 isLstm.add(false);
             } else if (l instanceof Dense d && last) {
-                var lossFn = d.activation() == ActivationFunction.SOFTMAX ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE;
-                list.layer(new RnnOutputLayer.Builder(lossFn).nIn(w.get(0).dim(0)).nOut(d.units()).activation(act(d.activation(), l)).build());
+                var lossFn = d.activation() == ActivationFunction.SOFTMAX
+                        ? LossFunctions.LossFunction.MCXENT
+                        : LossFunctions.LossFunction.MSE;
+                list.layer(
+                        new RnnOutputLayer.Builder(lossFn).nIn(w.get(0).dim(0)).nOut(d.units()).activation(act(d.activation(), l)).build());
                 float[] b = w.size() > 1 ? w.get(1).data() : new float[d.units()];
-                params.add(new INDArray[] {arr(w.get(0)), Nd4j.create(b, 1, d.units())});
+                params.add(new INDArray[]{ arr(w.get(0)), Nd4j.create(b, 1, d.units()) });
             } else {
                 throw new IllegalArgumentException("layer '" + l.name() + "' (" + l.className()
                         + ") has no DL4J reference here; supported: [Embedding] -> LSTM/SimpleRNN... -> Dense (last)");
@@ -100,26 +105,29 @@ public final class Dl4jReference {
             Map<String, INDArray> table = net.getLayer(i).paramTable();
             String[] keys = table.keySet().toArray(String[]::new);
             INDArray[] p = params.get(i);
-            if (keys.length != p.length) throw new IllegalStateException("DL4J layer " + i + " has params " + table.keySet());
-            for (int k = 0; k < keys.length; k++) net.getLayer(i).setParam(keys[k], p[k].reshape(table.get(keys[k]).shape()));
+            if (keys.length != p.length)
+                throw new IllegalStateException("DL4J layer " + i + " has params " + table.keySet());
+            for (int k = 0; k < keys.length; k++)
+                net.getLayer(i).setParam(keys[k], p[k].reshape(table.get(keys[k]).shape()));
         }
         return new Dl4jReference(net, rec, isLstm, tokens);
     }
 
     private static INDArray arr(Tensor t) {
-        return Nd4j.create(t.toArray(), new long[] {t.dim(0), t.dim(1)}, 'c');
+        return Nd4j.create(t.toArray(), new long[]{ t.dim(0), t.dim(1) }, 'c');
     }
 
     private static INDArray arr(float[] d, int rows, int cols) {
-        return Nd4j.create(d, new long[] {rows, cols}, 'c');
+        return Nd4j.create(d, new long[]{ rows, cols }, 'c');
     }
 
     /** Keras column blocks i, f, c, o to DL4J's c, f, o, i, for a [rows, 4u] matrix. */
     static float[] reorder(float[] w, int rows, int u) {
         float[] r = new float[w.length];
-        int[] from = {2, 1, 3, 0}; // DL4J block b takes Keras block from[b]
+        int[] from = { 2, 1, 3, 0 }; // DL4J block b takes Keras block from[b]
         for (int i = 0; i < rows; i++) {
-            for (int b = 0; b < 4; b++) System.arraycopy(w, i * 4 * u + from[b] * u, r, i * 4 * u + b * u, u);
+            for (int b = 0; b < 4; b++)
+                System.arraycopy(w, i * 4 * u + from[b] * u, r, i * 4 * u + b * u, u);
         }
         return r;
     }
@@ -141,16 +149,20 @@ public final class Dl4jReference {
      * and read back after: the naive way to step many keys with DL4J. States use the stepper's packing.
      */
     public void stepTokens(float[][] states, int[] tokens, int n, float[][] outputs) {
-        if (!tokenInput) throw new IllegalStateException("model takes feature vectors");
+        if (!tokenInput)
+            throw new IllegalStateException("model takes feature vectors");
         INDArray in = Nd4j.create(DataType.FLOAT, n, 1);
-        for (int i = 0; i < n; i++) in.putScalar(i, 0, tokens[i]);
+        for (int i = 0; i < n; i++)
+            in.putScalar(i, 0, tokens[i]);
         step(states, in, n, outputs);
     }
 
     public void stepFeatures(float[][] states, float[][] features, int n, float[][] outputs) {
         int f = features[0].length;
         INDArray in = Nd4j.create(DataType.FLOAT, n, f, 1);
-        for (int i = 0; i < n; i++) for (int j = 0; j < f; j++) in.putScalar(new long[] {i, j, 0}, features[i][j]);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < f; j++)
+                in.putScalar(new long[]{ i, j, 0 }, features[i][j]);
         step(states, in, n, outputs);
     }
 
@@ -164,7 +176,8 @@ public final class Dl4jReference {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < u; j++) {
                     h.putScalar(i, j, states[i][off + j]);
-                    if (lstm.get(r)) c.putScalar(i, j, states[i][off + u + j]);
+                    if (lstm.get(r))
+                        c.putScalar(i, j, states[i][off + u + j]);
                 }
             }
             Map<String, INDArray> st = new java.util.HashMap<>();
@@ -188,12 +201,15 @@ public final class Dl4jReference {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < u; j++) {
                     states[i][off + j] = h.getFloat(i, j);
-                    if (lstm.get(r)) states[i][off + u + j] = c.getFloat(i, j);
+                    if (lstm.get(r))
+                        states[i][off + u + j] = c.getFloat(i, j);
                 }
             }
             off += lstm.get(r) ? 2 * u : u;
         }
         INDArray o2 = out.rank() == 3 ? out.reshape(out.size(0), out.size(1)) : out;
-        for (int i = 0; i < n; i++) for (int j = 0; j < o2.size(1); j++) outputs[i][j] = o2.getFloat(i, j);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < o2.size(1); j++)
+                outputs[i][j] = o2.getFloat(i, j);
     }
 }

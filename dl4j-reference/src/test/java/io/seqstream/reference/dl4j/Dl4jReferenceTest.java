@@ -26,7 +26,8 @@ class Dl4jReferenceTest {
         var w = m.getLayer(m.layers().get(1).name()).getWeights();
         float[] b = w.get(2).toArray();
         Random rnd = new Random(4);
-        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian() * 0.5f;
+        for (int i = 0; i < b.length; i++)
+            b[i] = (float) rnd.nextGaussian() * 0.5f;
         m.layers().get(1).setWeights(java.util.List.of(w.get(0), w.get(1), Tensor.wrap(b, b.length)));
 
         Dl4jReference ref = Dl4jReference.of(m);
@@ -42,7 +43,8 @@ class Dl4jReferenceTest {
         double worst = 0;
         for (int step = 0; step < 30; step++) {
             int[] tok = new int[n];
-            for (int i = 0; i < n; i++) tok[i] = rnd.nextInt(30);
+            for (int i = 0; i < n; i++)
+                tok[i] = rnd.nextInt(30);
             st.stepTokens(s1, tok, n, o1);
             ref.stepTokens(s2, tok, n, o2);
             for (int i = 0; i < n; i++) {
@@ -50,7 +52,8 @@ class Dl4jReferenceTest {
                     assertThat(o1[i][j]).isCloseTo(o2[i][j], within(1e-5f));
                     worst = Math.max(worst, Math.abs(o1[i][j] - o2[i][j]));
                 }
-                for (int j = 0; j < s1[i].length; j++) assertThat(s1[i][j]).isCloseTo(s2[i][j], within(1e-5f));
+                for (int j = 0; j < s1[i].length; j++)
+                    assertThat(s1[i][j]).isCloseTo(s2[i][j], within(1e-5f));
             }
         }
         assertThat(worst).isLessThan(1e-5);

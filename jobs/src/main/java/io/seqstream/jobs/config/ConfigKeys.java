@@ -126,7 +126,8 @@ public final class ConfigKeys {
             v -> choice(v, RetrainTarget.values(), RetrainTarget::configName),
             "Training target: next-event (self-supervised: the key's next token) or label (each event's label; unlabelled events are skipped).");
     public static final ConfigKey<Integer> RETRAIN_SEQUENCE_LENGTH = new ConfigKey<>("retrain.sequence-length", "32",
-            v -> intBetween(v, 2, 4096), "Time steps T of a training sequence (next-event sequences take T + 1 consecutive events of a key).");
+            v -> intBetween(v, 2, 4096),
+            "Time steps T of a training sequence (next-event sequences take T + 1 consecutive events of a key).");
     public static final ConfigKey<Integer> RETRAIN_SEQUENCES_PER_KEY = new ConfigKey<>("retrain.sequences-per-key", "4",
             v -> intBetween(v, 1, 1000), "Most training sequences one key contributes to one window (its most recent ones).");
     public static final ConfigKey<Integer> RETRAIN_SAMPLE_SIZE = new ConfigKey<>("retrain.sample-size", "10000",
@@ -140,7 +141,8 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> RETRAIN_LEARNING_RATE = new ConfigKey<>("retrain.learning-rate", "0.003",
             v -> doubleBetween(v, 1e-9, 10, false), "Adam learning rate of fine-tuning.");
     public static final ConfigKey<Double> RETRAIN_HOLDOUT = new ConfigKey<>("retrain.holdout", "0.2",
-            v -> doubleBetween(v, 0, 1, true), "Fraction of a window's sequences held out to compare the candidate with the serving model.");
+            v -> doubleBetween(v, 0, 1, true),
+            "Fraction of a window's sequences held out to compare the candidate with the serving model.");
     public static final ConfigKey<Double> RETRAIN_MIN_IMPROVEMENT = new ConfigKey<>("retrain.min-improvement", "0.01",
             v -> doubleBetween(v, -1, 1, false),
             "A candidate is published when its holdout accuracy is at least this much above the serving model's.");
@@ -174,37 +176,55 @@ public final class ConfigKeys {
     public static final ConfigKey<String> REGISTRY_TRUSTSTORE_PASSWORD = new ConfigKey<>("registry.ssl.truststore.password", "",
             ConfigKeys::nonEmpty, "Password of registry.ssl.truststore.location (masked in logs).");
     public static final ConfigKey<String> REGISTRY_TRUSTSTORE_TYPE = new ConfigKey<>("registry.ssl.truststore.type", "PKCS12",
-            v -> choice(v, new String[] {"PKCS12", "JKS"}, x -> x), "Type of the registry truststore: PKCS12 or JKS.");
+            v -> choice(v, new String[]{ "PKCS12", "JKS" }, x -> x), "Type of the registry truststore: PKCS12 or JKS.");
     public static final ConfigKey<Duration> REGISTRY_TIMEOUT = new ConfigKey<>("registry.timeout", "10s",
             v -> positive(Durations.parse(v)), "Connect and request timeout of registry calls; an unreachable registry fails the job "
                     + "(it restarts from its last checkpoint), it never turns records into dead letters.");
     public static final ConfigKey<String> MAPPING_KEY = new ConfigKey<>("mapping.key", "@key",
-            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.keySource(nonEmpty(v)); return v; },
+            v -> {
+                io.seqstream.jobs.mapping.spec.FieldMapping.keySource(nonEmpty(v));
+                return v;
+            },
             "Sequence key of a mapped record: a field (dotted path for nested records) or @key, the Kafka record key (UTF-8).");
     public static final ConfigKey<String> MAPPING_EVENT_TIME = new ConfigKey<>("mapping.event-time", "@timestamp",
-            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.timeSource(nonEmpty(v)); return v; },
+            v -> {
+                io.seqstream.jobs.mapping.spec.FieldMapping.timeSource(nonEmpty(v));
+                return v;
+            },
             "Event time of a mapped record: a field holding epoch milliseconds or an ISO-8601 timestamp, or @timestamp, the Kafka "
                     + "record timestamp.");
     public static final ConfigKey<String> MAPPING_INPUTS = new ConfigKey<>("mapping.inputs", "",
-            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.parseInputs(nonEmpty(v)); return v; },
+            v -> {
+                io.seqstream.jobs.mapping.spec.FieldMapping.parseInputs(nonEmpty(v));
+                return v;
+            },
             "The model's inputs from a mapped record, separated by ';', in the model's input order: token(field) (an integer token "
                     + "id), lookup(field) (a string or integer through mapping.vocabularies, unknown -> OOV index 0 as Keras), "
                     + "features(a, b, ...) (numeric fields) or features(field[]) (a numeric array). Required for mapped formats.");
     public static final ConfigKey<String> MAPPING_VOCABULARIES = new ConfigKey<>("mapping.vocabularies", "",
-            v -> { parseVocabularyFiles(nonEmpty(v)); return v; },
+            v -> {
+                parseVocabularyFiles(nonEmpty(v));
+                return v;
+            },
             "Vocabulary file of each lookup(field) input: field:FILE[, field:FILE...]; a file has one term per line, as Keras "
                     + "StringLookup/IntegerLookup read it (term i of the file is index i, 1-based; 0 is the OOV index).");
     public static final ConfigKey<String> MAPPING_LABEL = new ConfigKey<>("mapping.label", "",
             v -> io.seqstream.jobs.decode.FieldPath.parse(nonEmpty(v)).toString(),
             "Optional integer field with the event's class label (a training target for retraining with retrain.target=label).");
     public static final ConfigKey<String> MAPPING_RESET = new ConfigKey<>("mapping.reset", "",
-            v -> { parseReset(nonEmpty(v)); return v; },
+            v -> {
+                parseReset(nonEmpty(v));
+                return v;
+            },
             "Optional reset condition 'field == value': an event whose field has this value (compared as text) starts a new sequence.");
     public static final ConfigKey<String> MAPPING_EVENT_ID = new ConfigKey<>("mapping.event-id", "",
             v -> io.seqstream.jobs.decode.FieldPath.parse(nonEmpty(v)).toString(),
             "Optional field written into Prediction.eventId (the source topic, partition and offset are always written).");
     public static final ConfigKey<String> MAPPING_COPY = new ConfigKey<>("mapping.copy", "",
-            v -> { io.seqstream.jobs.mapping.spec.FieldMapping.parseFields(nonEmpty(v)); return v; },
+            v -> {
+                io.seqstream.jobs.mapping.spec.FieldMapping.parseFields(nonEmpty(v));
+                return v;
+            },
             "Comma-separated fields copied into Prediction.fields (as text), to join or filter predictions without a lookup.");
     public static final ConfigKey<OutputFormat> OUTPUT_FORMAT = new ConfigKey<>("output.format", "avro",
             v -> choice(v, OutputFormat.values(), OutputFormat::configName),
@@ -217,8 +237,10 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX,
             KAFKA_TRANSACTION_TIMEOUT, TOPIC_EVENTS, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTERS, TOPIC_MODELS, SOURCE_START,
             MODEL_PATH, MODEL_VERSION, BATCH_SIZE, BATCH_TIMEOUT_MS, BATCH_PIPELINED, STATE_TTL, STATE_BACKEND, DELIVERY,
-            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TOLERABLE_FAILURES, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR, WATERMARK_OUT_OF_ORDERNESS,
-            WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, MODELS_TRUSTED_KEYS, MODELS_SIGNING_KEY, SWAP_STATE_POLICY, SWAP_REWARM_EVENTS,
+            CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TOLERABLE_FAILURES, PARALLELISM, TOP_K, OUTPUT_FULL_VECTOR,
+            WATERMARK_OUT_OF_ORDERNESS,
+            WATERMARK_IDLE_TIMEOUT, DEAD_LETTER_MAX_RAW_BYTES, MODELS_WATCH, MODELS_TRUSTED_KEYS, MODELS_SIGNING_KEY, SWAP_STATE_POLICY,
+            SWAP_REWARM_EVENTS,
             SWAP_ON_SHAPE_CHANGE, RETRAIN_ENABLED, RETRAIN_INTERVAL, RETRAIN_WINDOW, RETRAIN_TARGET, RETRAIN_SEQUENCE_LENGTH,
             RETRAIN_SEQUENCES_PER_KEY, RETRAIN_SAMPLE_SIZE, RETRAIN_MIN_SEQUENCES, RETRAIN_EPOCHS, RETRAIN_BATCH_SIZE,
             RETRAIN_LEARNING_RATE, RETRAIN_HOLDOUT, RETRAIN_MIN_IMPROVEMENT, RETRAIN_PUBLISH_ALWAYS, RETRAIN_REPORT,
@@ -271,7 +293,7 @@ public final class ConfigKeys {
         if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             value = value.substring(1, value.length() - 1);
         }
-        return new String[] {field, value};
+        return new String[]{ field, value };
     }
 
     static String nonEmpty(String v) {

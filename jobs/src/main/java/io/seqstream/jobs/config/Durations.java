@@ -37,8 +37,8 @@ public final class Durations {
         if (ms == 0) {
             return "0";
         }
-        long[] unit = {86_400_000L, 3_600_000L, 60_000L, 1000L};
-        String[] name = {"d", "h", "m", "s"};
+        long[] unit = { 86_400_000L, 3_600_000L, 60_000L, 1000L };
+        String[] name = { "d", "h", "m", "s" };
         for (int i = 0; i < unit.length; i++) {
             if (ms % unit[i] == 0) {
                 return ms / unit[i] + name[i];

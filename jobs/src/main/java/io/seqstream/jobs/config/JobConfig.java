@@ -205,7 +205,8 @@ public final class JobConfig implements Serializable {
     public String describe() {
         StringBuilder sb = new StringBuilder();
         for (ConfigKey<?> k : ConfigKeys.ALL) {
-            String v = values.containsKey(k.name()) ? (ConfigKeys.SECRET.contains(k.name()) ? "***" : values.get(k.name()))
+            String v = values.containsKey(k.name())
+                    ? (ConfigKeys.SECRET.contains(k.name()) ? "***" : values.get(k.name()))
                     : k.defaultValue().orElse("(unset)");
             sb.append(k.name()).append('=').append(v).append('\n');
         }

@@ -35,8 +35,13 @@ public final class DecodeException extends Exception {
         if (v == null) {
             return "null";
         }
-        String type = v instanceof CharSequence ? "string" : v instanceof FieldRecord ? "record"
-                : v instanceof java.util.List<?> l ? "array of " + l.size() : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        String type = v instanceof CharSequence
+                ? "string"
+                : v instanceof FieldRecord
+                        ? "record"
+                        : v instanceof java.util.List<?> l
+                                ? "array of " + l.size()
+                                : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         String s = String.valueOf(v);
         if (v instanceof FieldRecord || v instanceof java.util.List<?>) {
             return type;

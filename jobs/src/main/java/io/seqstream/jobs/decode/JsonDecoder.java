@@ -46,7 +46,9 @@ public final class JsonDecoder implements RecordDecoder {
         }
         if (node == null || !node.isObject()) {
             throw new DecodeException(ErrorKind.UNDECODABLE, "not a JSON object: the value is "
-                    + (node == null || node.isMissingNode() ? "empty" : "a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+                    + (node == null || node.isMissingNode()
+                            ? "empty"
+                            : "a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return new JsonFieldRecord(node);
     }

@@ -30,7 +30,8 @@ final class JsonFieldRecord implements FieldRecord {
         }
         return switch (n.getNodeType()) {
             case STRING -> n.textValue();
-            case NUMBER -> n.isIntegralNumber() ? (n.canConvertToLong() ? (Object) n.longValue() : n.decimalValue()) : (Object) n.doubleValue();
+            case NUMBER ->
+                n.isIntegralNumber() ? (n.canConvertToLong() ? (Object) n.longValue() : n.decimalValue()) : (Object) n.doubleValue();
             case BOOLEAN -> n.booleanValue();
             case OBJECT -> new JsonFieldRecord(n);
             case ARRAY -> {

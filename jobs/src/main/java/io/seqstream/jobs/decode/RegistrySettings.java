@@ -36,7 +36,8 @@ public record RegistrySettings(String url, String basicAuthUserInfo, String trus
 
     @Override
     public String toString() { // never the credentials
-        return "RegistrySettings{" + url + (basicAuthUserInfo.isEmpty() ? "" : ", basic auth") + (truststoreLocation.isEmpty() ? ""
+        return "RegistrySettings{" + url + (basicAuthUserInfo.isEmpty() ? "" : ", basic auth") + (truststoreLocation.isEmpty()
+                ? ""
                 : ", truststore " + truststoreLocation) + "}";
     }
 }

@@ -40,7 +40,9 @@ public final class Ingested {
 
     @Override
     public String toString() {
-        return isDeadLetter() ? "Ingested{dead letter " + deadLetter.getErrorKind() + " at " + deadLetter.getSourceTopic() + "/"
-                + deadLetter.getPartition() + "@" + deadLetter.getOffset() + "}" : "Ingested{" + input + "}";
+        return isDeadLetter()
+                ? "Ingested{dead letter " + deadLetter.getErrorKind() + " at " + deadLetter.getSourceTopic() + "/"
+                        + deadLetter.getPartition() + "@" + deadLetter.getOffset() + "}"
+                : "Ingested{" + input + "}";
     }
 }

@@ -1,7 +1,5 @@
 package io.seqstream.jobs.mapping;
 
-import io.seqstream.jobs.mapping.spec.Vocabulary;
-import io.seqstream.jobs.mapping.spec.FieldMapping;
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
@@ -13,6 +11,8 @@ import io.seqstream.jobs.decode.RecordDecoder;
 import io.seqstream.jobs.decode.RegistryAvroDecoder;
 import io.seqstream.jobs.decode.RegistryClient;
 import io.seqstream.jobs.decode.RegistrySettings;
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.EventDecoder;
 import io.seqstream.jobs.source.IngestDecoder;

@@ -4,9 +4,9 @@ import io.seqstream.jobs.decode.DecodeException;
 import io.seqstream.jobs.decode.FieldRecord;
 import io.seqstream.jobs.decode.RecordDecoder;
 import io.seqstream.jobs.decode.RegistryUnavailableException;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.schemas.ErrorKind;
 

@@ -8,7 +8,9 @@ import java.util.Arrays;
  * Immutable once built by the mapper.
  */
 public final class ModelInputs {
-    public enum Kind { TOKEN, FEATURES, TEXT }
+    public enum Kind {
+        TOKEN, FEATURES, TEXT
+    }
 
     private final Object[] values;
 

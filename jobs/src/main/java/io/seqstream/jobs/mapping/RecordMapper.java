@@ -1,11 +1,11 @@
 package io.seqstream.jobs.mapping;
 
-import io.seqstream.jobs.mapping.spec.Vocabulary;
-import io.seqstream.jobs.mapping.spec.FieldMapping;
-import io.seqstream.jobs.mapping.spec.InputMapping;
 import io.seqstream.jobs.decode.DecodeException;
 import io.seqstream.jobs.decode.FieldPath;
 import io.seqstream.jobs.decode.FieldRecord;
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.mapping.spec.InputMapping;
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.schemas.ErrorKind;
 import java.io.Serializable;
@@ -97,7 +97,8 @@ public final class RecordMapper implements Serializable {
             if (v != null) {
                 long l = integral(mapping.label().get(), v, "an integer class label");
                 if (l < 0 || l > Integer.MAX_VALUE) {
-                    throw new DecodeException(ErrorKind.WRONG_FIELD_TYPE, "field '" + mapping.label().get() + "': expected a class label >= 0, found " + l);
+                    throw new DecodeException(ErrorKind.WRONG_FIELD_TYPE,
+                            "field '" + mapping.label().get() + "': expected a class label >= 0, found " + l);
                 }
                 label = (int) l;
             }

@@ -33,8 +33,9 @@ public final class StepModelBackend implements ModelBackend {
         this.version = version;
         if (compiled.inputCount() != 1 || compiled.input(0).kind() == io.seqstream.model.stream.StepInput.Kind.STRING) {
             // The job's events carry one token id or one feature vector; several inputs or strings need more in the event.
-            throw new ModelLoadException("model '" + name + "' takes " + compiled.inputs().stream().map(i -> i.name() + " (" + i.kind().name().toLowerCase()
-                    + ")").toList() + " per event; the job feeds one token id or one feature vector per event");
+            throw new ModelLoadException(
+                    "model '" + name + "' takes " + compiled.inputs().stream().map(i -> i.name() + " (" + i.kind().name().toLowerCase()
+                            + ")").toList() + " per event; the job feeds one token id or one feature vector per event");
         }
         this.inputSpec = compiled.tokenInput() ? InputSpec.tokens(compiled.vocabularySize()) : InputSpec.features(compiled.featureSize());
         this.stateSize = compiled.stateSize();
@@ -87,7 +88,8 @@ public final class StepModelBackend implements ModelBackend {
             try {
                 return Long.parseLong(v.trim());
             } catch (NumberFormatException e) {
-                throw new ModelLoadException(source + ": provenance property 'version' is '" + v + "', not a whole number; set model.version");
+                throw new ModelLoadException(
+                        source + ": provenance property 'version' is '" + v + "', not a whole number; set model.version");
             }
         }).orElse(1L);
     }
@@ -124,7 +126,9 @@ public final class StepModelBackend implements ModelBackend {
 
     @Override
     public BatchStepper open(int maxBatch) {
-        StepModel model = compiled != null ? compiled : StepModel.compile(ModelFile.fromBytes(modelBytes, "model '" + name + "' v" + version));
+        StepModel model = compiled != null
+                ? compiled
+                : StepModel.compile(ModelFile.fromBytes(modelBytes, "model '" + name + "' v" + version));
         Stepper stepper = model.newStepper(maxBatch);
         return new BatchStepper() {
             @Override

@@ -1,7 +1,7 @@
 package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.config.SwapStatePolicy;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.BatchStepper;
 import io.seqstream.jobs.model.InputSpec;
 import java.util.ArrayList;

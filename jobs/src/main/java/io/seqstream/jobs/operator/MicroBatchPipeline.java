@@ -214,7 +214,7 @@ final class MicroBatchPipeline {
 
     /** The state object of {@code key} in the newest batch in flight that has it, else null. */
     private KeyState stateInFlight(String key) {
-        for (var it = inFlight.descendingIterator(); it.hasNext(); ) {
+        for (var it = inFlight.descendingIterator(); it.hasNext();) {
             MicroBatch.Slot s = it.next().batch().slots.get(key);
             if (s != null) {
                 return s.state;

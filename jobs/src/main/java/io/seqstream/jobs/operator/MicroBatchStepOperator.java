@@ -1,7 +1,7 @@
 package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.validate.DeadLetters;
@@ -59,7 +59,10 @@ import org.apache.flink.util.OutputTag;
  * of the second input are ignored: event time is the events' business, and a models source has none.
  */
 public final class MicroBatchStepOperator extends AbstractStreamOperator<Prediction>
-        implements TwoInputStreamOperator<ModelInput, ModelUpdate, Prediction>, Triggerable<String, VoidNamespace>, BoundedMultiInput {
+        implements
+            TwoInputStreamOperator<ModelInput, ModelUpdate, Prediction>,
+            Triggerable<String, VoidNamespace>,
+            BoundedMultiInput {
     private static final long serialVersionUID = 1L;
     /** Name of the keyed ValueState holding each key's {@link KeyState}. */
     public static final String STATE_NAME = "key-state";

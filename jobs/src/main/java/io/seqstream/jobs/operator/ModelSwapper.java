@@ -293,6 +293,8 @@ final class ModelSwapper {
         metrics.swapped(micros);
         LOG.info("subtask {}: model v{} -> v{} (from {}{}); key states: {}", subtask, old, activeVersion, u.origin(),
                 a.shapeChanged() ? ", other state shapes" : "",
-                a.shapeChanged() && swap.statePolicy() == SwapStatePolicy.KEEP ? "reset (shapes changed)" : swap.statePolicy().configName());
+                a.shapeChanged() && swap.statePolicy() == SwapStatePolicy.KEEP
+                        ? "reset (shapes changed)"
+                        : swap.statePolicy().configName());
     }
 }

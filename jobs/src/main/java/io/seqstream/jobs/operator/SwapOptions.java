@@ -32,7 +32,8 @@ public record SwapOptions(SwapStatePolicy statePolicy, int rewarmEvents, ShapeCh
 
     public static SwapOptions fromConfig(JobConfig config) {
         return new SwapOptions(config.get(ConfigKeys.SWAP_STATE_POLICY), config.get(ConfigKeys.SWAP_REWARM_EVENTS),
-                config.get(ConfigKeys.SWAP_ON_SHAPE_CHANGE), config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES), TrustedKeys.fromConfig(config));
+                config.get(ConfigKeys.SWAP_ON_SHAPE_CHANGE), config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES),
+                TrustedKeys.fromConfig(config));
     }
 
     public SwapOptions withStatePolicy(SwapStatePolicy p) {

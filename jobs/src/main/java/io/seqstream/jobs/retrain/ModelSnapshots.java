@@ -4,14 +4,14 @@ import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
-import java.util.List;
-import org.apache.avro.Schema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * Builds {@link ModelSnapshot} records and reads their parts. The models topic is keyed by the version as a

@@ -96,7 +96,8 @@ public final class ModelsTopic {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing v" + s.getVersion(), e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot publish v" + s.getVersion() + " to " + topic + " at " + bootstrap + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot publish v" + s.getVersion() + " to " + topic + " at " + bootstrap + ": " + e.getCause(),
+                    e);
         }
     }
 }

@@ -53,7 +53,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * of serving model and candidate per round) is rewritten at {@code retrain.report}, when set.
  */
 public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
-        implements TwoInputStreamOperator<TrainingWindow, ModelUpdate, ModelSnapshot>, BoundedMultiInput {
+        implements
+            TwoInputStreamOperator<TrainingWindow, ModelUpdate, ModelSnapshot>,
+            BoundedMultiInput {
     private static final long serialVersionUID = 1L;
     static final long POLL_MS = 50;
     static final int MAX_BACKLOG = 1;
@@ -94,7 +96,8 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("retrain-trainer", TypeInformation.of(TrainerState.class)));
+        state = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("retrain-trainer", TypeInformation.of(TrainerState.class)));
         restored = null;
         for (TrainerState s : state.get()) {
             restored = s;
@@ -286,8 +289,10 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
             Map<String, Double> m = s.getMetrics();
             if (s.getVersion() >= metrics.servingModelVersion()) {
                 metrics.evaluated(s.getParentVersion() == null ? 0 : s.getParentVersion(), Map.of("accuracy", m.get("before_accuracy"),
-                        "loss", m.getOrDefault("before_loss", Double.NaN)), s.getVersion(), Map.of("accuracy", m.get("after_accuracy"),
-                        "loss", m.getOrDefault("after_loss", Double.NaN)), true);
+                        "loss", m.getOrDefault("before_loss", Double.NaN)), s.getVersion(),
+                        Map.of("accuracy", m.get("after_accuracy"),
+                                "loss", m.getOrDefault("after_loss", Double.NaN)),
+                        true);
             }
             writeReport();
         }
@@ -300,7 +305,8 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
                 report.addEpoch(inFlightRound, e + 1, loss.get(e));
             }
             report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), inFlightParent, inFlightVersion,
-                    o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub, "serving v" + inFlightParent + "; " + note));
+                    o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub,
+                    "serving v" + inFlightParent + "; " + note));
         }
         writeReport();
     }

@@ -3,8 +3,8 @@ package io.seqstream.jobs.retrain;
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.schemas.ModelSnapshot;
@@ -76,7 +76,8 @@ public final class RetrainPipeline {
         SingleOutputStreamOperator<TrainingWindow> windows = sequences
                 .transform("sample training windows", TypeInformation.of(TrainingWindow.class), new WindowSampler(options.sampleSize()))
                 .uid(SAMPLE_UID).setParallelism(1).setMaxParallelism(1);
-        RetrainOperator trainer = new RetrainOperator(new WindowTrainer(options, signer(config)), model.modelFileBytes().get(), model.version(), check);
+        RetrainOperator trainer = new RetrainOperator(new WindowTrainer(options, signer(config)), model.modelFileBytes().get(),
+                model.version(), check);
         return windows.connect(models)
                 .transform("retrain", new AvroTypeInfo<>(ModelSnapshot.class), trainer)
                 .uid(TRAIN_UID).setParallelism(1).setMaxParallelism(1);

@@ -30,7 +30,8 @@ public final class SnapshotCheck implements Serializable {
     /** The outcome of a check. */
     public sealed interface Result {
         /** Apply it; {@code shapeChanged}: the keys' states cannot be kept. {@code model} is the loaded model (do not modify). */
-        record Accepted(ModelSnapshot snapshot, Model model, StepModelBackend backend, String shape, boolean shapeChanged) implements Result {
+        record Accepted(ModelSnapshot snapshot, Model model, StepModelBackend backend, String shape,
+                boolean shapeChanged) implements Result {
         }
 
         /** Not newer than the serving model: ignore. */

@@ -47,7 +47,8 @@ final class TrainingReports {
         }
         report.addRound(new TrainingReport.Round(round, Instant.ofEpochMilli(s.getCreatedAt()),
                 s.getParentVersion() == null ? 0 : s.getParentVersion(), s.getVersion(), before, after, true,
-                (s.getParentVersion() == null ? "" : "serving v" + s.getParentVersion() + "; ") + "from the models topic (window ending " + Instant.ofEpochMilli(s.getWindowEnd()) + ")"));
+                (s.getParentVersion() == null ? "" : "serving v" + s.getParentVersion() + "; ") + "from the models topic (window ending "
+                        + Instant.ofEpochMilli(s.getWindowEnd()) + ")"));
         return true;
     }
 }

@@ -24,7 +24,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>The open reservoirs are operator state; a restore keeps their samples and counts.
  */
-public final class WindowSampler extends AbstractStreamOperator<TrainingWindow> implements OneInputStreamOperator<TrainingSequence, TrainingWindow> {
+public final class WindowSampler extends AbstractStreamOperator<TrainingWindow>
+        implements
+            OneInputStreamOperator<TrainingSequence, TrainingWindow> {
     private static final long serialVersionUID = 1L;
 
     private final int sampleSize;

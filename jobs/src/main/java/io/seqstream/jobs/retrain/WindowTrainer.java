@@ -106,7 +106,8 @@ public final class WindowTrainer implements Serializable {
         long start = w.firstEventTime == Long.MAX_VALUE ? w.windowStart : w.firstEventTime; // the oldest training event
         ModelSnapshot s = signer.sign(ModelSnapshots.create(r.candidate(), candidateVersion, servingVersion, start, w.windowEnd, metrics,
                 description));
-        return new Outcome(r, s, verdict + (options.publishAlways() && gain < options.minImprovement() ? ": published (publish-always)"
+        return new Outcome(r, s, verdict + (options.publishAlways() && gain < options.minImprovement()
+                ? ": published (publish-always)"
                 : ": published as v" + candidateVersion));
     }
 }

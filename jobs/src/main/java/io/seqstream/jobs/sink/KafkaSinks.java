@@ -10,8 +10,8 @@ import io.seqstream.schemas.Prediction;
 import java.nio.ByteBuffer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 /**
  * The Kafka sinks of the job. Exactly-once: one Kafka transaction per checkpoint and subtask, committed when
@@ -27,7 +27,8 @@ public final class KafkaSinks {
     }
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, "dead-letters", new AvroRecordSerializer<>(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), KafkaSinks::rawKey), false);
+        return sink(config, "dead-letters", new AvroRecordSerializer<>(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), KafkaSinks::rawKey),
+                false);
     }
 
     /** The trainer's snapshots to the models topic, keyed by version (compaction keeps every version). */

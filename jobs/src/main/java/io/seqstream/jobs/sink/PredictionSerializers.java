@@ -70,7 +70,7 @@ public final class PredictionSerializers {
         private byte[] header() {
             if (header == null) {
                 int id = registry.register(subject, Prediction.getClassSchema());
-                header = new byte[] {0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+                header = new byte[]{ 0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id };
             }
             return header;
         }

@@ -1,8 +1,8 @@
 package io.seqstream.jobs.source;
 
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.Ingested;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;

@@ -70,7 +70,7 @@ public final class KeyFiles {
     }
 
     public static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END "
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[]{ '\n' }).encodeToString(der) + "\n-----END "
                 + label + "-----\n";
     }
 

@@ -70,7 +70,8 @@ public final class ModelSigner implements Serializable {
             sig.update(SignedBytes.of(s, keyId));
             return ModelSnapshot.newBuilder(s).setSignature(ByteBuffer.wrap(sig.sign())).setSigningKeyId(keyId).build();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign model snapshot v" + s.getVersion() + " with key " + keyId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign model snapshot v" + s.getVersion() + " with key " + keyId + ": " + e.getMessage(),
+                    e);
         }
     }
 

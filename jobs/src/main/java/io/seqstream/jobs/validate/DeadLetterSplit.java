@@ -1,7 +1,7 @@
 package io.seqstream.jobs.validate;
 
-import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.schemas.DeadLetter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;

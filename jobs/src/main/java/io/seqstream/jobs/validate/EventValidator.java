@@ -1,7 +1,7 @@
 package io.seqstream.jobs.validate;
 
-import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Event;
 import java.io.Serializable;
@@ -73,7 +73,9 @@ public final class EventValidator implements Serializable {
     }
 
     static String shortKey(String key) {
-        return key.length() <= MAX_KEY_CHARS_IN_MESSAGE ? key : key.substring(0, MAX_KEY_CHARS_IN_MESSAGE) + "...(" + key.length() + " chars)";
+        return key.length() <= MAX_KEY_CHARS_IN_MESSAGE
+                ? key
+                : key.substring(0, MAX_KEY_CHARS_IN_MESSAGE) + "...(" + key.length() + " chars)";
     }
 
     private static Result reject(ErrorKind kind, String message) {

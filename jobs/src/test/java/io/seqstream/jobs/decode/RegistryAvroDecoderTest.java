@@ -77,7 +77,7 @@ class RegistryAvroDecoderTest {
         byte[] truncated = java.util.Arrays.copyOf(cart(1), 20);
 
         assertError(decoder, badMagic, ErrorKind.UNDECODABLE, "magic byte is 1, expected 0");
-        assertError(decoder, new byte[] {0, 0, 0}, ErrorKind.UNDECODABLE, "3 bytes, at least 5 expected");
+        assertError(decoder, new byte[]{ 0, 0, 0 }, ErrorKind.UNDECODABLE, "3 bytes, at least 5 expected");
         assertError(decoder, null, ErrorKind.UNDECODABLE, "no bytes");
         assertError(decoder, cart(7), ErrorKind.UNKNOWN_SCHEMA, "schema id 7");
         assertError(decoder, cart(7), ErrorKind.UNKNOWN_SCHEMA, "schema id 7");

@@ -3,10 +3,10 @@ package io.seqstream.jobs.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.seqstream.testkit.LocalSchemaRegistry;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.LocalSchemaRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,8 @@ class RegistryClientTest {
             assertThat(client.schema(id)).isEqualTo(ShopEvents.SCHEMA);
             assertThat(registry.schemaGets()).isEqualTo(1);
             int p1 = client.register("predictions-value", Prediction.getClassSchema());
-            int p2 = new RegistryClient(RegistrySettings.of(registry.url() + "/")).register("predictions-value", Prediction.getClassSchema());
+            int p2 = new RegistryClient(RegistrySettings.of(registry.url() + "/")).register("predictions-value",
+                    Prediction.getClassSchema());
             assertThat(p1).isEqualTo(p2).isNotEqualTo(id);
             assertThat(registry.subjects()).containsKeys("shop-events-value", "predictions-value");
         }

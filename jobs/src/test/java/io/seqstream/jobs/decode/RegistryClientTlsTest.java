@@ -56,7 +56,8 @@ class RegistryClientTlsTest {
         ctx.init(kmf.getKeyManagers(), null, null);
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(ctx));
-        byte[] body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(java.util.Map.of("schema", ShopEvents.SCHEMA.toString()));
+        byte[] body = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsBytes(java.util.Map.of("schema", ShopEvents.SCHEMA.toString()));
         https.createContext("/schemas/ids/1", x -> {
             x.sendResponseHeaders(200, body.length);
             try (OutputStream out = x.getResponseBody()) {

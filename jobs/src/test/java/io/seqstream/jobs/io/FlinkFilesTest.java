@@ -49,7 +49,7 @@ class FlinkFilesTest {
         m.build(-1);
         Path file = dir.resolve("model.zip");
         ModelFile.save(m, file);
-        for (String location : new String[] {file.toUri().toString(), file.toString()}) {
+        for (String location : new String[]{ file.toUri().toString(), file.toString() }) {
             StepModelBackend b = StepModelBackend.fromConfig(JobConfig.defaults().with(ConfigKeys.MODEL_PATH.name(), location));
             assertThat(b.outputSize()).as(location).isEqualTo(10);
         }
@@ -60,8 +60,10 @@ class FlinkFilesTest {
 
     @Test
     void locationsAreValidatedWhenConfigured() {
-        assertThat(JobConfig.defaults().with("model.path", "s3://bucket/models/m.zip").get(ConfigKeys.MODEL_PATH)).isEqualTo("s3://bucket/models/m.zip");
-        assertThatThrownBy(() -> JobConfig.defaults().with("retrain.report", "s3://bucket/a report.html")).isInstanceOf(ConfigException.class)
+        assertThat(JobConfig.defaults().with("model.path", "s3://bucket/models/m.zip").get(ConfigKeys.MODEL_PATH))
+                .isEqualTo("s3://bucket/models/m.zip");
+        assertThatThrownBy(() -> JobConfig.defaults().with("retrain.report", "s3://bucket/a report.html"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("retrain.report");
     }
 }

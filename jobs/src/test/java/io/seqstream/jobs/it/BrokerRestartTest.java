@@ -46,7 +46,7 @@ class BrokerRestartTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"exactly-once", "at-least-once"})
+    @ValueSource(strings = { "exactly-once", "at-least-once" })
     @Timeout(240)
     void theJobRidesThroughABrokerRestart(String delivery) throws Exception {
         try (RestartableKafka kafka = RestartableKafka.create(Path.of(PredictionJobKafkaTest.TMP), null)) {
@@ -74,7 +74,8 @@ class BrokerRestartTest {
                 p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
                 p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
                 CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
                         for (int i = 0; i < events.size(); i++) {
                             producer.send(PredictionJobKafkaTest.record(topic, events.get(i)));
                             if (i % 100 == 99) {
@@ -111,12 +112,14 @@ class BrokerRestartTest {
                         duplicates++;
                         for (int j = 0; j < x.getOutput().size(); j++) {
                             assertThat((double) x.getOutput().get(j)).as("duplicate of %s step %d class %d", x.getKey(), x.getStep(), j)
-                                    .isCloseTo(earlier.getOutput().get(j), org.assertj.core.api.Assertions.within(PredictionJobKafkaTest.TOL));
+                                    .isCloseTo(earlier.getOutput().get(j),
+                                            org.assertj.core.api.Assertions.within(PredictionJobKafkaTest.TOL));
                         }
                         assertThat(x.getEventTime()).isEqualTo(earlier.getEventTime());
                     }
                 }
-                PredictionJobKafkaTest.assertPredictionsMatchReference(new ArrayList<>(first.values()), PredictionJobKafkaTest.byKey(events));
+                PredictionJobKafkaTest.assertPredictionsMatchReference(new ArrayList<>(first.values()),
+                        PredictionJobKafkaTest.byKey(events));
                 System.out.printf("broker restart, at-least-once: %d predictions, %d duplicates%n", all.size(), duplicates);
             }
         }

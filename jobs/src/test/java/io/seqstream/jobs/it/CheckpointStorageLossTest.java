@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class CheckpointStorageLossTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"exactly-once", "at-least-once"})
+    @ValueSource(strings = { "exactly-once", "at-least-once" })
     @Timeout(240)
     void checkpointsFailWhileStorageIsGoneAndTheJobRecoversWithoutLoss(String delivery, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
@@ -102,7 +102,8 @@ class CheckpointStorageLossTest {
             long failedDuring = failedCheckpoints(cluster, job) - failedBefore;
             assertThat(failedDuring).as("checkpoints failed while storage was gone").isGreaterThan(3);
             if (delivery.equals("exactly-once")) {
-                assertThat(committedAtEnd).as("exactly-once output stalls: nothing committed without a checkpoint").isEqualTo(committedAtStart);
+                assertThat(committedAtEnd).as("exactly-once output stalls: nothing committed without a checkpoint")
+                        .isEqualTo(committedAtStart);
             } else {
                 assertThat(committedAtEnd).as("at-least-once output keeps flowing").isGreaterThanOrEqualTo(2 * third);
             }
@@ -110,7 +111,8 @@ class CheckpointStorageLossTest {
             // Storage back.
             Files.delete(jobDir);
             Files.move(away, jobDir);
-            KafkaTopics.write(bs, events.subList(2 * third, events.size()).stream().map(e -> PredictionJobKafkaTest.record(topic, e)).toList());
+            KafkaTopics.write(bs,
+                    events.subList(2 * third, events.size()).stream().map(e -> PredictionJobKafkaTest.record(topic, e)).toList());
             PredictionJobKafkaTest.awaitCommitted(bs, predictions, events.size());
             Thread.sleep(1000); // more checkpoints: a duplicate would show now
             var graph = cluster.getExecutionGraph(job.getJobID()).get();

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
-import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.Reference;
-import io.seqstream.testkit.LocalSchemaRegistry;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -21,6 +19,8 @@ import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.LocalSchemaRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +100,8 @@ class MappedFormatsKafkaTest {
         for (int k = 0; k < keys; k++) {
             List<ShopEvents.Shop> seq = new ArrayList<>();
             for (int t = 0; t < perKey; t++) {
-                String type = t > 0 && rnd.nextInt(30) == 0 ? "session_start"
+                String type = t > 0 && rnd.nextInt(30) == 0
+                        ? "session_start"
                         : rnd.nextInt(20) == 0 ? "never_seen_type" : ShopEvents.TYPES.get(rnd.nextInt(4));
                 seq.add(new ShopEvents.Shop("user-" + k, 1_700_000_000_000L + t * 1000L + k, type, rnd.nextInt(10_000) / 100.0,
                         rnd.nextFloat() * 60, "e-" + k + "-" + t, k % 2 == 0 ? "CH" : "DE",
@@ -183,7 +184,8 @@ class MappedFormatsKafkaTest {
         Map<String, ShopEvents.Shop> byEventId = new HashMap<>();
         for (ShopEvents.Shop s : events) {
             int token = ShopEvents.TYPES.indexOf(s.type()) + 1; // StringLookup: 0 is OOV
-            sent.computeIfAbsent(s.user(), k -> new ArrayList<>()).add(ModelInput.token(s.user(), s.ts(), token, s.type().equals("session_start")));
+            sent.computeIfAbsent(s.user(), k -> new ArrayList<>())
+                    .add(ModelInput.token(s.user(), s.ts(), token, s.type().equals("session_start")));
             byEventId.put(s.eventId(), s);
         }
         Map<String, List<float[]>> outputs = new LinkedHashMap<>();
@@ -233,7 +235,8 @@ class MappedFormatsKafkaTest {
             int v1 = registry.register(topic + "-value", ShopEvents.SCHEMA);
             // A second writer version with a field more: the job reads both (each with its own writer schema).
             org.apache.avro.Schema v2Schema = new org.apache.avro.Schema.Parser().parse(ShopEvents.SCHEMA.toString()
-                    .replace("{\"name\":\"country\",\"type\":\"string\"}", "{\"name\":\"country\",\"type\":\"string\"},{\"name\":\"channel\",\"type\":\"string\",\"default\":\"web\"}"));
+                    .replace("{\"name\":\"country\",\"type\":\"string\"}",
+                            "{\"name\":\"country\",\"type\":\"string\"},{\"name\":\"channel\",\"type\":\"string\",\"default\":\"web\"}"));
             assertThat(v2Schema.getField("channel")).isNotNull();
             int v2 = registry.register(topic + "-value", v2Schema);
             List<ShopEvents.Shop> events = shopEvents(150, 12, 7);
@@ -265,7 +268,7 @@ class MappedFormatsKafkaTest {
             Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
             for (ShopEvents.Shop s : events) {
                 sent.computeIfAbsent(s.user(), k -> new ArrayList<>())
-                        .add(ModelInput.features(s.user(), s.ts(), new float[] {(float) s.amount(), s.secondsSinceLast()}, false));
+                        .add(ModelInput.features(s.user(), s.ts(), new float[]{ (float) s.amount(), s.secondsSinceLast() }, false));
             }
             String predictionsTopic = config.get(ConfigKeys.TOPIC_PREDICTIONS);
             assertThat(registry.subjects()).containsKey(predictionsTopic + "-value");

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.stream.Stepper;
@@ -15,6 +14,7 @@ import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,7 +84,9 @@ class PoisonedInputKafkaTest {
         }
     }
 
-    enum Poison { RANDOM, TRUNCATED, FLIPPED, HUGE_LENGTH, TOMBSTONE, TOKEN_RANGE, NON_FINITE, MEGABYTE_KEY }
+    enum Poison {
+        RANDOM, TRUNCATED, FLIPPED, HUGE_LENGTH, TOMBSTONE, TOKEN_RANGE, NON_FINITE, MEGABYTE_KEY
+    }
 
     static ErrorKind expected(Poison p) {
         return switch (p) {
@@ -104,35 +106,36 @@ class PoisonedInputKafkaTest {
         Event base = Event.newBuilder().setKey("bad-" + i).setEventTime(1_700_000_000_000L).setToken(rnd.nextInt(VOCAB)).build();
         byte[] valid = AvroCodec.encode(base);
         switch (p) {
-            case RANDOM: {
+            case RANDOM : {
                 byte[] b = new byte[1 + rnd.nextInt(300)];
                 rnd.nextBytes(b);
                 b[0] = 0x01; // the key's length is -1: never decodes
                 return b;
             }
-            case TRUNCATED:
+            case TRUNCATED :
                 return Arrays.copyOf(valid, rnd.nextInt(valid.length));
-            case FLIPPED: {
+            case FLIPPED : {
                 byte[] b = valid.clone();
                 int bit = rnd.nextInt(b.length * 8);
                 b[bit / 8] ^= (byte) (1 << (bit % 8));
                 return b;
             }
-            case HUGE_LENGTH: // key length 2^40 bytes in a 9-byte record
-                return new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x40, 0, 0, 0};
-            case TOMBSTONE:
+            case HUGE_LENGTH : // key length 2^40 bytes in a 9-byte record
+                return new byte[]{ (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x40, 0, 0, 0 };
+            case TOMBSTONE :
                 return null;
-            case TOKEN_RANGE:
-                return AvroCodec.encode(Event.newBuilder(base).setToken(rnd.nextBoolean() ? -1 - rnd.nextInt(5) : VOCAB + rnd.nextInt(1000)).build());
-            case NON_FINITE:
+            case TOKEN_RANGE :
+                return AvroCodec.encode(
+                        Event.newBuilder(base).setToken(rnd.nextBoolean() ? -1 - rnd.nextInt(5) : VOCAB + rnd.nextInt(1000)).build());
+            case NON_FINITE :
                 return AvroCodec.encode(Event.newBuilder(base).setToken(null)
                         .setFeatures(List.of(1f, rnd.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY)).build());
-            case MEGABYTE_KEY: {
+            case MEGABYTE_KEY : {
                 char[] key = new char[1_000_000];
                 Arrays.fill(key, 'k');
                 return AvroCodec.encode(Event.newBuilder(base).setKey(new String(key)).build());
             }
-            default:
+            default :
                 throw new IllegalStateException();
         }
     }
@@ -252,7 +255,7 @@ class PoisonedInputKafkaTest {
         Random replay = new Random(18);
         int[][] tokens = replayTokens(replay, eventsOfKey);
         AtomicLong otherKeys = new AtomicLong();
-        float[][] out = {new float[ref.outputSize()]};
+        float[][] out = { new float[ref.outputSize()] };
         stream(id + "-predictions", r -> {
             Prediction p = AvroCodec.decode(r.value(), Prediction.class);
             if (!p.getKey().startsWith("user-")) {
@@ -265,9 +268,10 @@ class PoisonedInputKafkaTest {
             if (state[k] == null) {
                 state[k] = ref.newState();
             }
-            stepper.stepTokens(new float[][] {state[k]}, new int[] {tokens[k][t]}, 1, out);
+            stepper.stepTokens(new float[][]{ state[k] }, new int[]{ tokens[k][t] }, 1, out);
             for (int j = 0; j < out[0].length; j++) {
-                assertThat((double) p.getOutput().get(j)).as("%s step %d class %d", p.getKey(), t + 1, j).isCloseTo(out[0][j], within(1e-5));
+                assertThat((double) p.getOutput().get(j)).as("%s step %d class %d", p.getKey(), t + 1, j).isCloseTo(out[0][j],
+                        within(1e-5));
             }
         });
         assertThat(seen).as("every valid event predicted once").containsExactly(eventsOfKey);
@@ -275,7 +279,7 @@ class PoisonedInputKafkaTest {
 
         long maxHeap = heap.stream().mapToLong(Long::longValue).max().orElse(0);
         System.out.printf("poisoned input: %d records (%d valid, %s) in %.1f s, %.0f records/s; dead letters by kind %s; "
-                        + "flipped: %d dead, %d decoded; heap after GC: first %d MiB, max %d MiB, last %d MiB (%d samples)%n",
+                + "flipped: %d dead, %d decoded; heap after GC: first %d MiB, max %d MiB, last %d MiB (%d samples)%n",
                 RECORDS, clean, poisonCount, seconds, RECORDS / seconds, kinds, flippedDead.get(), otherKeys.get(),
                 heap.isEmpty() ? 0 : heap.get(0) >> 20, maxHeap >> 20, heap.isEmpty() ? 0 : heap.get(heap.size() - 1) >> 20, heap.size());
         assertThat(maxHeap).as("heap after GC").isLessThan(Runtime.getRuntime().maxMemory() / 2);

@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.EmbeddedKafka;
-import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.testing.KafkaTopics;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.TestModels;
@@ -17,6 +16,7 @@ import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +35,11 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -144,7 +144,8 @@ public class PredictionJobKafkaTest {
     static Map<String, List<ModelInput>> byKey(List<Event> events) {
         Map<String, List<ModelInput>> m = new LinkedHashMap<>();
         for (Event e : events) {
-            m.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(ModelInput.token(e.getKey(), e.getEventTime(), e.getToken(), e.getReset()));
+            m.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                    .add(ModelInput.token(e.getKey(), e.getEventTime(), e.getToken(), e.getReset()));
         }
         return m;
     }
@@ -216,7 +217,7 @@ public class PredictionJobKafkaTest {
     static ProducerRecord<byte[], byte[]> badRecord(String topic, Random rnd) {
         byte[] key = "bad".getBytes(StandardCharsets.UTF_8);
         return switch (rnd.nextInt(3)) {
-            case 0 -> new ProducerRecord<>(topic, key, new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3});
+            case 0 -> new ProducerRecord<>(topic, key, new byte[]{ (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3 });
             case 1 -> new ProducerRecord<>(topic, key, AvroCodec.encode(Event.newBuilder().setKey("bad").setEventTime(1)
                     .setToken(VOCAB + 7).build()));
             default -> new ProducerRecord<>(topic, key, AvroCodec.encode(Event.newBuilder().setKey("bad").setEventTime(1).build()));

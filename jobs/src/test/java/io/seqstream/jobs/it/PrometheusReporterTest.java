@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.jobs.PredictionJob;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.metrics.MetricCatalog;
 import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.event.ModelInput;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.testing.CollectingSink;
 import io.seqstream.jobs.testing.Pace;
 import io.seqstream.jobs.testing.TestModels;
@@ -47,7 +47,8 @@ class PrometheusReporterTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(prometheus(PredictionJobKafkaTest.flinkConfig())).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(prometheus(PredictionJobKafkaTest.flinkConfig()))
+            .build());
 
     static Configuration prometheus(Configuration c) {
         c.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -69,7 +70,7 @@ class PrometheusReporterTest {
         long now = System.currentTimeMillis();
         List<Ingested> input = new ArrayList<>();
         // The dead letter first: it is counted long before the scrape below stops waiting.
-        input.add(Ingested.of(DeadLetters.of("events", 0, 1, null, new byte[] {1}, ErrorKind.UNDECODABLE, "test", 1024, now), now));
+        input.add(Ingested.of(DeadLetters.of("events", 0, 1, null, new byte[]{ 1 }, ErrorKind.UNDECODABLE, "test", 1024, now), now));
         for (int r = 0; r < ROUNDS; r++) {
             for (int k = 0; k < KEYS; k++) {
                 input.add(Ingested.of(ModelInput.token("key-" + k, now + r, (r * 7 + k) % 16, false)));
@@ -83,7 +84,8 @@ class PrometheusReporterTest {
         JobEnvironment.configure(env, config);
         TypeInformation<Ingested> type = TypeInformation.of(Ingested.class);
         // ~8 s, so the job is running while /metrics is scraped.
-        DataStream<Ingested> source = env.fromData(input, type).setParallelism(1).map(new Pace<>(input.size() / 8.0), type).setParallelism(1)
+        DataStream<Ingested> source = env.fromData(input, type).setParallelism(1).map(new Pace<>(input.size() / 8.0), type)
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(PredictionJob.watermarks(config)).setParallelism(1);
         PredictionJob.Outputs out = PredictionJob.attach(source, StepModelBackend.of(TestModels.tokenModel(16, 8, 16, 5), 3), config);
         CollectingSink<Prediction> predictions = new CollectingSink<>();

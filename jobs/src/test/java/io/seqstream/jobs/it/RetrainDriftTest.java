@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.jobs.PredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.SessionGenerator;
-import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.event.ModelInput;
-import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.metrics.MetricCatalog;
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.jobs.testing.CapturingReporter;
 import io.seqstream.jobs.testing.CollectingSink;
 import io.seqstream.jobs.testing.Pace;
@@ -27,6 +26,7 @@ import io.seqstream.model.train.Optimizer;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ModelSnapshot;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +66,8 @@ class RetrainDriftTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(CapturingReporter.configure(PredictionJobKafkaTest.flinkConfig())).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+            .setConfiguration(CapturingReporter.configure(PredictionJobKafkaTest.flinkConfig())).build());
 
     /** Embedding(40,12) -> LSTM(32) -> Dense(40), trained in ~1 s on the first structure. */
     static Model trainedOnA() {
@@ -186,7 +187,8 @@ class RetrainDriftTest {
             ps.sort(Comparator.comparingLong(Prediction::getEventTime));
             assertThat(ps).extracting(Prediction::getEventTime).as("key %s events", e.getKey())
                     .containsExactlyElementsOf(e.getValue().stream().map(x -> x.eventTime).toList());
-            assertThat(ps).extracting(Prediction::getStep).as("key %s steps", e.getKey()).containsExactlyElementsOf(Reference.steps(e.getValue()));
+            assertThat(ps).extracting(Prediction::getStep).as("key %s steps", e.getKey())
+                    .containsExactlyElementsOf(Reference.steps(e.getValue()));
             int last = 0;
             for (Prediction p : ps) {
                 int at = versions.indexOf(p.getModelVersion());
@@ -214,7 +216,6 @@ class RetrainDriftTest {
             assertThat(CapturingReporter.named(name)).as("registered in the job: %s", name).isNotEmpty();
         }
 
-
         // Accuracy per window: the job's top-1 vs the key's next event; without retraining: model-core predict with the first model.
         double[][] hits = new double[WINDOWS_A + WINDOWS_B][3]; // on, off, count
         for (var e : sent.entrySet()) {
@@ -232,8 +233,12 @@ class RetrainDriftTest {
                 hits[w][2]++;
             }
         }
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "job ran %.1f s; published %s%nwindow  regime  retrain-on  retrain-off%n",
-                secs, published.stream().map(s -> "v" + s.getVersion() + String.format(Locale.ROOT, "(%.3f)", s.getMetrics().get("after_accuracy"))).toList()));
+        StringBuilder table = new StringBuilder(
+                String.format(Locale.ROOT, "job ran %.1f s; published %s%nwindow  regime  retrain-on  retrain-off%n",
+                        secs,
+                        published.stream()
+                                .map(s -> "v" + s.getVersion() + String.format(Locale.ROOT, "(%.3f)", s.getMetrics().get("after_accuracy")))
+                                .toList()));
         double[] on = new double[hits.length];
         double[] offAcc = new double[hits.length];
         for (int w = 0; w < hits.length; w++) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.testkit.SessionGenerator;
-import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelsTopic;
 import io.seqstream.jobs.testing.Snapshots;
@@ -14,6 +12,8 @@ import io.seqstream.model.Model;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.Prediction;
+import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.SessionGenerator;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,7 +103,8 @@ class SoakRun {
             AtomicLong problems = new AtomicLong();
             List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread reader = new Thread(() -> read(bs, id + "-predictions", reading, stepOfKey, predicted, problems, latencies), "soak-reader");
+            Thread reader = new Thread(() -> read(bs, id + "-predictions", reading, stepOfKey, predicted, problems, latencies),
+                    "soak-reader");
             reader.start();
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
@@ -112,7 +113,7 @@ class SoakRun {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 SessionGenerator g = new SessionGenerator(5, 6);
                 SessionGenerator.Cursor[] cursors = new SessionGenerator.Cursor[KEYS];
-                long[] sent = {0};
+                long[] sent = { 0 };
                 java.util.function.IntConsumer send = k -> {
                     cursors[k] = cursors[k] == null ? new SessionGenerator.Cursor() : cursors[k];
                     Event e = Event.newBuilder().setKey("k" + k).setEventTime(System.currentTimeMillis())
@@ -130,7 +131,8 @@ class SoakRun {
                 await(() -> predicted.get() >= 20_000, Duration.ofMinutes(5), "the burst predicted");
                 double throughput = 20_000 / ((System.nanoTime() - t0) / 1e9);
                 double rate = throughput / 2;
-                System.out.printf(Locale.ROOT, "soak: burst throughput %.0f events/s (with checkpoint waits); soaking at %.0f events/s for %.1f min%n",
+                System.out.printf(Locale.ROOT,
+                        "soak: burst throughput %.0f events/s (with checkpoint waits); soaking at %.0f events/s for %.1f min%n",
                         throughput, rate, MINUTES);
 
                 long start = System.nanoTime();
@@ -199,7 +201,8 @@ class SoakRun {
         assertThat(last).as("%s of the last fifth vs the first fifth (%d)", what, first).isLessThanOrEqualTo((long) (first * 1.1) + noise);
     }
 
-    static Sample sample(double minute, long sent, long predicted, MiniCluster cluster, JobClient job, List<Long> latencies) throws Exception {
+    static Sample sample(double minute, long sent, long predicted, MiniCluster cluster, JobClient job, List<Long> latencies)
+            throws Exception {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
         long rss = 0;

@@ -1,7 +1,5 @@
 package io.seqstream.jobs.mapping;
 
-import io.seqstream.jobs.mapping.spec.Vocabulary;
-import io.seqstream.jobs.mapping.spec.FieldMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.decode.FieldPath;
@@ -10,10 +8,12 @@ import io.seqstream.jobs.decode.PlainAvroDecoder;
 import io.seqstream.jobs.decode.RecordDecoder;
 import io.seqstream.jobs.decode.RegistryAvroDecoder;
 import io.seqstream.jobs.decode.SchemaSource;
+import io.seqstream.jobs.event.Ingested;
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.EventDecoder;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.jobs.validate.EventValidator;
 import io.seqstream.schemas.AvroCodec;
@@ -94,7 +94,8 @@ class DecoderFuzzTest {
                 s -> ShopEvents.framed(1, ShopEvents.avroBytes(SHOP, ShopEvents.avro(s))), false));
         tests.add(fuzz("seqstream", new EventDecoder(new EventValidator(InputSpec.tokens(6)), 1 << 16), seeds,
                 s -> AvroCodec.encode(Event.newBuilder().setKey(s.user()).setEventTime(s.ts())
-                        .setToken(ShopEvents.TYPES.indexOf(s.type())).setLabel(s.next()).build()), false));
+                        .setToken(ShopEvents.TYPES.indexOf(s.type())).setLabel(s.next()).build()),
+                false));
         return tests;
     }
 
@@ -151,7 +152,7 @@ class DecoderFuzzTest {
         for (int op = 0; op < ops; op++) {
             int what = rnd.nextInt(json ? 10 : 9);
             if (b.length == 0) {
-                b = new byte[] {(byte) rnd.nextInt(256)};
+                b = new byte[]{ (byte) rnd.nextInt(256) };
             }
             int at = rnd.nextInt(b.length);
             switch (what) {
@@ -201,8 +202,8 @@ class DecoderFuzzTest {
         return b;
     }
 
-    static final String[] JSON_VALUES = {"null", "true", "-1", "0", "1e309", "\"\"", "\"x\"", "[]", "[1,\"a\"]", "{}", "{\"a\":{\"b\":1}}",
-        "12345678901234567890123", "\"2026-12-03T14:05:00Z\"", "-0.0", "\"add_to_cart\"", "[[[[[[[[1]]]]]]]]", "1.5"};
+    static final String[] JSON_VALUES = { "null", "true", "-1", "0", "1e309", "\"\"", "\"x\"", "[]", "[1,\"a\"]", "{}", "{\"a\":{\"b\":1}}",
+            "12345678901234567890123", "\"2026-12-03T14:05:00Z\"", "-0.0", "\"add_to_cart\"", "[[[[[[[[1]]]]]]]]", "1.5" };
 
     /** Replaces one value (after a ':') by another JSON type. */
     static byte[] jsonMutation(Random rnd, String s) {
@@ -235,6 +236,7 @@ class DecoderFuzzTest {
             }
             end++;
         }
-        return (s.substring(0, colon + 1) + JSON_VALUES[rnd.nextInt(JSON_VALUES.length)] + s.substring(end)).getBytes(StandardCharsets.UTF_8);
+        return (s.substring(0, colon + 1) + JSON_VALUES[rnd.nextInt(JSON_VALUES.length)] + s.substring(end))
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,5 @@
 package io.seqstream.jobs.mapping;
 
-import io.seqstream.jobs.mapping.spec.FieldMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,11 +8,12 @@ import io.seqstream.jobs.decode.JsonDecoder;
 import io.seqstream.jobs.decode.RegistryAvroDecoder;
 import io.seqstream.jobs.decode.RegistryUnavailableException;
 import io.seqstream.jobs.decode.SchemaSource;
-import io.seqstream.jobs.model.InputSpec;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.source.EventDecoder;
 import io.seqstream.jobs.source.IngestDecoder;
-import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.schemas.ErrorKind;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +33,10 @@ class MappedRecordDecoderTest {
     JobConfig config(String... extra) throws Exception {
         Path vocab = dir.resolve("types.txt");
         Files.write(vocab, ShopEvents.TYPES);
-        String[] base = {"--input.format", "json", "--mapping.key", "user_id", "--mapping.event-time", "ts",
+        String[] base = { "--input.format", "json", "--mapping.key", "user_id", "--mapping.event-time", "ts",
                 "--mapping.inputs", "lookup(event_type)", "--mapping.vocabularies", "event_type:" + vocab,
                 "--mapping.label", "next_type_id", "--mapping.reset", "event_type == 'session_start'",
-                "--mapping.event-id", "event_id", "--mapping.copy", "country,amount"};
+                "--mapping.event-id", "event_id", "--mapping.copy", "country,amount" };
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return JobConfig.fromArgs(all);
@@ -50,7 +50,7 @@ class MappedRecordDecoderTest {
 
         assertThat(i.isDeadLetter()).isFalse();
         ModelInput expected = ModelInput.token("u1", 1_700_000_000_123L, 2, 3, false).withSource("shop", 2, 77)
-                .withJoinFields("e-1", new String[] {"country", "CH", "amount", "12.5"});
+                .withJoinFields("e-1", new String[]{ "country", "CH", "amount", "12.5" });
         assertThat(i.input).isEqualTo(expected);
         assertThat(i.timestamp).isEqualTo(1_700_000_000_123L);
     }
@@ -64,7 +64,8 @@ class MappedRecordDecoderTest {
 
         assertThat(i.isDeadLetter()).isTrue();
         assertThat(i.deadLetter.getErrorKind()).isEqualTo(ErrorKind.WRONG_FIELD_TYPE);
-        assertThat(i.deadLetter.getMessage()).startsWith("shop/2@78: field 'event_type': expected a string (or integer) category, found double '17.5'");
+        assertThat(i.deadLetter.getMessage())
+                .startsWith("shop/2@78: field 'event_type': expected a string (or integer) category, found double '17.5'");
         assertThat(i.deadLetter.getOffset()).isEqualTo(78);
         assertThat(i.deadLetter.getRawValue().array()).containsExactly(bad);
         assertThat(i.timestamp).isEqualTo(5L);
@@ -93,9 +94,9 @@ class MappedRecordDecoderTest {
                 List.of(InputSpec.tokens(6)));
         MappedRecordDecoder d = new MappedRecordDecoder(new RegistryAvroDecoder(down, null), mapper, 1000);
 
-        assertThatThrownBy(() -> d.decode("t", 0, 1, 0, null, ShopEvents.framed(1, new byte[] {2})))
+        assertThatThrownBy(() -> d.decode("t", 0, 1, 0, null, ShopEvents.framed(1, new byte[]{ 2 })))
                 .isInstanceOf(RegistryUnavailableException.class);
-        assertThat(new MappedRecordDecoder(new JsonDecoder(100), mapper, 1000).decode("t", 0, 1, 0, null, new byte[] {'{'})
+        assertThat(new MappedRecordDecoder(new JsonDecoder(100), mapper, 1000).decode("t", 0, 1, 0, null, new byte[]{ '{' })
                 .isDeadLetter()).isTrue();
     }
 }

@@ -1,7 +1,5 @@
 package io.seqstream.jobs.mapping;
 
-import io.seqstream.jobs.mapping.spec.Vocabulary;
-import io.seqstream.jobs.mapping.spec.FieldMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,8 @@ import io.seqstream.jobs.decode.FieldPath;
 import io.seqstream.jobs.decode.FieldRecord;
 import io.seqstream.jobs.decode.JsonDecoder;
 import io.seqstream.jobs.decode.PlainAvroDecoder;
+import io.seqstream.jobs.mapping.spec.FieldMapping;
+import io.seqstream.jobs.mapping.spec.Vocabulary;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.testing.ShopEvents;
 import io.seqstream.schemas.ErrorKind;
@@ -42,7 +42,8 @@ class RecordMapperTest {
     void aJsonAndAnAvroRecordMapToTheSameTwoInputEvent() throws Exception {
         RecordMapper mapper = new RecordMapper(twoInputs(), TWO);
         FieldRecord fromJson = new JsonDecoder(1 << 20).decode(ShopEvents.json(CART));
-        FieldRecord fromAvro = new PlainAvroDecoder(ShopEvents.SCHEMA, null).decode(ShopEvents.avroBytes(ShopEvents.SCHEMA, ShopEvents.avro(CART)));
+        FieldRecord fromAvro = new PlainAvroDecoder(ShopEvents.SCHEMA, null)
+                .decode(ShopEvents.avroBytes(ShopEvents.SCHEMA, ShopEvents.avro(CART)));
 
         MappedEvent a = mapper.map(fromJson, null, 0);
         MappedEvent b = mapper.map(fromAvro, null, 0);
@@ -50,7 +51,7 @@ class RecordMapperTest {
         for (MappedEvent m : List.of(a, b)) {
             assertThat(m.key()).isEqualTo("u1");
             assertThat(m.eventTime()).isEqualTo(1_700_000_000_123L);
-            assertThat(m.inputs()).isEqualTo(ModelInputs.of(2, new float[] {12.5f, 3.25f}));
+            assertThat(m.inputs()).isEqualTo(ModelInputs.of(2, new float[]{ 12.5f, 3.25f }));
             assertThat(m.label()).isEqualTo(3);
             assertThat(m.reset()).isFalse();
             assertThat(m.eventId()).isEqualTo("e-1");
@@ -105,17 +106,20 @@ class RecordMapperTest {
         assertRejected(mapper, "{" + ok + ", \"amount\": 1e300}", ErrorKind.NON_FINITE_FEATURE, "field 'amount'");
         assertRejected(mapper, "{\"user_id\": [1], \"ts\": 5, \"event_type\": \"view\", \"amount\": 1, \"seconds_since_last\": 1}",
                 ErrorKind.WRONG_FIELD_TYPE, "field 'user_id'", "sequence key");
-        assertRejected(mapper, "{\"user_id\": \"u\", \"ts\": \"yesterday\", \"event_type\": \"view\", \"amount\": 1, \"seconds_since_last\": 1}",
+        assertRejected(mapper,
+                "{\"user_id\": \"u\", \"ts\": \"yesterday\", \"event_type\": \"view\", \"amount\": 1, \"seconds_since_last\": 1}",
                 ErrorKind.WRONG_FIELD_TYPE, "field 'ts'", "ISO-8601", "found string 'yesterday'");
         assertRejected(mapper, "{\"user_id\": \"u\", \"ts\": 5, \"event_type\": {\"a\": 1}, \"amount\": 1, \"seconds_since_last\": 1}",
                 ErrorKind.WRONG_FIELD_TYPE, "field 'event_type'", "a string (or integer) category", "found record");
         assertRejected(mapper, "{" + ok + ", \"amount\": 1, \"next_type_id\": 1.5}", ErrorKind.WRONG_FIELD_TYPE, "field 'next_type_id'");
-        RecordMapper tokens = new RecordMapper(FieldMapping.builder(FieldMapping.parseInputs("token(t)")).build(), List.of(InputSpec.tokens(10)));
+        RecordMapper tokens = new RecordMapper(FieldMapping.builder(FieldMapping.parseInputs("token(t)")).build(),
+                List.of(InputSpec.tokens(10)));
         assertThatThrownBy(() -> tokens.map(json("{\"t\": 10}"), "k".getBytes(StandardCharsets.UTF_8), 0))
                 .isInstanceOf(DecodeException.class).hasMessageContaining("field 't': token id 10 is outside the vocabulary [0, 10)");
         assertThatThrownBy(() -> tokens.map(json("{\"t\": 1}"), null, 0))
                 .isInstanceOf(DecodeException.class).hasMessageContaining("no key");
-        RecordMapper arrays = new RecordMapper(FieldMapping.builder(FieldMapping.parseInputs("features(v[])")).build(), List.of(InputSpec.features(3)));
+        RecordMapper arrays = new RecordMapper(FieldMapping.builder(FieldMapping.parseInputs("features(v[])")).build(),
+                List.of(InputSpec.features(3)));
         assertThatThrownBy(() -> arrays.map(json("{\"v\": [1, 2]}"), "k".getBytes(StandardCharsets.UTF_8), 0))
                 .isInstanceOf(DecodeException.class).hasMessageContaining("field 'v': expected an array of 3 numbers, found 2")
                 .extracting(e -> ((DecodeException) e).kind()).isEqualTo(ErrorKind.WRONG_FEATURE_LENGTH);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.seqstream.testkit.SharedData;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -12,6 +11,7 @@ import io.seqstream.model.Provenance;
 import io.seqstream.model.Tensor;
 import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.io.Npy;
+import io.seqstream.testkit.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,7 +72,7 @@ class ModelLoaderTest {
         long[] ids = Npy.read(golden.resolve("inputs.npy")).longs();
         Tensor expected = Npy.readTensor(golden.resolve("expected.npy"));
         int keys = expected.dim(0), classes = expected.dim(1), steps = ids.length / keys;
-        for (String f : new String[] {"model.keras", "model.h5"}) {
+        for (String f : new String[]{ "model.keras", "model.h5" }) {
             StepModelBackend b = StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve(f).toString()));
             assertThat(b.inputSpec()).isEqualTo(InputSpec.tokens(25));
             BatchStepper stepper = b.open(keys);
@@ -80,7 +80,8 @@ class ModelLoaderTest {
             float[][] out = new float[keys][classes];
             for (int t = 0; t < steps; t++) {
                 int[] tokens = new int[keys];
-                for (int k = 0; k < keys; k++) tokens[k] = (int) ids[k * steps + t];
+                for (int k = 0; k < keys; k++)
+                    tokens[k] = (int) ids[k * steps + t];
                 stepper.stepTokens(states, tokens, keys, out);
             }
             for (int k = 0; k < keys; k++) {
@@ -108,7 +109,7 @@ class ModelLoaderTest {
         Files.writeString(junk, "not a model");
         assertThatThrownBy(() -> ModelLoader.load(junk)).isInstanceOf(ModelLoadException.class).hasMessageContaining("junk.h5");
         Path badZip = dir.resolve("bad.seqstream");
-        Files.write(badZip, new byte[] {'P', 'K', 3, 4, 0, 0});
+        Files.write(badZip, new byte[]{ 'P', 'K', 3, 4, 0, 0 });
         assertThatThrownBy(() -> ModelLoader.load(badZip)).isInstanceOf(ModelLoadException.class).hasMessageContaining("bad.seqstream");
     }
 

@@ -44,7 +44,8 @@ class KeyStateMigrationTest {
 
         @Override
         public void open(OpenContext ctx) {
-            state = getRuntimeContext().getState(new ValueStateDescriptor<>(MicroBatchStepOperator.STATE_NAME, TypeInformation.of(KeyState.class)));
+            state = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>(MicroBatchStepOperator.STATE_NAME, TypeInformation.of(KeyState.class)));
         }
 
         @Override
@@ -54,7 +55,7 @@ class KeyStateMigrationTest {
     }
 
     @ParameterizedTest(name = "rocksdb={0}")
-    @ValueSource(booleans = {false, true})
+    @ValueSource(booleans = { false, true })
     void aPojoFormatCheckpointRestoresAndTheKeyContinues(boolean rocksdb) throws Exception {
         ModelInput first = ev("a", 3);
         try (var h = open(new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(1, 0, 0, 3, true)), false)) {
@@ -64,7 +65,8 @@ class KeyStateMigrationTest {
         }
         assertThat(toWrite.step).isEqualTo(1);
         OperatorSubtaskState old;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PojoWriter()), ModelInput::getKey, Types.STRING)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PojoWriter()), ModelInput::getKey,
+                Types.STRING)) {
             if (rocksdb) {
                 h.setStateBackend(new EmbeddedRocksDBStateBackend());
             }

@@ -28,8 +28,8 @@ class KeyStateSerializerTest {
         s.expiryTimer = 1_700_003_600_123L;
         s.modelVersion = 42;
         if (rings) {
-            s.recentTokens = new int[] {1, -2, Integer.MAX_VALUE, 0};
-            s.recentFeatures = new float[] {0.5f, -1.25f, Float.MIN_VALUE};
+            s.recentTokens = new int[]{ 1, -2, Integer.MAX_VALUE, 0 };
+            s.recentFeatures = new float[]{ 0.5f, -1.25f, Float.MIN_VALUE };
             s.recentCount = 3;
             s.recentNext = 1;
         }
@@ -62,7 +62,7 @@ class KeyStateSerializerTest {
     @Test
     void roundTripsEveryFieldBitForBit() throws IOException {
         KeyStateSerializer ser = new KeyStateSerializer();
-        for (boolean rings : new boolean[] {false, true}) {
+        for (boolean rings : new boolean[]{ false, true }) {
             KeyState s = sample(rings);
             byte[] bytes = write(ser, s);
             assertThat(bytes).hasSize(KeyStateSerializer.serializedSize(s));
@@ -105,7 +105,7 @@ class KeyStateSerializerTest {
 
     @Test
     void corruptLengthIsAClearError() {
-        DataInputDeserializer in = new DataInputDeserializer(new byte[] {0x7f, 0, 0, 0});
+        DataInputDeserializer in = new DataInputDeserializer(new byte[]{ 0x7f, 0, 0, 0 });
         assertThatThrownBy(() -> new KeyStateSerializer().deserialize(in)).isInstanceOf(IOException.class)
                 .hasMessageContaining("array length").hasMessageContaining("KeyState");
     }
@@ -115,7 +115,8 @@ class KeyStateSerializerTest {
         KeyStateSerializerSnapshot current = new KeyStateSerializerSnapshot();
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, current);
-        TypeSerializerSnapshot<KeyState> read = TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+        TypeSerializerSnapshot<KeyState> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()),
                 getClass().getClassLoader());
         assertThat(read.restoreSerializer()).isEqualTo(new KeyStateSerializer());
         assertThat(current.resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();

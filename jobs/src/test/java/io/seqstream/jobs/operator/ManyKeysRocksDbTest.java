@@ -39,9 +39,11 @@ class ManyKeysRocksDbTest {
     static final int PASSES = 2;
     static final long TTL = 60_000;
 
-    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(OperatorSubtaskState restore) throws Exception {
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(OperatorSubtaskState restore)
+            throws Exception {
         var op = new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(256, 1_000_000, TTL, 3, true).withPipelined(true));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null, Types.STRING);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null,
+                Types.STRING);
         // Full snapshots: an incremental one refers to the previous one's files through placeholders that only a
         // checkpoint coordinator resolves, which the harness does not have.
         h.setStateBackend(new EmbeddedRocksDBStateBackend(false));

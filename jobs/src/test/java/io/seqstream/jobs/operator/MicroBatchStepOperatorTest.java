@@ -1,9 +1,9 @@
 package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.event.ModelInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.testing.Reference;
@@ -44,14 +44,17 @@ class MicroBatchStepOperatorTest {
     static final Model MODEL = TestModels.tokenModel(VOCAB, 6, 10, 17);
     static final StepModelBackend BACKEND = StepModelBackend.of(MODEL, 7);
 
-    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op, boolean rocksdb)
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op,
+            boolean rocksdb)
             throws Exception {
         return open(op, rocksdb, null);
     }
 
-    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op, boolean rocksdb,
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op,
+            boolean rocksdb,
             OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null, Types.STRING);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null,
+                Types.STRING);
         if (rocksdb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -97,7 +100,8 @@ class MicroBatchStepOperatorTest {
     }
 
     /** The predictions emitted so far, once the batch in flight (if any) is done. */
-    static List<Prediction> outputs(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h) throws Exception {
+    static List<Prediction> outputs(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h)
+            throws Exception {
         settle(h);
         return h.extractOutputValues();
     }
@@ -141,7 +145,8 @@ class MicroBatchStepOperatorTest {
     }
 
     /** Keyed state entries: the harness counts them on the heap backend; on RocksDB, iterate the keys. */
-    static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, boolean rocksdb) throws Exception {
+    static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, boolean rocksdb)
+            throws Exception {
         settle(h);
         if (!rocksdb) {
             return h.numKeyedStateEntries();
@@ -152,7 +157,8 @@ class MicroBatchStepOperatorTest {
         }
     }
 
-    static KeyState stateOf(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, String key) throws Exception {
+    static KeyState stateOf(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, String key)
+            throws Exception {
         settle(h);
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(key);
@@ -164,7 +170,7 @@ class MicroBatchStepOperatorTest {
     void flushesWhenTheBatchIsFullAndStepsEachKeysEventsInArrivalOrder() throws Exception {
         try (var h = open(operator(4, 10_000, 0), false)) {
             Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
-            int[][] script = {{0, 3}, {1, 5}, {0, 7}}; // key a, b, a
+            int[][] script = { { 0, 3 }, { 1, 5 }, { 0, 7 } }; // key a, b, a
             for (int[] s : script) {
                 ModelInput e = ev(s[0] == 0 ? "a" : "b", s[1]);
                 sent.computeIfAbsent(e.key, k -> new ArrayList<>()).add(e);
@@ -211,10 +217,10 @@ class MicroBatchStepOperatorTest {
     }
 
     @ParameterizedTest(name = "rocksdb={0}")
-    @ValueSource(booleans = {false, true})
+    @ValueSource(booleans = { false, true })
     void anyInterleavingAndBatchSizeMatchesWholeSequencePredict(boolean rocksdb) throws Exception {
         Random rnd = new Random(rocksdb ? 5 : 6);
-        for (int batch : new int[] {1, 3, 16, 64}) {
+        for (int batch : new int[]{ 1, 3, 16, 64 }) {
             Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
             List<ModelInput> stream = randomStream(rnd, 25, 30, sent);
             try (var h = open(operator(batch, 20, 0), rocksdb)) {
@@ -261,13 +267,13 @@ class MicroBatchStepOperatorTest {
     void keyedStateHoldsTheModelStateAndTheStepCount() throws Exception {
         StepModel sm = StepModel.compileScalar(MODEL);
         float[] expected = sm.newState();
-        float[][] scratch = {new float[VOCAB]};
-        int[] tokens = {4, 11, 2, 19, 0};
+        float[][] scratch = { new float[VOCAB] };
+        int[] tokens = { 4, 11, 2, 19, 0 };
         try (var h = open(operator(3, 10_000, 0), false)) {
             for (int t : tokens) {
                 h.processElement1(ev("k", t), 1);
                 h.processElement1(ev("other", (t + 1) % VOCAB), 1);
-                sm.newStepper(1).stepTokens(new float[][] {expected}, new int[] {t}, 1, scratch);
+                sm.newStepper(1).stepTokens(new float[][]{ expected }, new int[]{ t }, 1, scratch);
             }
             h.endInput1();
             KeyState ks = stateOf(h, "k");
@@ -298,7 +304,7 @@ class MicroBatchStepOperatorTest {
     }
 
     @ParameterizedTest(name = "rocksdb={0}")
-    @ValueSource(booleans = {false, true})
+    @ValueSource(booleans = { false, true })
     void idleKeysExpireAndTheirStateEntriesAreRemoved(boolean rocksdb) throws Exception {
         long ttl = 1000;
         try (var h = open(operator(1, 0, ttl), rocksdb)) {
@@ -324,7 +330,8 @@ class MicroBatchStepOperatorTest {
             List<Prediction> out = outputs(h);
             Prediction last = out.get(out.size() - 1);
             assertThat(last.getStep()).isEqualTo(1);
-            assertThat(output(last)).usingComparatorWithPrecision(1e-6f).containsExactly(Reference.outputs(MODEL, List.of(ev("b", 5))).get(0));
+            assertThat(output(last)).usingComparatorWithPrecision(1e-6f)
+                    .containsExactly(Reference.outputs(MODEL, List.of(ev("b", 5))).get(0));
             assertThat(stateEntries(h, rocksdb)).isEqualTo(1);
             assertThat(h.numProcessingTimeTimers()).as("one expiry timer per live key").isEqualTo(1);
         }
@@ -347,7 +354,7 @@ class MicroBatchStepOperatorTest {
     }
 
     @ParameterizedTest(name = "rocksdb={0}")
-    @ValueSource(booleans = {false, true})
+    @ValueSource(booleans = { false, true })
     void aCheckpointFlushesTheBufferAndARestoredOperatorContinuesEveryKey(boolean rocksdb) throws Exception {
         Random rnd = new Random(11);
         Map<String, List<ModelInput>> sent = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.event.ModelInput;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.BACKEND;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.MODEL;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.VOCAB;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.ShapeChangePolicy;
 import io.seqstream.jobs.config.SwapStatePolicy;
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.Snapshots;
@@ -62,12 +62,14 @@ class ModelSwapTest {
         return MicroBatchStepOperatorTest.open(op, rocksdb, restore);
     }
 
-    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op) throws Exception {
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op)
+            throws Exception {
         return open(op, null, false);
     }
 
     /** Sends a model update and waits until the operator has checked it (background thread) and applied or rejected it (a mail). */
-    static void update(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, ModelUpdate u) throws Exception {
+    static void update(KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> h, ModelUpdate u)
+            throws Exception {
         h.processElement2(u, 1);
         settle(h);
     }
@@ -86,9 +88,9 @@ class ModelSwapTest {
     static float[] stepFrom(Model model, float[] state, int... tokens) {
         StepModel sm = StepModel.compileScalar(model);
         float[] s = state == null ? sm.newState() : state.clone();
-        float[][] out = {new float[sm.outputSize()]};
+        float[][] out = { new float[sm.outputSize()] };
         for (int t : tokens) {
-            sm.newStepper(1).stepTokens(new float[][] {s}, new int[] {t}, 1, out);
+            sm.newStepper(1).stepTokens(new float[][]{ s }, new int[]{ t }, 1, out);
         }
         return out[0];
     }
@@ -134,9 +136,9 @@ class ModelSwapTest {
     static float[] stateAfter(Model model, int... tokens) {
         StepModel sm = StepModel.compileScalar(model);
         float[] s = sm.newState();
-        float[][] out = {new float[sm.outputSize()]};
+        float[][] out = { new float[sm.outputSize()] };
         for (int t : tokens) {
-            sm.newStepper(1).stepTokens(new float[][] {s}, new int[] {t}, 1, out);
+            sm.newStepper(1).stepTokens(new float[][]{ s }, new int[]{ t }, 1, out);
         }
         return s;
     }
@@ -144,7 +146,7 @@ class ModelSwapTest {
     @Test
     void resetStartsEachKeyFromZerosUnderTheNewModelAndItsStepCountGoesOn() throws Exception {
         try (var h = open(operator(1, SwapOptions.defaults().withStatePolicy(SwapStatePolicy.RESET)))) {
-            for (int t : new int[] {1, 2, 3}) {
+            for (int t : new int[]{ 1, 2, 3 }) {
                 h.processElement1(ev("a", t), 1);
             }
             update(h, Snapshots.update(SAME_SHAPES, 8));
@@ -164,7 +166,7 @@ class ModelSwapTest {
         SwapOptions rewarm = SwapOptions.defaults().withStatePolicy(SwapStatePolicy.REWARM).withRewarmEvents(3);
         try (var h = open(operator(4, rewarm))) {
             // a: 5 events, ring keeps the last 3 (5, 6, 7); b: a reset two events before the swap, ring = (9, 10)
-            for (int t : new int[] {1, 2, 5, 6, 7}) {
+            for (int t : new int[]{ 1, 2, 5, 6, 7 }) {
                 h.processElement1(ev("a", t), 1);
             }
             h.processElement1(ev("b", 8), 1);
@@ -188,7 +190,7 @@ class ModelSwapTest {
     }
 
     @ParameterizedTest(name = "policy={0}")
-    @ValueSource(strings = {"keep", "reset"})
+    @ValueSource(strings = { "keep", "reset" })
     void aSnapshotWithOtherStateShapesResetsEveryKeyByDefault(String policy) throws Exception {
         SwapStatePolicy p = policy.equals("keep") ? SwapStatePolicy.KEEP : SwapStatePolicy.RESET;
         try (var h = open(operator(1, SwapOptions.defaults().withStatePolicy(p)))) {
@@ -246,15 +248,17 @@ class ModelSwapTest {
     static Stream<Arguments> rejections() {
         return Stream.of(
                 Arguments.of("corrupt (checksum)", (Function<Void, ModelUpdate>) v -> corrupt(), "checksum mismatch"),
-                Arguments.of("other vocabulary", (Function<Void, ModelUpdate>) v -> Snapshots.update(TestModels.tokenModel(VOCAB + 1, 6, 10, 3), 8),
+                Arguments.of("other vocabulary",
+                        (Function<Void, ModelUpdate>) v -> Snapshots.update(TestModels.tokenModel(VOCAB + 1, 6, 10, 3), 8),
                         "incompatible input"),
                 Arguments.of("other output classes", (Function<Void, ModelUpdate>) v -> Snapshots.update(outputsOf(VOCAB - 5), 8),
                         "incompatible output"),
                 Arguments.of("non-finite weights", (Function<Void, ModelUpdate>) v -> nonFinite(), "non-finite weight"),
-                Arguments.of("not a snapshot", (Function<Void, ModelUpdate>) v -> ModelUpdate.raw(new byte[] {1, 2, 3, 4, 5}, "test-models"),
+                Arguments.of("not a snapshot",
+                        (Function<Void, ModelUpdate>) v -> ModelUpdate.raw(new byte[]{ 1, 2, 3, 4, 5 }, "test-models"),
                         "cannot decode a ModelSnapshot"),
                 Arguments.of("model bytes not a model", (Function<Void, ModelUpdate>) v -> Snapshots.update(
-                        io.seqstream.jobs.retrain.ModelSnapshots.of(new byte[] {9, 9, 9}, 8, null, 0, 1, java.util.Map.of(), "junk")),
+                        io.seqstream.jobs.retrain.ModelSnapshots.of(new byte[]{ 9, 9, 9 }, 8, null, 0, 1, java.util.Map.of(), "junk")),
                         "do not load"));
     }
 
@@ -302,7 +306,7 @@ class ModelSwapTest {
     }
 
     @ParameterizedTest(name = "rocksdb={0}")
-    @ValueSource(booleans = {false, true})
+    @ValueSource(booleans = { false, true })
     void theServingVersionIsCheckpointedAndARestoreResumesWithIt(boolean rocksdb) throws Exception {
         OperatorSubtaskState snapshot;
         List<Prediction> all = new ArrayList<>();
@@ -328,9 +332,9 @@ class ModelSwapTest {
         float[] afterTwo = stateAfter(MODEL, 1);
         // keep: v8 continued v7's state after token 1, then token 2, then (after the restore) token 3
         StepModel v8 = StepModel.compileScalar(SAME_SHAPES);
-        float[][] out = {new float[VOCAB]};
-        v8.newStepper(1).stepTokens(new float[][] {afterTwo}, new int[] {2}, 1, out);
-        v8.newStepper(1).stepTokens(new float[][] {afterTwo}, new int[] {3}, 1, out);
+        float[][] out = { new float[VOCAB] };
+        v8.newStepper(1).stepTokens(new float[][]{ afterTwo }, new int[]{ 2 }, 1, out);
+        v8.newStepper(1).stepTokens(new float[][]{ afterTwo }, new int[]{ 3 }, 1, out);
         assertClose(output(all.get(2)), out[0], "after the restore");
     }
 
@@ -404,7 +408,8 @@ class ModelSwapTest {
             }
             for (var e : sent.entrySet()) {
                 List<Prediction> got = byKey.get(e.getKey());
-                assertThat(got).extracting(Prediction::getStep).as("key %s steps", e.getKey()).containsExactlyElementsOf(Reference.steps(e.getValue()));
+                assertThat(got).extracting(Prediction::getStep).as("key %s steps", e.getKey())
+                        .containsExactlyElementsOf(Reference.steps(e.getValue()));
                 assertThat(got).extracting(Prediction::getModelVersion).as("key %s versions", e.getKey())
                         .containsExactlyElementsOf(expectedVersions.get(e.getKey()));
             }

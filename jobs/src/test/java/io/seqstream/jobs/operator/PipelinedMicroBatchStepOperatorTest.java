@@ -1,9 +1,9 @@
 package io.seqstream.jobs.operator;
 
-import io.seqstream.jobs.event.ModelInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.BatchStepper;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelBackend;

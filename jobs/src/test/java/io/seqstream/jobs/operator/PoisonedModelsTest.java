@@ -88,7 +88,7 @@ class PoisonedModelsTest {
         if (n instanceof ObjectNode o && o.has("units")) {
             o.put("units", units);
         }
-        for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = n.elements(); it.hasNext();) {
             setUnits(it.next(), units);
         }
     }
@@ -163,7 +163,8 @@ class PoisonedModelsTest {
             assertThat(rejected + stale).isEqualTo(poison.size());
             assertThat(rejected).isGreaterThan(poison.size() - 40L); // stale only where a flip lowered the version
             assertThat(op.activeVersion()).isEqualTo(7);
-            assertThat(dead).extracting(DeadLetter::getErrorKind).containsOnly(ErrorKind.BAD_MODEL_SNAPSHOT, ErrorKind.UNTRUSTED_MODEL_SNAPSHOT);
+            assertThat(dead).extracting(DeadLetter::getErrorKind).containsOnly(ErrorKind.BAD_MODEL_SNAPSHOT,
+                    ErrorKind.UNTRUSTED_MODEL_SNAPSHOT);
             assertThat(dead).filteredOn(d -> d.getErrorKind() == ErrorKind.UNTRUSTED_MODEL_SNAPSHOT).isNotEmpty();
             List<String> messages = dead.stream().map(DeadLetter::getMessage).toList();
             for (String reason : List.of("cannot decode", "checksum mismatch", "do not load", "incompatible input", "incompatible output",

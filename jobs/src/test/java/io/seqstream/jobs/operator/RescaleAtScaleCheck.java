@@ -3,9 +3,9 @@ package io.seqstream.jobs.operator;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.BACKEND;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.MODEL;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.TOL;
-import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.output;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.VOCAB;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.ev;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.output;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.settle;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateEntries;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
@@ -96,7 +96,8 @@ class RescaleAtScaleCheck {
         List<Prediction> got = new ArrayList<>();
         long total = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
-            OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(savepoint, MAX_PARALLELISM, 1, 2, subtask);
+            OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(savepoint, MAX_PARALLELISM, 1, 2,
+                    subtask);
             try (var h = harness(2, subtask, part)) {
                 long entries = stateEntries(h, true);
                 assertThat(entries).as("keys restored in subtask %d of 2", subtask).isBetween(KEYS / 2L - KEYS / 10, KEYS / 2L + KEYS / 10);

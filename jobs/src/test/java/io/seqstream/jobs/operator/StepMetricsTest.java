@@ -16,7 +16,7 @@ class StepMetricsTest {
     void latencyPerPredictionAndLagOfTheNewestEvent() {
         StepMetrics m = new StepMetrics(new UnregisteredMetricsGroup(), () -> 1, () -> 0);
         long now = 1_000_000;
-        Prediction[] batch = {at(now - 30), at(now - 10), at(now - 20), null};
+        Prediction[] batch = { at(now - 30), at(now - 10), at(now - 20), null };
         m.emitted(batch, 3, now);
         assertThat(m.eventToPredictionMs.getCount()).isEqualTo(3);
         assertThat(m.eventToPredictionMs.getStatistics().getMax()).isEqualTo(30);
@@ -25,7 +25,7 @@ class StepMetricsTest {
         // An empty batch leaves the lag as it was; a clock behind an event (skew) counts 0, never negative.
         m.emitted(batch, 0, now + 5000);
         assertThat(m.eventTimeLagMs()).isEqualTo(10);
-        m.emitted(new Prediction[] {at(now + 50)}, 1, now);
+        m.emitted(new Prediction[]{ at(now + 50) }, 1, now);
         assertThat(m.eventTimeLagMs()).isZero();
         assertThat(m.eventToPredictionMs.getStatistics().getMin()).isZero();
     }

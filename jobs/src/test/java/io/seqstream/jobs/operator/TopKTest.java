@@ -12,9 +12,9 @@ class TopKTest {
     @Test
     void selectsTheLargestInOrderWithLowerIndicesFirstOnTies() {
         int[] idx = new int[3];
-        assertThat(TopK.select(new float[] {0.1f, 0.5f, 0.2f, 0.5f, 0.9f}, 5, 3, idx)).isEqualTo(3);
+        assertThat(TopK.select(new float[]{ 0.1f, 0.5f, 0.2f, 0.5f, 0.9f }, 5, 3, idx)).isEqualTo(3);
         assertThat(idx).containsExactly(4, 1, 3);
-        assertThat(TopK.select(new float[] {0.3f, 0.7f}, 2, 3, idx)).isEqualTo(2);
+        assertThat(TopK.select(new float[]{ 0.3f, 0.7f }, 2, 3, idx)).isEqualTo(2);
         assertThat(Arrays.copyOf(idx, 2)).containsExactly(1, 0);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
-import io.seqstream.testkit.SessionGenerator;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.testing.Snapshots;
 import io.seqstream.model.Model;
@@ -17,6 +16,7 @@ import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.train.TrainingReport;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
+import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +61,8 @@ public class RetrainOperatorTest {
         return TrainingWindow.of(end - 1000, end, count * 3L, seqs);
     }
 
-    static TwoInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate, ModelSnapshot> open(RetrainOptions o, OperatorSubtaskState restore)
+    static TwoInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate, ModelSnapshot> open(RetrainOptions o,
+            OperatorSubtaskState restore)
             throws Exception {
         RetrainOperator op = new RetrainOperator(new WindowTrainer(o), ModelFile.toBytes(UNTRAINED), 7,
                 new SnapshotCheck(InputSpec.tokens(V), V, ShapeChangePolicy.RESET));

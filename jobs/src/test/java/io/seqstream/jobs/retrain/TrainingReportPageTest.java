@@ -2,8 +2,8 @@ package io.seqstream.jobs.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.testkit.HeadlessChromium;
 import io.seqstream.model.train.TrainingReport;
+import io.seqstream.testkit.HeadlessChromium;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -41,7 +41,7 @@ class WindowAssemblerTest {
             h.processWatermark(1000);
             List<TrainingSequence> out = h.extractOutputValues();
             assertThat(out).hasSize(2);
-            assertThat(out).extracting(s -> s.tokens).containsExactly(new int[] {6, 7, 8, 9}, new int[] {2, 3, 4, 5});
+            assertThat(out).extracting(s -> s.tokens).containsExactly(new int[]{ 6, 7, 8, 9 }, new int[]{ 2, 3, 4, 5 });
             assertThat(out).allSatisfy(s -> {
                 assertThat(s.windowStart).isZero();
                 assertThat(s.windowEnd).isEqualTo(1000);

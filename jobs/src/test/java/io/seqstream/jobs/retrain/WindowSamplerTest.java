@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** One bounded uniform sample per window, emitted at the window's end; late sequences dropped; reservoirs checkpointed. */
 class WindowSamplerTest {
     static TrainingSequence seq(long end, int id) {
-        return new TrainingSequence(end - 1000, end, new int[] {id, id + 1}, null, end - 500);
+        return new TrainingSequence(end - 1000, end, new int[]{ id, id + 1 }, null, end - 500);
     }
 
     static OneInputStreamOperatorTestHarness<TrainingSequence, TrainingWindow> open(OperatorSubtaskState restore) throws Exception {

@@ -15,6 +15,6 @@ class AvroRecordSerializerTest {
         assertThat(serializer.serialize(event, null, -1_700_000_000_001L).timestamp()).isNull();
         assertThat(serializer.serialize(event, null, 4_000_000_000_000L).timestamp()).isNull();
         assertThat(serializer.serialize(event, null, null).timestamp()).isNull();
-        assertThat(serializer.serialize(event, null, 1_700_000_000_000L).key()).isEqualTo(new byte[] {'k'});
+        assertThat(serializer.serialize(event, null, 1_700_000_000_000L).key()).isEqualTo(new byte[]{ 'k' });
     }
 }

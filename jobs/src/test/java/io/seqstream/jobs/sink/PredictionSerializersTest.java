@@ -25,7 +25,7 @@ class PredictionSerializersTest {
         assertThat(s.serialize(P, null, -1_700_000_000_001L).timestamp()).isNull();
         assertThat(s.serialize(P, null, 4_000_000_000_000L).timestamp()).isNull();
         assertThat(s.serialize(P, null, null).timestamp()).isNull();
-        assertThat(s.serialize(P, null, 1_700_000_000_000L).key()).isEqualTo(new byte[] {'k'});
+        assertThat(s.serialize(P, null, 1_700_000_000_000L).key()).isEqualTo(new byte[]{ 'k' });
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.seqstream.jobs.source;
 
-import io.seqstream.jobs.event.Ingested;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.jobs.model.InputSpec;
+import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.validate.EventValidator;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.DeadLetter;
@@ -49,12 +49,12 @@ class EventDecoderTest {
         assertThat(i.input).isEqualTo(ModelInput.token("user-1", 42, 7, true).withSource("events", 0, 5));
         assertThat(i.timestamp).isEqualTo(42);
         Ingested f = FEATURES.decode("events", 0, 6, 99, null, AvroCodec.encode(tokenEvent("user-2", null, List.of(1f, 2f, 3f))));
-        assertThat(f.input).isEqualTo(ModelInput.features("user-2", 42, new float[] {1, 2, 3}, true).withSource("events", 0, 6));
+        assertThat(f.input).isEqualTo(ModelInput.features("user-2", 42, new float[]{ 1, 2, 3 }, true).withSource("events", 0, 6));
     }
 
     @Test
     void undecodableBytesKeepTheirRawValue() {
-        byte[] garbage = {(byte) 0xff, 0x13, 0x00, 0x7f};
+        byte[] garbage = { (byte) 0xff, 0x13, 0x00, 0x7f };
         DeadLetter dl = deadLetter(TOKENS, garbage, ErrorKind.UNDECODABLE);
         assertThat(dl.getRawValue().array()).containsExactly(garbage);
         assertThat(dl.getRawKey().array()).containsExactly('k');
@@ -83,7 +83,8 @@ class EventDecoderTest {
                 .getMessage()).contains("length 2").contains("needs 3");
         assertThat(deadLetter(FEATURES, AvroCodec.encode(tokenEvent("u", null, List.of(1f, Float.NaN, 3f))), ErrorKind.NON_FINITE_FEATURE)
                 .getMessage()).contains("feature 1 is NaN");
-        deadLetter(FEATURES, AvroCodec.encode(tokenEvent("u", null, List.of(1f, 2f, Float.POSITIVE_INFINITY))), ErrorKind.NON_FINITE_FEATURE);
+        deadLetter(FEATURES, AvroCodec.encode(tokenEvent("u", null, List.of(1f, 2f, Float.POSITIVE_INFINITY))),
+                ErrorKind.NON_FINITE_FEATURE);
         deadLetter(FEATURES, AvroCodec.encode(tokenEvent("u", 3, null)), ErrorKind.MISSING_PAYLOAD);
     }
 
@@ -97,7 +98,7 @@ class EventDecoderTest {
         b.write(0x00);
         b.write(0x02);
         writeVarLong(b, 1L << 30);
-        b.writeBytes(new byte[] {0, 0, 0, 0});
+        b.writeBytes(new byte[]{ 0, 0, 0, 0 });
         Ingested i = FEATURES.decode("events", 3, 1234, 99, null, b.toByteArray());
         assertThat(i.isDeadLetter()).isTrue();
         assertThat(i.deadLetter.getErrorKind()).isIn(ErrorKind.OVERSIZED, ErrorKind.UNDECODABLE);

@@ -52,7 +52,7 @@ public final class Reference {
             for (int t = 0; t < len; t++) {
                 ids[t] = seg.get(t).token;
             }
-            y = model.predict(Tensor.ofTokens(new int[][] {ids}));
+            y = model.predict(Tensor.ofTokens(new int[][]{ ids }));
         }
         int out = y.dim(2);
         List<float[]> rows = new ArrayList<>();

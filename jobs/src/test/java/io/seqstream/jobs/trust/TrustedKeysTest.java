@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.JobConfig;
-import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.config.ShapeChangePolicy;
+import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.retrain.ModelSnapshots;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.SnapshotCheck;
@@ -25,12 +25,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,14 +72,16 @@ class TrustedKeysTest {
         assertThat(trusted.problem(claimed)).hasValueSatisfying(m -> assertThat(m).contains("does not verify"));
         // Every signed field is covered: the model bytes (with a matching sha256), the version, the metrics, the text.
         List<ModelSnapshot> tampered = List.of(
-                ModelSnapshot.newBuilder(signed).setModelBytes(ByteBuffer.wrap(otherBytes)).setSha256(ModelSnapshots.sha256Hex(otherBytes)).build(),
+                ModelSnapshot.newBuilder(signed).setModelBytes(ByteBuffer.wrap(otherBytes)).setSha256(ModelSnapshots.sha256Hex(otherBytes))
+                        .build(),
                 ModelSnapshot.newBuilder(signed).setVersion(3).build(),
                 ModelSnapshot.newBuilder(signed).setParentVersion(1L).build(),
                 ModelSnapshot.newBuilder(signed).setMetrics(Map.of("after_accuracy", 0.9)).build(),
                 ModelSnapshot.newBuilder(signed).setDescription("harmless").build(),
                 ModelSnapshot.newBuilder(signed).setWindowEnd(7).build(),
                 ModelSnapshot.newBuilder(signed).setCreatedAt(signed.getCreatedAt() + 1).build());
-        assertThat(tampered).allSatisfy(t -> assertThat(trusted.problem(t)).hasValueSatisfying(m -> assertThat(m).contains("does not verify")));
+        assertThat(tampered)
+                .allSatisfy(t -> assertThat(trusted.problem(t)).hasValueSatisfying(m -> assertThat(m).contains("does not verify")));
         assertThat(trusted.problem(signed)).isEmpty();
     }
 
@@ -135,7 +137,7 @@ class TrustedKeysTest {
         TrustedKeys trusted = TrustedKeys.of(List.of(OLD.getPublic()));
         SnapshotCheck check = new SnapshotCheck(InputSpec.tokens(10), 10, ShapeChangePolicy.RESET, trusted);
         // Bytes that are no model at all but hash right: the signature check comes first and names the problem.
-        ModelSnapshot junk = ModelSnapshots.of(new byte[] {1, 2, 3}, 5, null, 0, 1, Map.of(), "junk");
+        ModelSnapshot junk = ModelSnapshots.of(new byte[]{ 1, 2, 3 }, 5, null, 0, 1, Map.of(), "junk");
 
         SnapshotCheck.Result forged = check.check(Snapshots.update(junk), 1, null, 0);
         SnapshotCheck.Result ok = check.check(Snapshots.update(ModelSigner.of(OLD.getPrivate()).sign(snapshot(5))), 1, null, 0);

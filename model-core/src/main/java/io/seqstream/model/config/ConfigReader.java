@@ -61,34 +61,45 @@ final class ConfigReader {
 
     double optDouble(String key, double dflt) {
         JsonNode v = node(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isNumber()) throw new ConfigException(where + ": field '" + key + "' must be a number, got " + v);
+        if (v == null || v.isNull())
+            return dflt;
+        if (!v.isNumber())
+            throw new ConfigException(where + ": field '" + key + "' must be a number, got " + v);
         return v.doubleValue();
     }
 
     boolean optBool(String key, boolean dflt) {
         JsonNode v = node(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isBoolean()) throw new ConfigException(where + ": field '" + key + "' must be true or false, got " + v);
+        if (v == null || v.isNull())
+            return dflt;
+        if (!v.isBoolean())
+            throw new ConfigException(where + ": field '" + key + "' must be true or false, got " + v);
         return v.booleanValue();
     }
 
     String optString(String key, String dflt) {
         JsonNode v = node(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isTextual()) throw new ConfigException(where + ": field '" + key + "' must be a string, got " + v);
+        if (v == null || v.isNull())
+            return dflt;
+        if (!v.isTextual())
+            throw new ConfigException(where + ": field '" + key + "' must be a string, got " + v);
         return v.textValue();
     }
 
     /** Activation by name, or Keras 3's serialized form {@code {"class_name": "function", "config": "tanh"}}. */
     ActivationFunction activation(String key, ActivationFunction dflt) {
         JsonNode v = node(key);
-        if (v == null || v.isNull()) return dflt;
+        if (v == null || v.isNull())
+            return dflt;
         String name;
-        if (v.isTextual()) name = v.textValue();
-        else if (v.isObject() && v.path("config").isTextual()) name = v.path("config").textValue();
-        else throw new ConfigException(where + ": field '" + key + "' must name an activation, got " + v);
-        if (name.equals("hard_sigmoid")) return hardSigmoid;
+        if (v.isTextual())
+            name = v.textValue();
+        else if (v.isObject() && v.path("config").isTextual())
+            name = v.path("config").textValue();
+        else
+            throw new ConfigException(where + ": field '" + key + "' must name an activation, got " + v);
+        if (name.equals("hard_sigmoid"))
+            return hardSigmoid;
         try {
             return ActivationFunction.of(name);
         } catch (IllegalArgumentException e) {
@@ -99,14 +110,19 @@ final class ConfigReader {
     /** An int array where JSON null means unknown (-1). */
     int[] shape(String key) {
         JsonNode v = node(key);
-        if (v == null || v.isNull()) return null;
-        if (!v.isArray()) throw new ConfigException(where + ": field '" + key + "' must be a list, got " + v);
+        if (v == null || v.isNull())
+            return null;
+        if (!v.isArray())
+            throw new ConfigException(where + ": field '" + key + "' must be a list, got " + v);
         int[] s = new int[v.size()];
         for (int i = 0; i < s.length; i++) {
             JsonNode e = v.get(i);
-            if (e.isNull()) s[i] = -1;
-            else if (e.isIntegralNumber()) s[i] = e.intValue();
-            else throw new ConfigException(where + ": field '" + key + "' holds a non-integer " + e);
+            if (e.isNull())
+                s[i] = -1;
+            else if (e.isIntegralNumber())
+                s[i] = e.intValue();
+            else
+                throw new ConfigException(where + ": field '" + key + "' holds a non-integer " + e);
         }
         return s;
     }

@@ -16,19 +16,19 @@ import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.Flatten;
 import io.seqstream.model.layers.GRU;
 import io.seqstream.model.layers.GRUCell;
-import io.seqstream.model.layers.Masking;
-import io.seqstream.model.layers.Normalization;
-import io.seqstream.model.layers.StringLookup;
-import io.seqstream.model.layers.IntegerLookup;
 import io.seqstream.model.layers.InputLayer;
+import io.seqstream.model.layers.IntegerLookup;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.model.layers.LSTMCell;
 import io.seqstream.model.layers.Layer;
+import io.seqstream.model.layers.Masking;
 import io.seqstream.model.layers.Merge;
+import io.seqstream.model.layers.Normalization;
 import io.seqstream.model.layers.RNN;
 import io.seqstream.model.layers.RecurrentCell;
 import io.seqstream.model.layers.SimpleRNN;
 import io.seqstream.model.layers.SimpleRNNCell;
+import io.seqstream.model.layers.StringLookup;
 import io.seqstream.model.layers.Weight;
 import io.seqstream.model.ops.ActivationFunction;
 import java.util.ArrayList;
@@ -50,14 +50,16 @@ public final class ModelConfig {
         public static final Options KERAS3 = new Options(ActivationFunction.HARD_SIGMOID_KERAS3);
     }
 
-    private ModelConfig() {}
+    private ModelConfig() {
+    }
 
     /** Builds a model (weights zero) from a {@code model} section; errors name {@code source}. */
     public static Model fromJson(JsonNode model, String source, Options opts) {
         String kind = text(model, "kind", source + ": model");
         String name = model.path("name").asText("model");
         JsonNode layers = model.get("layers");
-        if (layers == null || !layers.isArray()) throw new ConfigException(source + ": model: field 'layers' must be a list");
+        if (layers == null || !layers.isArray())
+            throw new ConfigException(source + ": model: field 'layers' must be a list");
         return switch (kind) {
             case "sequential" -> sequential(name, model, layers, source, opts);
             case "functional" -> functional(name, model, layers, source, opts);
@@ -73,19 +75,22 @@ public final class ModelConfig {
         Sequential seq = new Sequential(name);
         JsonNode inputs = model.get("inputs");
         if (inputs != null && inputs.size() > 0) {
-            if (inputs.size() != 1) throw new ConfigException(source + ": a sequential model has one input, got " + inputs.size());
+            if (inputs.size() != 1)
+                throw new ConfigException(source + ": a sequential model has one input, got " + inputs.size());
             JsonNode in = inputs.get(0);
             seq.input(in.path("name").asText("input_layer"), shapeOf(in, "batch_shape", source + ": input"), inputDtype(in, source));
         }
         for (JsonNode l : layers) {
             String cls = text(l, "class_name", source + ": layer");
-            if (cls.equals("InputLayer")) continue;
+            if (cls.equals("InputLayer"))
+                continue;
             seq.add(layerFromConfig(cls, l.path("config"), l.path("name").asText(null), source, opts));
         }
         return seq;
     }
 
-    private record NodeKey(String layer, int node) {}
+    private record NodeKey(String layer, int node) {
+    }
 
     private static Model functional(String name, JsonNode model, JsonNode layers, String source, Options opts) {
         Map<NodeKey, List<KerasTensor>> produced = new HashMap<>();
@@ -105,15 +110,17 @@ public final class ModelConfig {
             if (inbound == null || !inbound.isArray() || inbound.isEmpty()) {
                 throw new ConfigException(source + ": layer '" + lname + "': field 'inbound' must list at least one call");
             }
-            for (int i = 0; i < inbound.size(); i++) pending.add(new Pending(layer, i, inbound.get(i)));
+            for (int i = 0; i < inbound.size(); i++)
+                pending.add(new Pending(layer, i, inbound.get(i)));
         }
         // Resolve calls as their inputs become available (a shared layer's later call may come after others).
         boolean progress = true;
         while (!pending.isEmpty() && progress) {
             progress = false;
-            for (var it = pending.iterator(); it.hasNext(); ) {
+            for (var it = pending.iterator(); it.hasNext();) {
                 Pending p = it.next();
-                if (p.layer.inboundNodes().size() != p.nodeIndex) continue;
+                if (p.layer.inboundNodes().size() != p.nodeIndex)
+                    continue;
                 List<KerasTensor> args = new ArrayList<>();
                 boolean ready = true;
                 for (JsonNode ref : p.refs) {
@@ -129,7 +136,8 @@ public final class ModelConfig {
                     }
                     args.add(outs.get(r.index));
                 }
-                if (!ready) continue;
+                if (!ready)
+                    continue;
                 List<KerasTensor> outs;
                 try {
                     outs = p.layer.applyAll(args.toArray(KerasTensor[]::new));
@@ -157,15 +165,18 @@ public final class ModelConfig {
             }
             ins.add(t);
         }
-        if (ins.isEmpty()) throw new ConfigException(source + ": functional model lists no 'inputs'");
+        if (ins.isEmpty())
+            throw new ConfigException(source + ": functional model lists no 'inputs'");
         List<KerasTensor> outs = new ArrayList<>();
         for (JsonNode o : model.path("outputs")) {
             Ref r = ref(o, source, "outputs");
             List<KerasTensor> t = produced.get(new NodeKey(r.layer, r.node));
-            if (t == null || r.index >= t.size()) throw new ConfigException(source + ": model output " + o + " is not produced by any layer");
+            if (t == null || r.index >= t.size())
+                throw new ConfigException(source + ": model output " + o + " is not produced by any layer");
             outs.add(t.get(r.index));
         }
-        if (outs.isEmpty()) throw new ConfigException(source + ": functional model lists no 'outputs'");
+        if (outs.isEmpty())
+            throw new ConfigException(source + ": functional model lists no 'outputs'");
         try {
             return new Model(name, ins, outs);
         } catch (IllegalArgumentException e) {
@@ -173,13 +184,16 @@ public final class ModelConfig {
         }
     }
 
-    private record Pending(Layer layer, int nodeIndex, JsonNode refs) {}
+    private record Pending(Layer layer, int nodeIndex, JsonNode refs) {
+    }
 
-    private record Ref(String layer, int node, int index) {}
+    private record Ref(String layer, int node, int index) {
+    }
 
     private static Ref ref(JsonNode r, String source, String where) {
         if (!r.isArray() || r.size() < 3 || !r.get(0).isTextual() || !r.get(1).isInt() || !r.get(2).isInt()) {
-            throw new ConfigException(source + ": " + where + ": tensor reference " + r + " must be [layer_name, node_index, tensor_index]");
+            throw new ConfigException(
+                    source + ": " + where + ": tensor reference " + r + " must be [layer_name, node_index, tensor_index]");
         }
         return new Ref(r.get(0).textValue(), r.get(1).intValue(), r.get(2).intValue());
     }
@@ -191,17 +205,21 @@ public final class ModelConfig {
 
     private static int[] shapeOf(JsonNode n, String key, String where) {
         JsonNode v = n.get(key);
-        if (v == null) v = n.get("batch_input_shape");
-        if (v == null || !v.isArray()) throw new ConfigException(where + ": field '" + key + "' (or batch_input_shape) is missing");
+        if (v == null)
+            v = n.get("batch_input_shape");
+        if (v == null || !v.isArray())
+            throw new ConfigException(where + ": field '" + key + "' (or batch_input_shape) is missing");
         int[] s = new int[v.size()];
-        for (int i = 0; i < s.length; i++) s[i] = v.get(i).isNull() ? -1 : v.get(i).intValue();
+        for (int i = 0; i < s.length; i++)
+            s[i] = v.get(i).isNull() ? -1 : v.get(i).intValue();
         return s;
     }
 
     /** An input's dtype as int32, float32 or string. */
     private static String inputDtype(JsonNode n, String source) {
         String dtype = dtypeName(n.get("dtype"));
-        if (dtype == null) return "float32";
+        if (dtype == null)
+            return "float32";
         return switch (dtype) {
             case "int32", "int64", "int16", "int8", "uint8" -> "int32";
             case "float32", "float64", "float16" -> "float32";
@@ -211,15 +229,19 @@ public final class ModelConfig {
     }
 
     private static String dtypeName(JsonNode d) {
-        if (d == null || d.isNull()) return null;
-        if (d.isTextual()) return d.textValue();
-        if (d.isObject()) return d.path("config").path("name").asText(null);
+        if (d == null || d.isNull())
+            return null;
+        if (d.isTextual())
+            return d.textValue();
+        if (d.isObject())
+            return d.path("config").path("name").asText(null);
         return d.toString();
     }
 
     private static String text(JsonNode n, String key, String where) {
         JsonNode v = n.get(key);
-        if (v == null || !v.isTextual()) throw new ConfigException(where + ": field '" + key + "' must be a string, got " + v);
+        if (v == null || !v.isTextual())
+            throw new ConfigException(where + ": field '" + key + "' must be a string, got " + v);
         return v.textValue();
     }
 
@@ -231,8 +253,9 @@ public final class ModelConfig {
         Layer layer;
         try {
             layer = switch (cls) {
-                case "Dense" -> common(Dense.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.LINEAR))
-                        .useBias(r.optBool("use_bias", true)), r, lname).build();
+                case "Dense" ->
+                    common(Dense.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.LINEAR))
+                            .useBias(r.optBool("use_bias", true)), r, lname).build();
                 case "Activation" -> common(io.seqstream.model.layers.Activation.builder(
                         r.activation("activation", ActivationFunction.LINEAR).kerasName()), r, lname).build();
                 case "Flatten" -> {
@@ -242,37 +265,46 @@ public final class ModelConfig {
                 case "Dropout" -> {
                     Dropout.Builder b = Dropout.builder(r.optDouble("rate", r.optDouble("p", 0)));
                     int[] ns = r.shape("noise_shape");
-                    if (ns != null) b.noiseShape(ns);
-                    if (r.has("seed") && r.node("seed").isIntegralNumber()) b.seed(r.node("seed").longValue());
+                    if (ns != null)
+                        b.noiseShape(ns);
+                    if (r.has("seed") && r.node("seed").isIntegralNumber())
+                        b.seed(r.node("seed").longValue());
                     yield common(b, r, lname).build();
                 }
                 case "Embedding" -> {
                     Embedding.Builder b = Embedding.builder(r.requiredInt("input_dim"), r.requiredInt("output_dim"));
-                    if (r.has("input_length")) b.inputLength(r.requiredInt("input_length"));
+                    if (r.has("input_length"))
+                        b.inputLength(r.requiredInt("input_length"));
                     b.maskZero(r.optBool("mask_zero", false));
                     yield common(b, r, lname).intInput(true).build();
                 }
-                case "LSTM" -> rnnFlags(LSTM.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
-                        .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID).kerasName())
-                        .useBias(r.optBool("use_bias", true)), r, lname).build();
-                case "GRU" -> rnnFlags(GRU.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
-                        .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID))
-                        .useBias(r.optBool("use_bias", true)).resetAfter(r.optBool("reset_after", true)), r, lname).build();
+                case "LSTM" -> rnnFlags(
+                        LSTM.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
+                                .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID).kerasName())
+                                .useBias(r.optBool("use_bias", true)),
+                        r, lname).build();
+                case "GRU" ->
+                    rnnFlags(GRU.builder(r.requiredInt("units")).activation(r.activation("activation", ActivationFunction.TANH).kerasName())
+                            .recurrentActivation(r.activation("recurrent_activation", ActivationFunction.SIGMOID))
+                            .useBias(r.optBool("use_bias", true)).resetAfter(r.optBool("reset_after", true)), r, lname).build();
                 case "Normalization" -> normalization(r, lname);
                 case "StringLookup" -> {
                     lookupOptions(r, "[UNK]");
                     StringLookup.Builder b = StringLookup.builder(strings(r, "vocabulary")).numOovIndices(r.optInt("num_oov_indices", 1))
                             .oovToken(r.optString("oov_token", "[UNK]"));
                     String mask = r.optString("mask_token", null);
-                    if (mask != null) b.maskToken(mask);
+                    if (mask != null)
+                        b.maskToken(mask);
                     r.requireValue("encoding", "utf-8", r.optString("encoding", "utf-8"));
                     yield common(b, r, lname).build();
                 }
                 case "IntegerLookup" -> {
                     lookupOptions(r, null);
                     IntegerLookup.Builder b = IntegerLookup.builder(longs(r, "vocabulary")).numOovIndices(r.optInt("num_oov_indices", 1));
-                    if (r.has("oov_token")) b.oovToken(r.node("oov_token").asLong());
-                    if (r.has("mask_token")) b.maskToken(r.node("mask_token").asLong());
+                    if (r.has("oov_token"))
+                        b.oovToken(r.node("oov_token").asLong());
+                    if (r.has("mask_token"))
+                        b.maskToken(r.node("mask_token").asLong());
                     yield common(b, r, lname).build();
                 }
                 case "Masking" -> common(Masking.builder(r.optDouble("mask_value", 0.0)), r, lname).build();
@@ -303,19 +335,24 @@ public final class ModelConfig {
         JsonNode axis = r.node("axis");
         boolean last = axis == null || axis.isNull() || (axis.isInt() && axis.intValue() == -1)
                 || (axis.isArray() && axis.size() == 1 && axis.get(0).intValue() == -1);
-        if (!last) throw new ConfigException(r.where() + ": option 'axis' = " + axis + " is not supported (only -1, the feature axis)");
+        if (!last)
+            throw new ConfigException(r.where() + ": option 'axis' = " + axis + " is not supported (only -1, the feature axis)");
         r.requireValue("invert", false, r.optBool("invert", false));
         Normalization.Builder b = Normalization.builder();
         JsonNode mean = r.node("mean"), variance = r.node("variance");
-        if (mean != null && !mean.isNull()) b.statistics(floats(mean, r.where() + ": mean"), floats(variance, r.where() + ": variance"));
+        if (mean != null && !mean.isNull())
+            b.statistics(floats(mean, r.where() + ": mean"), floats(variance, r.where() + ": variance"));
         return common(b, r, lname).build();
     }
 
     private static float[] floats(JsonNode n, String where) {
-        if (n != null && n.isNumber()) return new float[] {n.floatValue()};
-        if (n == null || !n.isArray()) throw new ConfigException(where + " must be a number or a list of numbers, got " + n);
+        if (n != null && n.isNumber())
+            return new float[]{ n.floatValue() };
+        if (n == null || !n.isArray())
+            throw new ConfigException(where + " must be a number or a list of numbers, got " + n);
         float[] f = new float[n.size()];
-        for (int i = 0; i < f.length; i++) f[i] = n.get(i).floatValue();
+        for (int i = 0; i < f.length; i++)
+            f[i] = n.get(i).floatValue();
         return f;
     }
 
@@ -326,7 +363,8 @@ public final class ModelConfig {
         r.requireValue("sparse", false, r.optBool("sparse", false));
         r.requireValue("pad_to_max_tokens", false, r.optBool("pad_to_max_tokens", false));
         JsonNode idf = r.node("idf_weights");
-        if (idf != null && !idf.isNull()) throw new ConfigException(r.where() + ": option 'idf_weights' is not supported (output_mode int only)");
+        if (idf != null && !idf.isNull())
+            throw new ConfigException(r.where() + ": option 'idf_weights' is not supported (output_mode int only)");
         r.node("max_tokens");
         r.node("vocabulary_size");
         r.node("oov_method");
@@ -337,26 +375,31 @@ public final class ModelConfig {
     private static List<String> strings(ConfigReader r, String key) {
         JsonNode v = r.node(key);
         if (v == null || !v.isArray()) {
-            throw new ConfigException(r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config"
-                    + " (an adapted vocabulary kept in the file's assets is not read)");
+            throw new ConfigException(
+                    r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config"
+                            + " (an adapted vocabulary kept in the file's assets is not read)");
         }
         List<String> out = new ArrayList<>();
-        for (JsonNode e : v) out.add(e.asText());
+        for (JsonNode e : v)
+            out.add(e.asText());
         return out;
     }
 
     private static List<Long> longs(ConfigReader r, String key) {
         JsonNode v = r.node(key);
         if (v == null || !v.isArray()) {
-            throw new ConfigException(r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config");
+            throw new ConfigException(
+                    r.where() + ": option '" + key + "' = " + v + " is not supported: the vocabulary must be in the config");
         }
         List<Long> out = new ArrayList<>();
-        for (JsonNode e : v) out.add(e.asLong());
+        for (JsonNode e : v)
+            out.add(e.asLong());
         return out;
     }
 
     private static RecurrentCell cell(JsonNode cell, String where, Options opts) {
-        if (cell == null || !cell.isObject()) throw new ConfigException(where + ": field 'cell' must be {class_name, config}");
+        if (cell == null || !cell.isObject())
+            throw new ConfigException(where + ": field 'cell' must be {class_name, config}");
         String cls = cell.path("class_name").asText();
         ConfigReader r = new ConfigReader(cell.path("config"), where + " cell " + cls, opts.hardSigmoid());
         r.optString("name", "");
@@ -365,10 +408,12 @@ public final class ModelConfig {
             case "LSTMCell" -> new LSTMCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
                     r.activation("recurrent_activation", ActivationFunction.SIGMOID), r.optBool("use_bias", true));
             case "GRUCell" -> new GRUCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
-                    r.activation("recurrent_activation", ActivationFunction.SIGMOID), r.optBool("use_bias", true), r.optBool("reset_after", true));
+                    r.activation("recurrent_activation", ActivationFunction.SIGMOID), r.optBool("use_bias", true),
+                    r.optBool("reset_after", true));
             case "SimpleRNNCell" -> new SimpleRNNCell(r.requiredInt("units"), r.activation("activation", ActivationFunction.TANH),
                     r.optBool("use_bias", true));
-            default -> throw new ConfigException(where + ": unsupported cell class '" + cls + "'; supported: LSTMCell, GRUCell, SimpleRNNCell");
+            default ->
+                throw new ConfigException(where + ": unsupported cell class '" + cls + "'; supported: LSTMCell, GRUCell, SimpleRNNCell");
         };
         r.optDouble("dropout", 0);
         r.optDouble("recurrent_dropout", 0);
@@ -378,15 +423,18 @@ public final class ModelConfig {
 
     private static <B extends Layer.Builder<B>> B common(B b, ConfigReader r, String name) {
         r.optString("name", null);
-        if (name != null) b.name(name);
+        if (name != null)
+            b.name(name);
         b.trainable(r.optBool("trainable", true));
         String dtype = dtypeName(r.node("dtype"));
         if (dtype != null && !dtype.equals("float32") && !dtype.equals("int32") && !dtype.equals("int64")) {
             throw new ConfigException(r.where() + ": field 'dtype' = '" + dtype + "' is not supported (float32)");
         }
         int[] bis = r.shape("batch_input_shape");
-        if (bis == null) bis = r.shape("batch_shape");
-        if (bis != null) b.batchInputShape(bis);
+        if (bis == null)
+            bis = r.shape("batch_shape");
+        if (bis != null)
+            b.batchInputShape(bis);
         return b;
     }
 
@@ -399,7 +447,8 @@ public final class ModelConfig {
                 .unroll(r.optBool("unroll", false));
         // Dropout inside RNNs only acts in training; inference is unaffected. Kept out of fit for now.
         double d = r.optDouble("dropout", 0), rd = r.optDouble("recurrent_dropout", 0);
-        if (d < 0 || d >= 1 || rd < 0 || rd >= 1) throw new ConfigException(r.where() + ": dropout rates must be in [0, 1)");
+        if (d < 0 || d >= 1 || rd < 0 || rd >= 1)
+            throw new ConfigException(r.where() + ": dropout rates must be in [0, 1)");
         r.requireValue("time_major", false, r.optBool("time_major", false));
         // Masked steps repeat the previous output (Keras' default); zeroed outputs are not implemented.
         r.requireValue("zero_output_for_mask", false, r.optBool("zero_output_for_mask", false));
@@ -422,7 +471,10 @@ public final class ModelConfig {
             o.put("name", il.name());
             ArrayNode bs = o.putArray("batch_shape");
             for (int d : il.batchShape()) {
-                if (d < 0) bs.addNull(); else bs.add(d);
+                if (d < 0)
+                    bs.addNull();
+                else
+                    bs.add(d);
             }
             o.put("dtype", il.dtype());
         }
@@ -446,18 +498,22 @@ public final class ModelConfig {
             }
             o.set("config", cfg);
             ArrayNode wn = o.putArray("weight_names");
-            for (Weight w : l.weights()) wn.add(l.name() + "/" + w.name());
+            for (Weight w : l.weights())
+                wn.add(l.name() + "/" + w.name());
             if (!seq) {
                 ArrayNode inbound = o.putArray("inbound");
                 for (KerasTensor.Node n : l.inboundNodes()) {
-                    if (!m.nodes().contains(n)) continue;
+                    if (!m.nodes().contains(n))
+                        continue;
                     ArrayNode call = inbound.addArray();
-                    for (KerasTensor t : n.inputs()) call.addArray().add(t.node().layer().name()).add(t.node().nodeIndex()).add(t.index());
+                    for (KerasTensor t : n.inputs())
+                        call.addArray().add(t.node().layer().name()).add(t.node().nodeIndex()).add(t.index());
                 }
             }
         }
         ArrayNode outs = root.putArray("outputs");
-        for (KerasTensor o : m.outputs()) outs.addArray().add(o.node().layer().name()).add(o.node().nodeIndex()).add(o.index());
+        for (KerasTensor o : m.outputs())
+            outs.addArray().add(o.node().layer().name()).add(o.node().nodeIndex()).add(o.index());
         return root;
     }
 }

@@ -50,7 +50,8 @@ public final class ModelFile {
     static final String WEIGHTS_BIN = "weights.bin";
     private static final long MAX_ENTRY_BYTES = 2L << 30;
 
-    private ModelFile() {}
+    private ModelFile() {
+    }
 
     public static void save(Model model, Path file) {
         try {
@@ -77,9 +78,12 @@ public final class ModelFile {
     public static void write(Model model, OutputStream out) throws IOException {
         List<Weight> ws = model.weights();
         long total = 0;
-        for (Weight w : ws) total += w.size();
+        for (Weight w : ws)
+            total += w.size();
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total * 4)).order(ByteOrder.LITTLE_ENDIAN);
-        for (Weight w : ws) for (float v : w.values()) buf.putFloat(v);
+        for (Weight w : ws)
+            for (float v : w.values())
+                buf.putFloat(v);
         byte[] weights = buf.array();
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,7 +97,8 @@ public final class ModelFile {
                 ObjectNode e = index.addObject();
                 e.put("name", l.name() + "/" + w.name());
                 ArrayNode shape = e.putArray("shape");
-                for (int d : w.shape()) shape.add(d);
+                for (int d : w.shape())
+                    shape.add(d);
             }
         }
         root.put("weights_sha256", sha256(weights));
@@ -140,8 +145,10 @@ public final class ModelFile {
         try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
-                if (e.getName().equals(MODEL_JSON)) json = readBounded(zip, source, e.getName());
-                else if (e.getName().equals(WEIGHTS_BIN)) weights = readBounded(zip, source, e.getName());
+                if (e.getName().equals(MODEL_JSON))
+                    json = readBounded(zip, source, e.getName());
+                else if (e.getName().equals(WEIGHTS_BIN))
+                    weights = readBounded(zip, source, e.getName());
             }
         } catch (java.util.zip.ZipException e) {
             throw new ModelFileException(source + ": not a seqstream model file (corrupt zip: " + e.getMessage() + ")", e);
@@ -149,7 +156,8 @@ public final class ModelFile {
             throw new ModelFileException(source + ": truncated model file", e);
         }
         if (json == null || weights == null) {
-            throw new ModelFileException(source + ": not a seqstream model file (needs " + MODEL_JSON + " and " + WEIGHTS_BIN + " entries)");
+            throw new ModelFileException(
+                    source + ": not a seqstream model file (needs " + MODEL_JSON + " and " + WEIGHTS_BIN + " entries)");
         }
         JsonNode root;
         try {
@@ -158,10 +166,12 @@ public final class ModelFile {
             throw new ModelFileException(source + ": " + MODEL_JSON + " is not valid JSON: " + e.getMessage(), e);
         }
         int version = root.path("format_version").asInt(-1);
-        if (version < 1) throw new ModelFileException(source + ": " + MODEL_JSON + " has no valid format_version");
+        if (version < 1)
+            throw new ModelFileException(source + ": " + MODEL_JSON + " has no valid format_version");
         if (version > CURRENT_FORMAT) {
-            throw new ModelFileException(source + ": model file format " + version + " was written by a newer seqstream; this version reads formats 1.."
-                    + CURRENT_FORMAT + ". Upgrade seqstream to load it.");
+            throw new ModelFileException(
+                    source + ": model file format " + version + " was written by a newer seqstream; this version reads formats 1.."
+                            + CURRENT_FORMAT + ". Upgrade seqstream to load it.");
         }
         String sha = root.path("weights_sha256").asText("");
         if (!sha.equals(sha256(weights))) {
@@ -176,22 +186,28 @@ public final class ModelFile {
             throw new ModelFileException(source + ": " + e.getMessage(), e);
         }
         Map<String, Weight> byName = new LinkedHashMap<>();
-        for (Layer l : model.layers()) for (Weight w : l.weights()) byName.put(l.name() + "/" + w.name(), w);
+        for (Layer l : model.layers())
+            for (Weight w : l.weights())
+                byName.put(l.name() + "/" + w.name(), w);
         ByteBuffer buf = ByteBuffer.wrap(weights).order(ByteOrder.LITTLE_ENDIAN);
         List<String> seen = new ArrayList<>();
         for (JsonNode e : root.path("weights")) {
             String name = e.path("name").asText();
             Weight w = byName.get(name);
-            if (w == null) throw new ModelFileException(source + ": weight '" + name + "' does not belong to the model");
+            if (w == null)
+                throw new ModelFileException(source + ": weight '" + name + "' does not belong to the model");
             int[] shape = new int[e.path("shape").size()];
-            for (int i = 0; i < shape.length; i++) shape[i] = e.path("shape").get(i).asInt();
+            for (int i = 0; i < shape.length; i++)
+                shape[i] = e.path("shape").get(i).asInt();
             if (!java.util.Arrays.equals(shape, w.shape())) {
                 throw new ModelFileException(source + ": weight '" + name + "' has shape " + Tensor.shapeString(shape)
                         + " but the architecture needs " + Tensor.shapeString(w.shape()));
             }
-            if (buf.remaining() < w.size() * 4) throw new ModelFileException(source + ": " + WEIGHTS_BIN + " is shorter than its index");
+            if (buf.remaining() < w.size() * 4)
+                throw new ModelFileException(source + ": " + WEIGHTS_BIN + " is shorter than its index");
             float[] v = w.values();
-            for (int i = 0; i < v.length; i++) v[i] = buf.getFloat();
+            for (int i = 0; i < v.length; i++)
+                v[i] = buf.getFloat();
             seen.add(name);
         }
         if (seen.size() != byName.size()) {
@@ -199,7 +215,8 @@ public final class ModelFile {
             missing.removeAll(seen);
             throw new ModelFileException(source + ": weights missing for " + missing);
         }
-        if (buf.hasRemaining()) throw new ModelFileException(source + ": " + WEIGHTS_BIN + " has " + buf.remaining() + " bytes beyond its index");
+        if (buf.hasRemaining())
+            throw new ModelFileException(source + ": " + WEIGHTS_BIN + " has " + buf.remaining() + " bytes beyond its index");
         model.setProvenance(provenance(root.path("provenance")));
         return model;
     }
@@ -211,7 +228,8 @@ public final class ModelFile {
         int n;
         while ((n = zip.read(b)) > 0) {
             total += n;
-            if (total > MAX_ENTRY_BYTES) throw new ModelFileException(source + ": entry " + entry + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+            if (total > MAX_ENTRY_BYTES)
+                throw new ModelFileException(source + ": entry " + entry + " is larger than " + MAX_ENTRY_BYTES + " bytes");
             bos.write(b, 0, n);
         }
         return bos.toByteArray();
@@ -237,7 +255,8 @@ public final class ModelFile {
     }
 
     private static Provenance provenance(JsonNode o) {
-        if (o.isMissingNode() || o.isNull()) return Provenance.none();
+        if (o.isMissingNode() || o.isNull())
+            return Provenance.none();
         Map<String, Double> metrics = new LinkedHashMap<>();
         o.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         Map<String, String> props = new LinkedHashMap<>();

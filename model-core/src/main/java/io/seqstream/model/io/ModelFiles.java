@@ -12,16 +12,19 @@ import java.util.zip.ZipFile;
  * Keras 3 {@code .keras} zip, told apart by content, not by name. The CLI and the job load models through here.
  */
 public final class ModelFiles {
-    private ModelFiles() {}
+    private ModelFiles() {
+    }
 
     public static Model load(Path file) {
-        if (!Files.isRegularFile(file)) throw new ModelFileException(file + ": no such file");
+        if (!Files.isRegularFile(file))
+            throw new ModelFileException(file + ": no such file");
         return isSeqstreamModel(file) ? ModelFile.load(file) : KerasImport.load(file);
     }
 
     /** A zip with a {@code model.json} entry; a {@code .keras} zip has {@code config.json} instead. */
     public static boolean isSeqstreamModel(Path file) {
-        if (!ModelFile.looksLikeModelFile(file)) return false;
+        if (!ModelFile.looksLikeModelFile(file))
+            return false;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return zip.getEntry("model.json") != null;
         } catch (IOException e) {

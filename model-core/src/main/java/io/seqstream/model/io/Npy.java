@@ -28,9 +28,7 @@ import java.util.regex.Pattern;
 public final class Npy {
     /** The element types this reader understands. */
     public enum DType {
-        FLOAT32("<f4", 4),
-        INT64("<i8", 8),
-        INT32("<i4", 4);
+        FLOAT32("<f4", 4), INT64("<i8", 8), INT32("<i4", 4);
 
         private final String descr;
         private final int itemSize;
@@ -50,7 +48,7 @@ public final class Npy {
         }
     }
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final byte[] MAGIC = { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y' };
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
@@ -96,24 +94,30 @@ public final class Npy {
                 headerStart = 10;
             }
             case 2, 3 -> {
-                if (bytes.length < 12) throw new IOException(f + " is truncated: the .npy v" + major + " preamble needs 12 bytes, the file has " + bytes.length);
+                if (bytes.length < 12)
+                    throw new IOException(
+                            f + " is truncated: the .npy v" + major + " preamble needs 12 bytes, the file has " + bytes.length);
                 headerLen = bb.getInt(8) & 0xffffffffL;
                 headerStart = 12;
             }
-            default -> throw new IOException(f + ": unsupported .npy format version " + major + "." + minor + " (this reader knows 1.0, 2.0 and 3.0)");
+            default -> throw new IOException(
+                    f + ": unsupported .npy format version " + major + "." + minor + " (this reader knows 1.0, 2.0 and 3.0)");
         }
         if (headerStart + headerLen > bytes.length) {
             throw new IOException(f + " is truncated: its header claims " + headerLen + " bytes but only "
                     + (bytes.length - headerStart) + " follow the preamble");
         }
-        String header = new String(bytes, headerStart, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).trim();
+        String header = new String(bytes, headerStart, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1)
+                .trim();
 
         Matcher dm = DESCR.matcher(header);
-        if (!dm.find()) throw new IOException(f + ": the .npy header has no 'descr': " + header);
+        if (!dm.find())
+            throw new IOException(f + ": the .npy header has no 'descr': " + header);
         String descr = dm.group(1);
         DType dtype = null;
         for (DType d : DType.values()) {
-            if (d.descr.equals(descr)) dtype = d;
+            if (d.descr.equals(descr))
+                dtype = d;
         }
         if (dtype == null) {
             String why = descr.startsWith(">") ? " (big-endian)" : "";
@@ -122,30 +126,36 @@ public final class Npy {
         }
 
         Matcher fm = FORTRAN.matcher(header);
-        if (!fm.find()) throw new IOException(f + ": the .npy header has no 'fortran_order': " + header);
+        if (!fm.find())
+            throw new IOException(f + ": the .npy header has no 'fortran_order': " + header);
         if (fm.group(1).equals("True")) {
             throw new IOException(f + ": fortran_order is True; this reader takes C-order arrays only"
                     + " (save with np.save(path, np.ascontiguousarray(a)))");
         }
 
         Matcher sm = SHAPE.matcher(header);
-        if (!sm.find()) throw new IOException(f + ": the .npy header has no 'shape': " + header);
+        if (!sm.find())
+            throw new IOException(f + ": the .npy header has no 'shape': " + header);
         List<Integer> dims = new ArrayList<>();
         long count = 1;
         for (String part : sm.group(1).split(",")) {
             String p = part.trim();
-            if (p.isEmpty()) continue;
-            if (p.endsWith("L")) p = p.substring(0, p.length() - 1); // Python 2 longs
+            if (p.isEmpty())
+                continue;
+            if (p.endsWith("L"))
+                p = p.substring(0, p.length() - 1); // Python 2 longs
             long d;
             try {
                 d = Long.parseLong(p);
             } catch (NumberFormatException e) {
                 throw new IOException(f + ": bad dimension '" + part.trim() + "' in shape (" + sm.group(1) + ")");
             }
-            if (d < 0 || d > Integer.MAX_VALUE) throw new IOException(f + ": dimension " + d + " is out of range in shape (" + sm.group(1) + ")");
+            if (d < 0 || d > Integer.MAX_VALUE)
+                throw new IOException(f + ": dimension " + d + " is out of range in shape (" + sm.group(1) + ")");
             dims.add((int) d);
             count *= d;
-            if (count > Integer.MAX_VALUE) throw new IOException(f + ": " + Arrays.toString(dims.toArray()) + "... has more than 2^31-1 elements");
+            if (count > Integer.MAX_VALUE)
+                throw new IOException(f + ": " + Arrays.toString(dims.toArray()) + "... has more than 2^31-1 elements");
         }
         int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
 
@@ -188,7 +198,8 @@ public final class Npy {
 
     /** The values of a float32 array, in C order. */
     public float[] floats() throws IOException {
-        if (dtype != DType.FLOAT32) throw new IOException("'" + source + "' holds " + dtype.descr + ", not float32 ('<f4')");
+        if (dtype != DType.FLOAT32)
+            throw new IOException("'" + source + "' holds " + dtype.descr + ", not float32 ('<f4')");
         float[] out = new float[size()];
         data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         return out;
@@ -201,7 +212,8 @@ public final class Npy {
             case INT64 -> data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
             case INT32 -> {
                 var ib = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-                for (int i = 0; i < out.length; i++) out[i] = ib.get(i);
+                for (int i = 0; i < out.length; i++)
+                    out[i] = ib.get(i);
             }
             default -> throw new IOException("'" + source + "' holds " + dtype.descr + ", not an integer type ('<i8' or '<i4')");
         }

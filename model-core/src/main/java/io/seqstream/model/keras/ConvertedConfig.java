@@ -10,4 +10,5 @@ import java.util.List;
  * @param layers     every layer of the Keras config in its order, input layers included
  * @param sequential whether Keras saved a Sequential model (its saved layer list omits the input layer)
  */
-record ConvertedConfig(ObjectNode model, List<KerasLayerRef> layers, boolean sequential) {}
+record ConvertedConfig(ObjectNode model, List<KerasLayerRef> layers, boolean sequential) {
+}

@@ -16,22 +16,26 @@ import java.util.Optional;
 
 /** The few HDF5 reads the importer needs, on jhdf (pure Java), with errors that name the file. */
 final class Hdf5 {
-    private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] SIGNATURE = { (byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
 
-    private Hdf5() {}
+    private Hdf5() {
+    }
 
     /** Whether the bytes start like HDF5 (the superblock may follow a user block of 512, 1024... bytes). */
     static boolean hasSignature(byte[] head) {
         for (int off = 0; off + SIGNATURE.length <= head.length; off = off == 0 ? 512 : off * 2) {
             boolean match = true;
-            for (int i = 0; i < SIGNATURE.length && match; i++) match = head[off + i] == SIGNATURE[i];
-            if (match) return true;
+            for (int i = 0; i < SIGNATURE.length && match; i++)
+                match = head[off + i] == SIGNATURE[i];
+            if (match)
+                return true;
         }
         return false;
     }
 
     static HdfFile open(Path file) {
-        if (!Files.isRegularFile(file)) throw new KerasImportException(file + ": no such file");
+        if (!Files.isRegularFile(file))
+            throw new KerasImportException(file + ": no such file");
         try {
             return new HdfFile(file);
         } catch (RuntimeException e) {
@@ -49,7 +53,8 @@ final class Hdf5 {
 
     /** jhdf reports a damaged file with assorted runtime exceptions; the user needs only to know which file. */
     static KerasImportException unreadable(String source, RuntimeException e) {
-        if (e instanceof KerasImportException k) return k;
+        if (e instanceof KerasImportException k)
+            return k;
         return new KerasImportException(source + ": not a readable HDF5 file (truncated or corrupt?): "
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
@@ -59,10 +64,13 @@ final class Hdf5 {
      * bad file) propagates unchanged. A read failure is jhdf's HdfException or anything thrown from inside jhdf.
      */
     static RuntimeException rethrow(String source, RuntimeException e) {
-        if (e instanceof HdfException) return unreadable(source, e);
+        if (e instanceof HdfException)
+            return unreadable(source, e);
         for (StackTraceElement f : e.getStackTrace()) {
-            if (f.getClassName().startsWith("io.jhdf.")) return unreadable(source, e);
-            if (f.getClassName().startsWith("io.seqstream.")) break;
+            if (f.getClassName().startsWith("io.jhdf."))
+                return unreadable(source, e);
+            if (f.getClassName().startsWith("io.seqstream."))
+                break;
         }
         return e;
     }
@@ -75,11 +83,15 @@ final class Hdf5 {
     /** A string attribute, empty when absent. */
     static Optional<String> string(Node node, String name) {
         Attribute a = node.getAttribute(name);
-        if (a == null) return Optional.empty();
+        if (a == null)
+            return Optional.empty();
         Object v = a.getData();
-        if (v instanceof String s) return Optional.of(s);
-        if (v instanceof byte[] b) return Optional.of(new String(b, java.nio.charset.StandardCharsets.UTF_8));
-        if (v != null && v.getClass().isArray() && Array.getLength(v) == 1 && Array.get(v, 0) instanceof String s) return Optional.of(s);
+        if (v instanceof String s)
+            return Optional.of(s);
+        if (v instanceof byte[] b)
+            return Optional.of(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        if (v != null && v.getClass().isArray() && Array.getLength(v) == 1 && Array.get(v, 0) instanceof String s)
+            return Optional.of(s);
         return Optional.empty();
     }
 
@@ -87,7 +99,8 @@ final class Hdf5 {
     static List<String> strings(Node node, String name) {
         Attribute a = node.getAttribute(name);
         List<String> out = new ArrayList<>();
-        if (a == null || a.isEmpty()) return out;
+        if (a == null || a.isEmpty())
+            return out;
         Object v = a.getData();
         if (v instanceof String s) {
             out.add(s);
@@ -104,18 +117,21 @@ final class Hdf5 {
     static Tensor tensor(Dataset d, String where) {
         Object flat = d.getDataFlat();
         int n = flat == null || !flat.getClass().isArray() ? -1 : Array.getLength(flat);
-        if (n < 0) throw new KerasImportException(where + ": dataset is not a numeric array");
+        if (n < 0)
+            throw new KerasImportException(where + ": dataset is not a numeric array");
         float[] v;
         if (flat instanceof float[] f) {
             v = f;
         } else if (flat instanceof double[] dd) {
             v = new float[n];
-            for (int i = 0; i < n; i++) v[i] = (float) dd[i];
+            for (int i = 0; i < n; i++)
+                v[i] = (float) dd[i];
         } else {
             v = new float[n];
             for (int i = 0; i < n; i++) {
                 Object e = Array.get(flat, i);
-                if (!(e instanceof Number num)) throw new KerasImportException(where + ": dataset of " + d.getJavaType().getSimpleName() + " is not numeric");
+                if (!(e instanceof Number num))
+                    throw new KerasImportException(where + ": dataset of " + d.getJavaType().getSimpleName() + " is not numeric");
                 v[i] = num.floatValue();
             }
         }

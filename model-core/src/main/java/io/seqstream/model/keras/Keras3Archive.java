@@ -25,18 +25,22 @@ record Keras3Archive(JsonNode config, Optional<String> kerasVersion, byte[] weig
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry config = zip.getEntry(CONFIG);
             if (config == null) {
-                String hint = zip.getEntry("model.json") != null ? " (it looks like a seqstream model file: load it with ModelFile.load)" : "";
+                String hint = zip.getEntry("model.json") != null
+                        ? " (it looks like a seqstream model file: load it with ModelFile.load)"
+                        : "";
                 throw new KerasImportException(source + ": not a Keras 3 archive: it has no " + CONFIG + hint);
             }
             ZipEntry weights = zip.getEntry(WEIGHTS);
-            if (weights == null) throw new KerasImportException(source + ": the Keras archive has no " + WEIGHTS);
+            if (weights == null)
+                throw new KerasImportException(source + ": the Keras archive has no " + WEIGHTS);
             ObjectMapper om = new ObjectMapper();
             JsonNode cfg = json(om, bytes(zip, config, source), source, CONFIG);
             Optional<String> version = Optional.empty();
             ZipEntry meta = zip.getEntry(METADATA);
             if (meta != null) {
                 JsonNode m = json(om, bytes(zip, meta, source), source, METADATA);
-                if (m.hasNonNull("keras_version")) version = Optional.of(m.get("keras_version").asText());
+                if (m.hasNonNull("keras_version"))
+                    version = Optional.of(m.get("keras_version").asText());
             }
             return new Keras3Archive(cfg, version, bytes(zip, weights, source));
         } catch (IOException e) {
@@ -49,9 +53,10 @@ record Keras3Archive(JsonNode config, Optional<String> kerasVersion, byte[] weig
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[1 << 16];
             long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
+            for (int n; (n = in.read(buf)) > 0;) {
                 total += n;
-                if (total > MAX_ENTRY_BYTES) throw new KerasImportException(source + ": entry " + e.getName() + " is larger than 2 GiB");
+                if (total > MAX_ENTRY_BYTES)
+                    throw new KerasImportException(source + ": entry " + e.getName() + " is larger than 2 GiB");
                 out.write(buf, 0, n);
             }
             return out.toByteArray();

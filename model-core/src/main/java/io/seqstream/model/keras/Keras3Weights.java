@@ -19,7 +19,8 @@ import java.util.Optional;
  * model's layers (a Sequential's layer list leaves out its InputLayer), so weights are matched by position.
  */
 final class Keras3Weights {
-    private Keras3Weights() {}
+    private Keras3Weights() {
+    }
 
     static boolean isKeras3Root(Group root) {
         return Hdf5.childGroup(root, "layers").isPresent() && !LegacyWeights.isLegacyRoot(root);
@@ -31,7 +32,8 @@ final class Keras3Weights {
         Map<String, Integer> used = new HashMap<>();
         Map<String, List<NamedArray>> out = new LinkedHashMap<>();
         for (KerasLayerRef ref : config.layers()) {
-            if (config.sequential() && ref.isInput()) continue;
+            if (config.sequential() && ref.isInput())
+                continue;
             String base = snakeCase(ref.className());
             Integer n = used.merge(base, 0, (old, zero) -> old + 1);
             String key = n == 0 ? base : base + "_" + n;
@@ -44,7 +46,7 @@ final class Keras3Weights {
             List<NamedArray> arrays = new ArrayList<>();
             vars(g.get(), "layers/" + key, arrays, source);
             // Sub-objects are saved under their attribute name: an RNN's cell, a wrapper's (TimeDistributed) layer.
-            for (String sub : new String[] {"cell", "layer"}) {
+            for (String sub : new String[]{ "cell", "layer" }) {
                 Hdf5.childGroup(g.get(), sub).ifPresent(s -> vars(s, "layers/" + key + "/" + sub, arrays, source));
             }
             out.put(ref.name(), arrays);
@@ -64,12 +66,14 @@ final class Keras3Weights {
 
     private static void vars(Group g, String path, List<NamedArray> into, String source) {
         Optional<Group> vars = Hdf5.childGroup(g, "vars");
-        if (vars.isEmpty()) return;
+        if (vars.isEmpty())
+            return;
         Map<String, Node> children = vars.get().getChildren();
         for (int i = 0; i < children.size(); i++) {
             String where = source + ": " + path + "/vars/" + i;
             Node n = children.get(Integer.toString(i));
-            if (!(n instanceof Dataset d)) throw new KerasImportException(where + " is missing (vars must be numbered 0.." + (children.size() - 1) + ")");
+            if (!(n instanceof Dataset d))
+                throw new KerasImportException(where + " is missing (vars must be numbered 0.." + (children.size() - 1) + ")");
             into.add(new NamedArray(path + "/vars/" + i, Hdf5.tensor(d, where)));
         }
     }

@@ -53,14 +53,18 @@ public final class KerasExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private KerasExport() {}
+    private KerasExport() {
+    }
 
     /** Writes {@code .keras} or {@code .h5} by the file's extension. */
     public static void save(Model model, Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".keras")) saveKeras(model, file);
-        else if (n.endsWith(".h5") || n.endsWith(".hdf5")) saveH5(model, file);
-        else throw new KerasImportException(file + ": give a .keras or .h5 file name to export to");
+        if (n.endsWith(".keras"))
+            saveKeras(model, file);
+        else if (n.endsWith(".h5") || n.endsWith(".hdf5"))
+            saveH5(model, file);
+        else
+            throw new KerasImportException(file + ": give a .keras or .h5 file name to export to");
     }
 
     /** Keras 3 native {@code .keras} zip. */
@@ -113,7 +117,8 @@ public final class KerasExport {
                 List<String> names = new ArrayList<>();
                 for (Layer l : model.layers()) {
                     List<Weight> ws = l.weights();
-                    if (ws.isEmpty()) continue;
+                    if (ws.isEmpty())
+                        continue;
                     names.add(l.name());
                     WritableGroup g = mw.putGroup(l.name());
                     WritableGroup inner = g.putGroup(l.name());
@@ -154,13 +159,16 @@ public final class KerasExport {
         WritableGroup layers = h5.putGroup("layers");
         Map<String, Integer> used = new HashMap<>();
         List<Layer> order = new ArrayList<>();
-        if (!(model instanceof Sequential)) for (KerasTensor in : model.inputs()) order.add(in.node().layer());
+        if (!(model instanceof Sequential))
+            for (KerasTensor in : model.inputs())
+                order.add(in.node().layer());
         order.addAll(model.layers());
         for (Layer l : order) {
             String base = Keras3Weights.snakeCase(l.className());
             int n = used.merge(base, 0, (old, zero) -> old + 1);
             List<Weight> ws = l.weights();
-            if (ws.isEmpty()) continue;
+            if (ws.isEmpty())
+                continue;
             WritableGroup g = layers.putGroup(n == 0 ? base : base + "_" + n);
             WritableGroup holder;
             if (l instanceof RNN) {
@@ -170,7 +178,8 @@ public final class KerasExport {
                 holder = g.putGroup("vars");
                 holder.putAttribute("name", l.name());
             }
-            for (int i = 0; i < ws.size(); i++) Hdf5Writer.put(holder, Integer.toString(i), ws.get(i).toTensor());
+            for (int i = 0; i < ws.size(); i++)
+                Hdf5Writer.put(holder, Integer.toString(i), ws.get(i).toTensor());
         }
     }
 
@@ -182,7 +191,10 @@ public final class KerasExport {
         ObjectNode root = F.objectNode();
         root.put("module", seq ? "keras" : "keras.src.models.functional");
         root.put("class_name", seq ? "Sequential" : "Functional");
-        if (seq) root.putNull("registered_name"); else root.put("registered_name", "Functional");
+        if (seq)
+            root.putNull("registered_name");
+        else
+            root.put("registered_name", "Functional");
         ObjectNode c = root.putObject("config");
         c.put("name", model.name());
         c.put("trainable", true);
@@ -215,14 +227,16 @@ public final class KerasExport {
                 l.put("name", layer.name());
                 ArrayNode nodes = l.putArray("inbound_nodes");
                 for (KerasTensor.Node n : layer.inboundNodes()) {
-                    if (!model.nodes().contains(n)) continue;
+                    if (!model.nodes().contains(n))
+                        continue;
                     ObjectNode call = nodes.addObject();
                     ArrayNode args = call.putArray("args");
                     if (n.inputs().size() == 1) {
                         args.add(tensor(n.inputs().get(0)));
                     } else {
                         ArrayNode list = args.addArray();
-                        for (KerasTensor t : n.inputs()) list.add(tensor(t));
+                        for (KerasTensor t : n.inputs())
+                            list.add(tensor(t));
                     }
                     call.putObject("kwargs");
                 }
@@ -232,12 +246,14 @@ public final class KerasExport {
             c.set("build_input_shape", shape(((InputLayer) model.inputs().get(0).node().layer()).batchShape()));
         } else {
             ArrayNode ins = c.putArray("input_layers");
-            for (KerasTensor t : model.inputs()) ins.add(ref(t));
+            for (KerasTensor t : model.inputs())
+                ins.add(ref(t));
             if (model.outputs().size() == 1) {
                 c.set("output_layers", ref(model.outputs().get(0)));
             } else {
                 ArrayNode outs = c.putArray("output_layers");
-                for (KerasTensor t : model.outputs()) outs.add(ref(t));
+                for (KerasTensor t : model.outputs())
+                    outs.add(ref(t));
             }
         }
         root.putNull("compile_config");
@@ -247,7 +263,10 @@ public final class KerasExport {
     private static ArrayNode shape(int[] s) {
         ArrayNode a = F.arrayNode();
         for (int d : s) {
-            if (d < 0) a.addNull(); else a.add(d);
+            if (d < 0)
+                a.addNull();
+            else
+                a.add(d);
         }
         return a;
     }
@@ -289,15 +308,17 @@ public final class KerasExport {
     }
 
     private static void activations(ObjectNode c, String where) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().endsWith("activation") || !e.getValue().isTextual()) continue;
+            if (!e.getKey().endsWith("activation") || !e.getValue().isTextual())
+                continue;
             String a = e.getValue().textValue();
             if (a.equals(ActivationFunction.HARD_SIGMOID.kerasName())) {
                 throw new KerasImportException(where + ": option '" + e.getKey() + "' = hard_sigmoid in its Keras 1/2 form (0.2x + 0.5)"
                         + " has no Keras 3 equivalent (Keras 3's hard_sigmoid is x/6 + 0.5); it cannot be exported");
             }
-            if (a.equals(ActivationFunction.HARD_SIGMOID_KERAS3.kerasName())) e.setValue(F.textNode("hard_sigmoid"));
+            if (a.equals(ActivationFunction.HARD_SIGMOID_KERAS3.kerasName()))
+                e.setValue(F.textNode("hard_sigmoid"));
         }
     }
 }

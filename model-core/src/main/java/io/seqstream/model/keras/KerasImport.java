@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * where it applies, the layer, its class and the option.
  */
 public final class KerasImport {
-    private KerasImport() {}
+    private KerasImport() {
+    }
 
     /** A full-model Keras file: HDF5 ({@code .h5}, Keras 1/2/3) or a Keras 3 {@code .keras} zip. */
     public static Model load(Path file) {
@@ -55,7 +56,8 @@ public final class KerasImport {
         } catch (IOException e) {
             throw new KerasImportException(configJson + ": not valid JSON: " + e.getMessage(), e);
         }
-        if (KerasFileKind.of(weights) != KerasFileKind.HDF5) throw new KerasImportException(weights + ": not an HDF5 weights file");
+        if (KerasFileKind.of(weights) != KerasFileKind.HDF5)
+            throw new KerasImportException(weights + ": not an HDF5 weights file");
         try (HdfFile h5 = Hdf5.open(weights)) {
             Optional<String> stated = text(root, "keras_version").or(() -> versionAttr(h5));
             KerasVersion version = KerasVersion.statedOrGuessed(stated.orElse(""), root);
@@ -91,7 +93,7 @@ public final class KerasImport {
             if (configText.isEmpty()) {
                 String why = LegacyWeights.isLegacyRoot(h5) || Keras3Weights.isKeras3Root(h5)
                         ? "it holds weights only (no model_config attribute): give its model config JSON too "
-                          + "(KerasImport.load(config, weights); model import CONFIG --weights " + file.getFileName() + ")"
+                                + "(KerasImport.load(config, weights); model import CONFIG --weights " + file.getFileName() + ")"
                         : "it has no model_config attribute: not a Keras model file";
                 throw new KerasImportException(source + ": " + why);
             }

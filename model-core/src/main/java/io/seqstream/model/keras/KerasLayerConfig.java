@@ -15,7 +15,8 @@ import java.util.Set;
  */
 final class KerasLayerConfig {
     /** The class and config to hand to ModelConfig. */
-    record Translated(String className, ObjectNode config) {}
+    record Translated(String className, ObjectNode config) {
+    }
 
     private static final Set<String> RECURRENT = Set.of("LSTM", "SimpleRNN", "GRU", "RNN");
     private static final Set<String> NESTED_MODELS = Set.of("Sequential", "Model", "Functional");
@@ -25,14 +26,16 @@ final class KerasLayerConfig {
     private static final Map<String, String> MERGE_MODES = Map.of(
             "sum", "Add", "mul", "Multiply", "ave", "Average", "max", "Maximum", "concat", "Concatenate");
 
-    private KerasLayerConfig() {}
+    private KerasLayerConfig() {
+    }
 
     static Translated translate(String cls, JsonNode config, KerasVersion version, String where) {
         if (NESTED_MODELS.contains(cls)) {
             throw new KerasImportException(where + ": nested models are not supported; flatten the model into one "
                     + "Sequential or functional model before saving it");
         }
-        if (!config.isObject()) throw new KerasImportException(where + ": field 'config' must be an object, got " + config);
+        if (!config.isObject())
+            throw new KerasImportException(where + ": field 'config' must be an object, got " + config);
         ObjectNode c = ((ObjectNode) config).deepCopy();
         if (cls.equals("TimeDistributed")) {
             // TimeDistributed(Dense) is Dense on the last axis, which is what Dense does on any rank.
@@ -54,9 +57,11 @@ final class KerasLayerConfig {
         c.remove("batch_shape");
         c.remove("input_dtype");
         String out = cls;
-        if (cls.equals("Merge")) out = mergeClass(c, where);
+        if (cls.equals("Merge"))
+            out = mergeClass(c, where);
         renameKeras1(out, c, version);
-        if (out.equals("Concatenate") && !c.has("axis")) c.put("axis", -1);
+        if (out.equals("Concatenate") && !c.has("axis"))
+            c.put("axis", -1);
         return new Translated(out, c);
     }
 
@@ -70,7 +75,8 @@ final class KerasLayerConfig {
         } else {
             c.remove("dropout"); // Keras 1 embedding dropout acts in training only
         }
-        if (cls.equals("Dense")) rename(c, "bias", "use_bias");
+        if (cls.equals("Dense"))
+            rename(c, "bias", "use_bias");
         if (RECURRENT.contains(cls)) {
             rename(c, "inner_activation", "recurrent_activation");
             rename(c, "dropout_W", "dropout");
@@ -80,13 +86,15 @@ final class KerasLayerConfig {
                 c.put("recurrent_activation", "hard_sigmoid");
             }
             // Keras 1 and standalone Keras 2 GRUs reset before the recurrent product (no reset_after option, or false).
-            if (cls.equals("GRU") && !c.has("reset_after")) c.put("reset_after", version.major() >= 3);
+            if (cls.equals("GRU") && !c.has("reset_after"))
+                c.put("reset_after", version.major() >= 3);
         }
     }
 
     private static void rename(ObjectNode c, String from, String to) {
         JsonNode v = c.remove(from);
-        if (v != null && !c.has(to)) c.set(to, v);
+        if (v != null && !c.has(to))
+            c.set(to, v);
     }
 
     private static String mergeClass(ObjectNode c, String where) {
@@ -97,8 +105,10 @@ final class KerasLayerConfig {
         }
         JsonNode axis = c.remove("concat_axis");
         String cls = MERGE_MODES.get(mode.textValue());
-        if (cls.equals("Concatenate")) c.set("axis", axis == null || axis.isNull() ? JsonNodeFactory.instance.numberNode(-1) : axis);
-        for (String k : new String[] {"mode_type", "dot_axes", "output_shape", "output_shape_type", "output_mask", "output_mask_type", "arguments"}) {
+        if (cls.equals("Concatenate"))
+            c.set("axis", axis == null || axis.isNull() ? JsonNodeFactory.instance.numberNode(-1) : axis);
+        for (String k : new String[]{ "mode_type", "dot_axes", "output_shape", "output_shape_type", "output_mask", "output_mask_type",
+                "arguments" }) {
             JsonNode v = c.remove(k);
             if (v != null && !v.isNull() && !(k.equals("arguments") && v.isEmpty()) && !(k.endsWith("_type") && v.asText().equals("raw"))
                     && !(k.equals("dot_axes") && v.asInt(-1) == -1)) {
@@ -111,7 +121,8 @@ final class KerasLayerConfig {
     private static void checkNotSet(ObjectNode c, String key, String where) {
         JsonNode v = c.get(key);
         if (v != null && !v.isNull() && !(v.isNumber() && v.asInt() == 0)) {
-            throw new KerasImportException(where + ": option '" + key + "' = " + v + " is not supported (its weights are stored differently)");
+            throw new KerasImportException(
+                    where + ": option '" + key + "' = " + v + " is not supported (its weights are stored differently)");
         }
     }
 
@@ -120,16 +131,20 @@ final class KerasLayerConfig {
      * batch_input_shape + input_dtype; Keras 2: batch_input_shape + dtype; Keras 3: batch_shape + dtype).
      */
     static ObjectNode input(String name, JsonNode config, String where) {
-        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = config.fieldNames(); it.hasNext();) {
             String k = it.next();
-            if (!INPUT_KEYS.contains(k)) throw new KerasImportException(where + ": unknown InputLayer option '" + k + "' (value " + config.get(k) + ")");
+            if (!INPUT_KEYS.contains(k))
+                throw new KerasImportException(where + ": unknown InputLayer option '" + k + "' (value " + config.get(k) + ")");
         }
-        for (String flag : new String[] {"sparse", "ragged", "optional"}) {
-            if (config.path(flag).asBoolean(false)) throw new KerasImportException(where + ": InputLayer option '" + flag + "' = true is not supported");
+        for (String flag : new String[]{ "sparse", "ragged", "optional" }) {
+            if (config.path(flag).asBoolean(false))
+                throw new KerasImportException(where + ": InputLayer option '" + flag + "' = true is not supported");
         }
-        if (config.hasNonNull("input_tensor")) throw new KerasImportException(where + ": InputLayer option 'input_tensor' is not supported");
+        if (config.hasNonNull("input_tensor"))
+            throw new KerasImportException(where + ": InputLayer option 'input_tensor' is not supported");
         JsonNode shape = config.hasNonNull("batch_shape") ? config.get("batch_shape") : config.get("batch_input_shape");
-        if (shape == null || !shape.isArray()) throw new KerasImportException(where + ": InputLayer has no batch_shape or batch_input_shape");
+        if (shape == null || !shape.isArray())
+            throw new KerasImportException(where + ": InputLayer has no batch_shape or batch_input_shape");
         JsonNode dtype = config.hasNonNull("dtype") ? config.get("dtype") : config.get("input_dtype");
         return input(name, (ArrayNode) shape, dtypeName(dtype, "float32"));
     }
@@ -144,7 +159,8 @@ final class KerasLayerConfig {
 
     /** A dtype as a plain name: Keras 3 writes DTypePolicy objects, old Keras wrote "float". */
     static String dtypeName(JsonNode d, String dflt) {
-        if (d == null || d.isNull()) return dflt;
+        if (d == null || d.isNull())
+            return dflt;
         String n = d.isObject() ? d.path("config").path("name").asText(dflt) : d.asText(dflt);
         return n.equals("float") ? "float32" : n.equals("int") ? "int32" : n;
     }

@@ -19,7 +19,8 @@ import java.util.List;
 final class KerasModelConfig {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private KerasModelConfig() {}
+    private KerasModelConfig() {
+    }
 
     static ConvertedConfig convert(JsonNode keras, KerasVersion version, String source) {
         if (keras == null || !keras.isObject() || !keras.has("class_name")) {
@@ -30,15 +31,18 @@ final class KerasModelConfig {
         ConvertedConfig c = switch (cls) {
             case "Sequential" -> sequential(keras, config, version, source);
             case "Model", "Functional" -> functional(config, version, source);
-            default -> throw new KerasImportException(source + ": model class '" + cls + "' is not supported (Sequential or functional Model)");
+            default ->
+                throw new KerasImportException(source + ": model class '" + cls + "' is not supported (Sequential or functional Model)");
         };
-        if (!isStateful(c.model())) relaxBatch(c.model());
+        if (!isStateful(c.model()))
+            relaxBatch(c.model());
         return c;
     }
 
     private static ConvertedConfig sequential(JsonNode keras, JsonNode config, KerasVersion version, String source) {
         JsonNode layers = config.isArray() ? config : config.path("layers");
-        if (!layers.isArray() || layers.isEmpty()) throw new KerasImportException(source + ": the Sequential model has no layers");
+        if (!layers.isArray() || layers.isEmpty())
+            throw new KerasImportException(source + ": the Sequential model has no layers");
         ObjectNode model = F.objectNode();
         model.put("kind", "sequential");
         model.put("name", config.path("name").asText("sequential"));
@@ -52,18 +56,21 @@ final class KerasModelConfig {
             String where = source + ": layer '" + name + "' (" + cls + ")";
             refs.add(new KerasLayerRef(cls, name));
             if (cls.equals("InputLayer")) {
-                if (refs.size() != 1) throw new KerasImportException(where + ": an InputLayer must come first in a Sequential model");
+                if (refs.size() != 1)
+                    throw new KerasImportException(where + ": an InputLayer must come first in a Sequential model");
                 input = KerasLayerConfig.input(name, lc, where);
                 continue;
             }
-            if (input == null) input = inputOfFirstLayer(cls, name, lc, keras, config, where);
+            if (input == null)
+                input = inputOfFirstLayer(cls, name, lc, keras, config, where);
             KerasLayerConfig.Translated t = KerasLayerConfig.translate(cls, lc, version, where);
             ObjectNode o = out.addObject();
             o.put("class_name", t.className());
             o.put("name", name);
             o.set("config", t.config());
         }
-        if (out.isEmpty()) throw new KerasImportException(source + ": the Sequential model has no layers besides its input");
+        if (out.isEmpty())
+            throw new KerasImportException(source + ": the Sequential model has no layers besides its input");
         model.putArray("inputs").add(input);
         return new ConvertedConfig(model, List.copyOf(refs), true);
     }
@@ -71,8 +78,10 @@ final class KerasModelConfig {
     /** A Sequential without InputLayer: the first layer's batch_input_shape, else the model's build shape. */
     private static ObjectNode inputOfFirstLayer(String cls, String name, JsonNode lc, JsonNode keras, JsonNode config, String where) {
         JsonNode shape = lc.hasNonNull("batch_input_shape") ? lc.get("batch_input_shape") : lc.get("batch_shape");
-        if (shape == null || shape.isNull()) shape = config.get("build_input_shape");
-        if (shape == null || shape.isNull()) shape = keras.path("build_config").get("input_shape");
+        if (shape == null || shape.isNull())
+            shape = config.get("build_input_shape");
+        if (shape == null || shape.isNull())
+            shape = keras.path("build_config").get("input_shape");
         if (shape == null || !shape.isArray()) {
             throw new KerasImportException(where + ": the config does not give the model's input shape "
                     + "(no InputLayer, batch_input_shape or build_input_shape)");
@@ -83,7 +92,8 @@ final class KerasModelConfig {
 
     private static ConvertedConfig functional(JsonNode config, KerasVersion version, String source) {
         JsonNode layers = config.path("layers");
-        if (!layers.isArray() || layers.isEmpty()) throw new KerasImportException(source + ": the functional model has no layers");
+        if (!layers.isArray() || layers.isEmpty())
+            throw new KerasImportException(source + ": the functional model has no layers");
         ObjectNode model = F.objectNode();
         model.put("kind", "functional");
         model.put("name", config.path("name").asText("model"));
@@ -94,7 +104,8 @@ final class KerasModelConfig {
             JsonNode lc = l.path("config");
             String name = l.path("name").asText(lc.path("name").asText(""));
             String where = source + ": layer '" + name + "' (" + cls + ")";
-            if (name.isEmpty()) throw new KerasImportException(where + ": a functional layer needs a name");
+            if (name.isEmpty())
+                throw new KerasImportException(where + ": a functional layer needs a name");
             refs.add(new KerasLayerRef(cls, name));
             ObjectNode o = out.addObject();
             o.put("class_name", cls);
@@ -115,30 +126,35 @@ final class KerasModelConfig {
 
     /** {@code [[name, node, index], ...]}; Keras 3 writes a single reference unwrapped. */
     private static ArrayNode refList(JsonNode refs, String where) {
-        if (refs == null || !refs.isArray() || refs.isEmpty()) throw new KerasImportException(where + " is missing or empty");
+        if (refs == null || !refs.isArray() || refs.isEmpty())
+            throw new KerasImportException(where + " is missing or empty");
         ArrayNode out = F.arrayNode();
         if (refs.get(0).isTextual()) {
             out.add(refs.deepCopy());
         } else {
-            for (JsonNode r : refs) out.add(r.deepCopy());
+            for (JsonNode r : refs)
+                out.add(r.deepCopy());
         }
         return out;
     }
 
     private static boolean isStateful(ObjectNode model) {
         for (JsonNode l : model.path("layers")) {
-            if (l.path("config").path("stateful").asBoolean(false)) return true;
+            if (l.path("config").path("stateful").asBoolean(false))
+                return true;
         }
         return false;
     }
 
     private static void relaxBatch(ObjectNode model) {
         for (JsonNode in : model.path("inputs")) {
-            if (in.path("batch_shape").isArray()) ((ArrayNode) in.get("batch_shape")).set(0, F.nullNode());
+            if (in.path("batch_shape").isArray())
+                ((ArrayNode) in.get("batch_shape")).set(0, F.nullNode());
         }
         for (JsonNode l : model.path("layers")) {
             JsonNode shape = l.path("config").path("batch_shape");
-            if (l.path("class_name").asText().equals("InputLayer") && shape.isArray()) ((ArrayNode) shape).set(0, F.nullNode());
+            if (l.path("class_name").asText().equals("InputLayer") && shape.isArray())
+                ((ArrayNode) shape).set(0, F.nullNode());
         }
     }
 }

@@ -22,7 +22,8 @@ record KerasVersion(String text, int major) {
         } catch (NumberFormatException e) {
             throw new KerasImportException("unreadable keras_version '" + text + "'");
         }
-        if (major < 1 || major > 3) throw new KerasImportException("keras_version " + text + " is not supported (Keras 1, 2 or 3)");
+        if (major < 1 || major > 3)
+            throw new KerasImportException("keras_version " + text + " is not supported (Keras 1, 2 or 3)");
         return new KerasVersion(t, major);
     }
 
@@ -33,7 +34,8 @@ record KerasVersion(String text, int major) {
      * older changes the math (hard_sigmoid); Keras 1 key names are translated whatever the version.
      */
     static KerasVersion statedOrGuessed(String stated, JsonNode modelConfig) {
-        if (stated != null && !stated.isBlank()) return of(stated);
+        if (stated != null && !stated.isBlank())
+            return of(stated);
         String json = modelConfig.toString();
         if (modelConfig.has("module") || json.contains("\"__keras_tensor__\"") || json.contains("\"batch_shape\"")) {
             return new KerasVersion("", 3);

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code model/lstm_1/lstm_cell/kernel}). The attribute gives the order, never the group's iteration order.
  */
 final class LegacyWeights {
-    private LegacyWeights() {}
+    private LegacyWeights() {
+    }
 
     static boolean isLegacyRoot(Group g) {
         return g.getAttribute("layer_names") != null;
@@ -40,7 +41,8 @@ final class LegacyWeights {
                 } catch (RuntimeException e) {
                     throw new KerasImportException(where + " is listed in weight_names but missing from the file", e);
                 }
-                if (!(n instanceof Dataset d)) throw new KerasImportException(where + " is not a dataset");
+                if (!(n instanceof Dataset d))
+                    throw new KerasImportException(where + " is not a dataset");
                 arrays.add(new NamedArray(w, Hdf5.tensor(d, where)));
             }
             out.put(layer, arrays);

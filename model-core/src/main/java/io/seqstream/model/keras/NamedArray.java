@@ -3,4 +3,5 @@ package io.seqstream.model.keras;
 import io.seqstream.model.Tensor;
 
 /** One stored weight array and the name (or path) it has in the file. */
-record NamedArray(String name, Tensor value) {}
+record NamedArray(String name, Tensor value) {
+}

@@ -22,7 +22,8 @@ import io.seqstream.model.layers.RNN;
 final class StreamingCopy {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private StreamingCopy() {}
+    private StreamingCopy() {
+    }
 
     static Model of(Model model) {
         String where = "streaming copy of model '" + model.name() + "'";
@@ -36,15 +37,18 @@ final class StreamingCopy {
         for (JsonNode in : json.path("inputs")) {
             ArrayNode shape = (ArrayNode) in.get("batch_shape");
             shape.set(0, F.numberNode(1));
-            if (isSequenceInput(shape.size(), in.path("dtype").asText())) shape.set(1, F.nullNode());
+            if (isSequenceInput(shape.size(), in.path("dtype").asText()))
+                shape.set(1, F.nullNode());
         }
         for (JsonNode l : json.path("layers")) {
             JsonNode c = l.path("config");
-            if (c.has("stateful")) ((ObjectNode) c).put("stateful", true);
+            if (c.has("stateful"))
+                ((ObjectNode) c).put("stateful", true);
             if (l.path("class_name").asText().equals("InputLayer")) {
                 ArrayNode shape = (ArrayNode) c.get("batch_shape");
                 shape.set(0, F.numberNode(1));
-                if (isSequenceInput(shape.size(), c.path("dtype").asText())) shape.set(1, F.nullNode());
+                if (isSequenceInput(shape.size(), c.path("dtype").asText()))
+                    shape.set(1, F.nullNode());
             }
         }
         Model copy;

@@ -30,7 +30,8 @@ final class WeightLayout {
     private static final String GATES = "ifco"; // Keras 2 order along the 4u axis is i, f, c, o
     private static final String KERAS1_ORDER = "icfo"; // Keras 1 trainable_weights order
 
-    private WeightLayout() {}
+    private WeightLayout() {
+    }
 
     static void apply(Model model, Map<String, List<NamedArray>> byLayer, String source) {
         List<String> modelLayers = new ArrayList<>();
@@ -39,7 +40,8 @@ final class WeightLayout {
             List<Weight> expected = l.weights();
             List<NamedArray> stored = byLayer.getOrDefault(l.name(), List.of());
             if (expected.isEmpty()) {
-                if (!stored.isEmpty()) throw new KerasImportException(where(source, l) + " has no weights but the file stores " + names(stored));
+                if (!stored.isEmpty())
+                    throw new KerasImportException(where(source, l) + " has no weights but the file stores " + names(stored));
                 continue;
             }
             if (!byLayer.containsKey(l.name())) {
@@ -63,8 +65,10 @@ final class WeightLayout {
 
     private static List<Tensor> toKerasLayout(Layer l, List<NamedArray> stored, String source) {
         int expected = l.weights().size();
-        if (l instanceof RNN rnn && rnn.cell() instanceof LSTMCell && stored.size() == 12) return keras1Lstm(stored, where(source, l));
-        if (l instanceof RNN rnn && rnn.cell() instanceof GRUCell && stored.size() == 9) return keras1Gru(stored, where(source, l));
+        if (l instanceof RNN rnn && rnn.cell() instanceof LSTMCell && stored.size() == 12)
+            return keras1Lstm(stored, where(source, l));
+        if (l instanceof RNN rnn && rnn.cell() instanceof GRUCell && stored.size() == 9)
+            return keras1Gru(stored, where(source, l));
         if (stored.size() != expected) {
             throw new KerasImportException(where(source, l) + " has " + expected + " weights "
                     + l.weights().stream().map(Weight::name).toList() + " but the file stores " + stored.size() + ": " + names(stored));
@@ -91,7 +95,8 @@ final class WeightLayout {
         }
         if (!named) {
             byGate = new Tensor[3][4];
-            for (int k = 0; k < 12; k++) byGate[k % 3][GATES.indexOf(KERAS1_ORDER.charAt(k / 3))] = stored.get(k).value();
+            for (int k = 0; k < 12; k++)
+                byGate[k % 3][GATES.indexOf(KERAS1_ORDER.charAt(k / 3))] = stored.get(k).value();
         }
         return List.of(joinColumns(byGate[0], where), joinColumns(byGate[1], where), joinColumns(byGate[2], where));
     }
@@ -114,7 +119,8 @@ final class WeightLayout {
         }
         if (!named) {
             byGate = new Tensor[3][3];
-            for (int k = 0; k < 9; k++) byGate[k % 3][k / 3] = stored.get(k).value();
+            for (int k = 0; k < 9; k++)
+                byGate[k % 3][k / 3] = stored.get(k).value();
         }
         return List.of(joinColumns(byGate[0], where), joinColumns(byGate[1], where), joinColumns(byGate[2], where));
     }
@@ -126,13 +132,15 @@ final class WeightLayout {
         int u = s[s.length - 1];
         for (Tensor p : parts) {
             if (!Arrays.equals(p.shape(), s)) {
-                throw new KerasImportException(where + ": Keras 1 gate arrays differ in shape: " + parts[0].shapeString() + " and " + p.shapeString());
+                throw new KerasImportException(
+                        where + ": Keras 1 gate arrays differ in shape: " + parts[0].shapeString() + " and " + p.shapeString());
             }
         }
         int n = parts.length;
         float[] out = new float[rows * n * u];
         for (int r = 0; r < rows; r++) {
-            for (int g = 0; g < n; g++) System.arraycopy(parts[g].data(), r * u, out, r * n * u + g * u, u);
+            for (int g = 0; g < n; g++)
+                System.arraycopy(parts[g].data(), r * u, out, r * n * u + g * u, u);
         }
         return s.length == 1 ? Tensor.wrap(out, n * u) : Tensor.wrap(out, rows, n * u);
     }

@@ -43,7 +43,8 @@ public final class Concatenate extends Layer {
 
     private int resolve(int rank) {
         int a = axis < 0 ? rank + axis : axis;
-        if (a <= 0 || a >= rank) throw error("axis " + axis + " is not a non-batch axis of inputs of rank " + rank);
+        if (a <= 0 || a >= rank)
+            throw error("axis " + axis + " is not a non-batch axis of inputs of rank " + rank);
         return a;
     }
 
@@ -54,7 +55,9 @@ public final class Concatenate extends Layer {
         for (int i = 1; i < in.size(); i++) {
             int[] o = in.get(i);
             boolean ok = o.length == s.length;
-            for (int d = 1; ok && d < s.length; d++) if (d != a && o[d] != s[d]) ok = false;
+            for (int d = 1; ok && d < s.length; d++)
+                if (d != a && o[d] != s[d])
+                    ok = false;
             if (!ok) {
                 throw error("inputs must match except on axis " + axis + "; input 0 is " + Tensor.shapeString(in.get(0))
                         + ", input " + i + " is " + Tensor.shapeString(o));
@@ -72,9 +75,13 @@ public final class Concatenate extends Layer {
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
         float[] out = null;
         for (float[] m : masks) {
-            if (m == null) return null;
-            if (out == null) out = m.clone();
-            else for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], m[i]);
+            if (m == null)
+                return null;
+            if (out == null)
+                out = m.clone();
+            else
+                for (int i = 0; i < out.length; i++)
+                    out[i] = Math.max(out[i], m[i]);
         }
         return out == null ? null : java.util.Collections.singletonList(out);
     }
@@ -85,12 +92,14 @@ public final class Concatenate extends Layer {
         int a = resolve(rank);
         int[] shape = inputs.get(0).shape();
         int outer = 1;
-        for (int d = 0; d < a; d++) outer *= shape[d];
+        for (int d = 0; d < a; d++)
+            outer *= shape[d];
         int total = 0;
         int[] widths = new int[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i);
-            if (t.rank() != rank) throw error("input " + i + " has rank " + t.rank() + ", input 0 has " + rank);
+            if (t.rank() != rank)
+                throw error("input " + i + " has rank " + t.rank() + ", input 0 has " + rank);
             widths[i] = t.size() / Math.max(1, outer);
             total += widths[i];
         }
@@ -98,11 +107,13 @@ public final class Concatenate extends Layer {
         int off = 0;
         for (int i = 0; i < inputs.size(); i++) {
             float[] x = inputs.get(i).data();
-            for (int o = 0; o < outer; o++) System.arraycopy(x, o * widths[i], y, o * total + off, widths[i]);
+            for (int o = 0; o < outer; o++)
+                System.arraycopy(x, o * widths[i], y, o * total + off, widths[i]);
             off += widths[i];
         }
         int inner = 1;
-        for (int d = a + 1; d < rank; d++) inner *= shape[d];
+        for (int d = a + 1; d < rank; d++)
+            inner *= shape[d];
         shape[a] = total / inner;
         return new LayerCall(inputs, List.of(Tensor.wrap(y, shape)), widths);
     }
@@ -112,13 +123,15 @@ public final class Concatenate extends Layer {
         int[] widths = call.cache();
         float[] dy = gradOutputs.get(0).data();
         int total = 0;
-        for (int w : widths) total += w;
+        for (int w : widths)
+            total += w;
         int outer = total == 0 ? 0 : dy.length / total;
         List<Tensor> grads = new ArrayList<>();
         int off = 0;
         for (int i = 0; i < widths.length; i++) {
             float[] dx = new float[outer * widths[i]];
-            for (int o = 0; o < outer; o++) System.arraycopy(dy, o * total + off, dx, o * widths[i], widths[i]);
+            for (int o = 0; o < outer; o++)
+                System.arraycopy(dy, o * total + off, dx, o * widths[i], widths[i]);
             off += widths[i];
             grads.add(Tensor.wrap(dx, call.inputs().get(i).shape()));
         }

@@ -17,7 +17,8 @@ public final class Dense extends Layer {
 
     private Dense(Builder b) {
         super(b, "dense");
-        if (b.units <= 0) throw new IllegalArgumentException("Dense units must be positive, got " + b.units);
+        if (b.units <= 0)
+            throw new IllegalArgumentException("Dense units must be positive, got " + b.units);
         this.units = b.units;
         this.activation = b.activation;
         this.useBias = b.useBias;
@@ -57,8 +58,10 @@ public final class Dense extends Layer {
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);
-        if (s.length < 2) throw error("expected input of rank >= 2 (batch, ..., features), got " + io.seqstream.model.Tensor.shapeString(s));
-        if (Shapes.last(s) <= 0) throw error("the last input axis must be known, got " + io.seqstream.model.Tensor.shapeString(s));
+        if (s.length < 2)
+            throw error("expected input of rank >= 2 (batch, ..., features), got " + io.seqstream.model.Tensor.shapeString(s));
+        if (Shapes.last(s) <= 0)
+            throw error("the last input axis must be known, got " + io.seqstream.model.Tensor.shapeString(s));
         return List.of(Shapes.withLast(s, units));
     }
 
@@ -66,7 +69,8 @@ public final class Dense extends Layer {
     protected void createWeights(List<int[]> in) {
         inDim = Shapes.last(in.get(0));
         kernel = addWeight("kernel", inDim, units);
-        if (useBias) bias = addWeight("bias", units);
+        if (useBias)
+            bias = addWeight("bias", units);
         io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inDim, units, initRandom());
     }
 
@@ -81,7 +85,8 @@ public final class Dense extends Layer {
         Gemm.nn(x.data(), 0, kernel.value, 0, pre, 0, rows, inDim, units, false);
         if (useBias) {
             for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < units; j++) pre[r * units + j] += bias.value[j];
+                for (int j = 0; j < units; j++)
+                    pre[r * units + j] += bias.value[j];
             }
         }
         float[] y = activation == ActivationFunction.LINEAR ? pre : pre.clone();
@@ -101,7 +106,8 @@ public final class Dense extends Layer {
         Gemm.tnAcc(x.data(), 0, dpre, 0, kernel.grad, 0, rows, inDim, units);
         if (useBias) {
             for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < units; j++) bias.grad[j] += dpre[r * units + j];
+                for (int j = 0; j < units; j++)
+                    bias.grad[j] += dpre[r * units + j];
             }
         }
         float[] dx = new float[rows * inDim];

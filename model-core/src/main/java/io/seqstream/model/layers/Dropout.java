@@ -18,7 +18,8 @@ public final class Dropout extends Layer {
 
     private Dropout(Builder b) {
         super(b, "dropout");
-        if (!(b.rate >= 0 && b.rate < 1)) throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + b.rate);
+        if (!(b.rate >= 0 && b.rate < 1))
+            throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + b.rate);
         this.rate = b.rate;
         this.noiseShape = b.noiseShape;
         this.seed = b.seed;
@@ -59,24 +60,28 @@ public final class Dropout extends Layer {
     @Override
     public LayerCall forward(List<Tensor> inputs, boolean training) {
         Tensor x = inputs.get(0);
-        if (!training || rate == 0) return new LayerCall(inputs, inputs, null);
+        if (!training || rate == 0)
+            return new LayerCall(inputs, inputs, null);
         int[] shape = x.shape();
         int[] ns = noiseShape == null ? shape : resolve(shape);
         float[] noise = new float[Math.toIntExact(Tensor.size(ns))];
         float scale = (float) (1.0 / (1.0 - rate));
         synchronized (random) {
-            for (int i = 0; i < noise.length; i++) noise[i] = random.nextDouble() >= rate ? scale : 0f;
+            for (int i = 0; i < noise.length; i++)
+                noise[i] = random.nextDouble() >= rate ? scale : 0f;
         }
         float[] mask = broadcast(noise, ns, shape);
         float[] y = x.toArray();
-        for (int i = 0; i < y.length; i++) y[i] *= mask[i];
+        for (int i = 0; i < y.length; i++)
+            y[i] *= mask[i];
         return new LayerCall(inputs, List.of(Tensor.wrap(y, shape)), mask);
     }
 
     private int[] resolve(int[] shape) {
         int[] ns = noiseShape.clone();
         for (int i = 0; i < ns.length; i++) {
-            if (ns[i] < 0) ns[i] = shape[i];
+            if (ns[i] < 0)
+                ns[i] = shape[i];
             else if (ns[i] != 1 && ns[i] != shape[i]) {
                 throw error("noise_shape " + Tensor.shapeString(noiseShape) + " does not broadcast to input " + Tensor.shapeString(shape));
             }
@@ -86,15 +91,18 @@ public final class Dropout extends Layer {
 
     private static float[] broadcast(float[] noise, int[] ns, int[] shape) {
         int n = Math.toIntExact(Tensor.size(shape));
-        if (n == noise.length) return noise;
+        if (n == noise.length)
+            return noise;
         float[] out = new float[n];
         int[] idx = new int[shape.length];
         for (int flat = 0; flat < n; flat++) {
             int src = 0;
-            for (int a = 0; a < shape.length; a++) src = src * ns[a] + (ns[a] == 1 ? 0 : idx[a]);
+            for (int a = 0; a < shape.length; a++)
+                src = src * ns[a] + (ns[a] == 1 ? 0 : idx[a]);
             out[flat] = noise[src];
             for (int a = shape.length - 1; a >= 0; a--) {
-                if (++idx[a] < shape[a]) break;
+                if (++idx[a] < shape[a])
+                    break;
                 idx[a] = 0;
             }
         }
@@ -104,10 +112,12 @@ public final class Dropout extends Layer {
     @Override
     public List<Tensor> backward(LayerCall call, List<Tensor> gradOutputs) {
         float[] mask = call.cache();
-        if (mask == null) return List.of(gradOutputs.get(0));
+        if (mask == null)
+            return List.of(gradOutputs.get(0));
         float[] dy = gradOutputs.get(0).data();
         float[] dx = new float[dy.length];
-        for (int i = 0; i < dx.length; i++) dx[i] = dy[i] * mask[i];
+        for (int i = 0; i < dx.length; i++)
+            dx[i] = dy[i] * mask[i];
         return List.of(Tensor.wrap(dx, call.inputs().get(0).shape()));
     }
 
@@ -118,7 +128,10 @@ public final class Dropout extends Layer {
         if (noiseShape != null) {
             var a = c.putArray("noise_shape");
             for (int d : noiseShape) {
-                if (d < 0) a.addNull(); else a.add(d);
+                if (d < 0)
+                    a.addNull();
+                else
+                    a.add(d);
             }
         }
         c.put("seed", seed);

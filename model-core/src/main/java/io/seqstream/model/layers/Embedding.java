@@ -47,17 +47,20 @@ public final class Embedding extends Layer {
 
     @Override
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
-        if (!maskZero) return null;
+        if (!maskZero)
+            return null;
         float[] ids = inputs.get(0).data();
         float[] m = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) m[i] = ids[i] == 0f ? 0f : 1f;
+        for (int i = 0; i < ids.length; i++)
+            m[i] = ids[i] == 0f ? 0f : 1f;
         return java.util.Collections.singletonList(m);
     }
 
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);
-        if (s.length < 1) throw error("expected input of rank >= 1, got " + Tensor.shapeString(s));
+        if (s.length < 1)
+            throw error("expected input of rank >= 1, got " + Tensor.shapeString(s));
         if (inputLength > 0 && s.length == 2 && s[1] >= 0 && s[1] != inputLength) {
             throw error("input_length is " + inputLength + " but the input has shape " + Tensor.shapeString(s));
         }
@@ -98,7 +101,8 @@ public final class Embedding extends Layer {
         float[] dy = gradOutputs.get(0).data();
         for (int i = 0; i < ids.length; i++) {
             int row = (int) ids[i] * outputDim;
-            for (int j = 0; j < outputDim; j++) embeddings.grad[row + j] += dy[i * outputDim + j];
+            for (int j = 0; j < outputDim; j++)
+                embeddings.grad[row + j] += dy[i * outputDim + j];
         }
         return java.util.Collections.singletonList(null); // ids have no gradient
     }
@@ -108,8 +112,10 @@ public final class Embedding extends Layer {
         ObjectNode c = super.getConfig();
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
-        if (inputLength > 0) c.put("input_length", inputLength);
-        if (maskZero) c.put("mask_zero", true);
+        if (inputLength > 0)
+            c.put("input_length", inputLength);
+        if (maskZero)
+            c.put("mask_zero", true);
         return c;
     }
 

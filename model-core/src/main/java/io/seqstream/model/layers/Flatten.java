@@ -25,14 +25,16 @@ public final class Flatten extends Layer {
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);
-        if (s.length < 2) throw error("expected input of rank >= 2, got " + Tensor.shapeString(s));
+        if (s.length < 2)
+            throw error("expected input of rank >= 2, got " + Tensor.shapeString(s));
         int n = 1;
         for (int i = 1; i < s.length; i++) {
-            if (s[i] < 0) throw error("all non-batch axes must be known to flatten, got " + Tensor.shapeString(s)
-                    + " (give the input length, e.g. Embedding inputLength)");
+            if (s[i] < 0)
+                throw error("all non-batch axes must be known to flatten, got " + Tensor.shapeString(s)
+                        + " (give the input length, e.g. Embedding inputLength)");
             n *= s[i];
         }
-        return List.of(new int[] {s[0], n});
+        return List.of(new int[]{ s[0], n });
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class GRUCell extends RecurrentCell {
 
     public GRUCell(int units, ActivationFunction activation, ActivationFunction recurrentActivation, boolean useBias, boolean resetAfter) {
         super(units, activation, useBias);
-        if (!recurrentActivation.elementWise()) throw new IllegalArgumentException("GRU recurrent_activation must be element-wise, got softmax");
+        if (!recurrentActivation.elementWise())
+            throw new IllegalArgumentException("GRU recurrent_activation must be element-wise, got softmax");
         this.recurrentActivation = recurrentActivation;
         this.resetAfter = resetAfter;
     }
@@ -57,7 +58,7 @@ public final class GRUCell extends RecurrentCell {
 
     @Override
     public String[] stateNames() {
-        return new String[] {"h"};
+        return new String[]{ "h" };
     }
 
     public Weight kernel() {
@@ -79,7 +80,8 @@ public final class GRUCell extends RecurrentCell {
         int g = 3 * units;
         kernel = owner.addWeight("kernel", inputDim, g);
         recurrentKernel = owner.addWeight("recurrent_kernel", units, g);
-        if (useBias) bias = resetAfter ? owner.addWeight("bias", 2, g) : owner.addWeight("bias", g);
+        if (useBias)
+            bias = resetAfter ? owner.addWeight("bias", 2, g) : owner.addWeight("bias", g);
         io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inputDim, g, rnd);
         io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, g, rnd);
     }
@@ -88,7 +90,8 @@ public final class GRUCell extends RecurrentCell {
      * Time-major buffers: {@code pre} the gate pre-activations [T, B, 3u], {@code act} z, r, hh, {@code rec}
      * the recurrent part of the candidate (reset_after: h Rh + rbh; otherwise r * h), h for t = 0..T.
      */
-    private record Cache(float[] xT, float[] pre, float[] act, float[] rec, float[] h, float[] mask) {}
+    private record Cache(float[] xT, float[] pre, float[] act, float[] rec, float[] h, float[] mask) {
+    }
 
     @Override
     Sequence forward(float[] x, int batch, int time, float[][] init, boolean keep, float[] mask) {
@@ -96,7 +99,8 @@ public final class GRUCell extends RecurrentCell {
         float[] xT = LSTMCell.toTimeMajor(x, batch, time, d);
         float[] pre = new float[time * bg];
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) System.arraycopy(bias.value, 0, pre, r * g, g);
+            for (int r = 0; r < batch * time; r++)
+                System.arraycopy(bias.value, 0, pre, r * g, g);
         }
         Gemm.nn(xT, 0, kernel.value, 0, pre, 0, batch * time, d, g, true);
         float[] h = new float[(time + 1) * bu];
@@ -113,8 +117,11 @@ public final class GRUCell extends RecurrentCell {
         for (int t = 0; t < time; t++) {
             int hp = t * bu, hn = hp + bu;
             if (resetAfter) {
-                if (bias != null) for (int b = 0; b < batch; b++) System.arraycopy(bias.value, g, rz, b * g, g);
-                else Arrays.fill(rz, 0f);
+                if (bias != null)
+                    for (int b = 0; b < batch; b++)
+                        System.arraycopy(bias.value, g, rz, b * g, g);
+                else
+                    Arrays.fill(rz, 0f);
                 FastGemm.mulAcc(h, hp, u, batch, rec, rz, 0);
                 for (int b = 0; b < batch; b++) {
                     int zo = t * bg + b * g, ro = b * g, prev = hp + b * u;
@@ -164,21 +171,23 @@ public final class GRUCell extends RecurrentCell {
                     }
                 }
             }
-            if (mask != null) Masks.carry(mask, t, time, batch, u, h, hp, hn);
+            if (mask != null)
+                Masks.carry(mask, t, time, batch, u, h, hp, hn);
         }
         float[] outputs = LSTMCell.fromTimeMajor(h, bu, batch, time, u);
         float[] hT = Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
-        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(xT, pre, act, recOut, h, mask) : null);
+        return new Sequence(x, batch, time, outputs, new float[][]{ hT }, keep ? new Cache(xT, pre, act, recOut, h, mask) : null);
     }
 
     @Override
     float[] backward(Sequence seq, float[] dHs, float[][] dFinal) {
         Cache k = (Cache) seq.cache;
         int u = units, g = 3 * u, d = inputDim, batch = seq.batch, time = seq.time, bu = batch * u, bg = batch * g;
-        float[] dx = new float[time * bg];   // gradient of the input-side pre-activations [T, B, 3u]
-        float[] dr = new float[time * bg];   // gradient of the recurrent products [T, B, 3u] (reset_after) / [z, r, h] parts
+        float[] dx = new float[time * bg]; // gradient of the input-side pre-activations [T, B, 3u]
+        float[] dr = new float[time * bg]; // gradient of the recurrent products [T, B, 3u] (reset_after) / [z, r, h] parts
         float[] dh = new float[bu];
-        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
+        if (dFinal[0] != null)
+            System.arraycopy(dFinal[0], 0, dh, 0, bu);
         float[] dHsT = dHs == null ? null : LSTMCell.toTimeMajor(dHs, batch, time, u);
         PackedMatrix recT = resetAfter ? FastGemm.packTransposed(recurrentKernel.value, u, g) : null;
         PackedMatrix recZrT = resetAfter ? null : FastGemm.packTransposed(columns(recurrentKernel.value, u, g, 0, 2 * u), u, 2 * u);
@@ -188,13 +197,16 @@ public final class GRUCell extends RecurrentCell {
         float[] drh = resetAfter ? null : new float[bu];
         float[] dhPrev = new float[bu];
         for (int t = time - 1; t >= 0; t--) {
-            if (dHsT != null) for (int i = 0; i < bu; i++) dh[i] += dHsT[t * bu + i];
+            if (dHsT != null)
+                for (int i = 0; i < bu; i++)
+                    dh[i] += dHsT[t * bu + i];
             Arrays.fill(dhPrev, 0f);
             for (int b = 0; b < batch; b++) {
                 int a = t * bg + b * g, prev = t * bu + b * u, s = b * u;
                 boolean skip = k.mask != null && k.mask[b * time + t] == 0f;
                 if (skip) { // a masked step passes its state through unchanged
-                    for (int j = 0; j < u; j++) dhPrev[s + j] = dh[s + j];
+                    for (int j = 0; j < u; j++)
+                        dhPrev[s + j] = dh[s + j];
                     continue;
                 }
                 for (int j = 0; j < u; j++) {
@@ -222,7 +234,8 @@ public final class GRUCell extends RecurrentCell {
                 FastGemm.mulAcc(dr, t * bg, g, batch, recT, dhPrev, 0);
             } else {
                 // d(r*h) = daH Rh^T, then through r to the reset gate and to h_prev.
-                for (int b = 0; b < batch; b++) System.arraycopy(dr, t * bg + b * g + 2 * u, dah, b * u, u);
+                for (int b = 0; b < batch; b++)
+                    System.arraycopy(dr, t * bg + b * g + 2 * u, dah, b * u, u);
                 Arrays.fill(drh, 0f);
                 FastGemm.mulAcc(dah, 0, u, batch, recHT, drh, 0);
                 for (int b = 0; b < batch; b++) {
@@ -258,8 +271,10 @@ public final class GRUCell extends RecurrentCell {
             Gemm.tnAcc(k.h, 0, dZr, 0, gZr, 0, time * batch, u, 2 * u);
             Gemm.tnAcc(k.rec, 0, dH, 0, gH, 0, time * batch, u, u);
             for (int i = 0; i < u; i++) {
-                for (int j = 0; j < 2 * u; j++) recurrentKernel.grad[i * g + j] += gZr[i * 2 * u + j];
-                for (int j = 0; j < u; j++) recurrentKernel.grad[i * g + 2 * u + j] += gH[i * u + j];
+                for (int j = 0; j < 2 * u; j++)
+                    recurrentKernel.grad[i * g + j] += gZr[i * 2 * u + j];
+                for (int j = 0; j < u; j++)
+                    recurrentKernel.grad[i * g + 2 * u + j] += gH[i * u + j];
             }
         }
         Gemm.tnAcc(k.xT, 0, dx, 0, kernel.grad, 0, time * batch, d, g);
@@ -267,7 +282,8 @@ public final class GRUCell extends RecurrentCell {
             for (int r = 0; r < batch * time; r++) {
                 for (int j = 0; j < g; j++) {
                     bias.grad[j] += dx[r * g + j];
-                    if (resetAfter) bias.grad[g + j] += dr[r * g + j];
+                    if (resetAfter)
+                        bias.grad[g + j] += dr[r * g + j];
                 }
             }
         }
@@ -279,7 +295,8 @@ public final class GRUCell extends RecurrentCell {
     /** Columns [from, from + n) of a row-major [rows, cols] matrix. */
     private static float[] columns(float[] w, int rows, int cols, int from, int n) {
         float[] r = new float[rows * n];
-        for (int i = 0; i < rows; i++) System.arraycopy(w, i * cols + from, r, i * n, n);
+        for (int i = 0; i < rows; i++)
+            System.arraycopy(w, i * cols + from, r, i * n, n);
         return r;
     }
 

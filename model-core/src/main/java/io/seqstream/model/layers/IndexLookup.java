@@ -27,7 +27,8 @@ public abstract class IndexLookup<V> extends Layer {
                     + " of the value to spread unknown values)");
         }
         if (b.vocabulary == null || b.vocabulary.isEmpty()) {
-            throw new IllegalArgumentException(prefix + ": needs a vocabulary (an adapted vocabulary stored outside the config is not supported)");
+            throw new IllegalArgumentException(
+                    prefix + ": needs a vocabulary (an adapted vocabulary stored outside the config is not supported)");
         }
         this.vocabulary = List.copyOf(b.vocabulary);
         this.numOov = b.numOov;
@@ -38,7 +39,8 @@ public abstract class IndexLookup<V> extends Layer {
                 throw new IllegalArgumentException(prefix + ": the vocabulary holds '" + vocabulary.get(i) + "' twice");
             }
         }
-        if (maskToken != null && index.containsKey(maskToken)) throw new IllegalArgumentException(prefix + ": the mask token is in the vocabulary");
+        if (maskToken != null && index.containsKey(maskToken))
+            throw new IllegalArgumentException(prefix + ": the mask token is in the vocabulary");
     }
 
     public List<V> vocabulary() {
@@ -60,10 +62,13 @@ public abstract class IndexLookup<V> extends Layer {
 
     /** The index of one value, as Keras maps it. */
     public int lookup(V value) {
-        if (maskToken != null && maskToken.equals(value)) return 0;
+        if (maskToken != null && maskToken.equals(value))
+            return 0;
         Integer i = index.get(value);
-        if (i != null) return i;
-        if (numOov == 0) throw error("value '" + value + "' is not in the vocabulary and num_oov_indices is 0");
+        if (i != null)
+            return i;
+        if (numOov == 0)
+            throw error("value '" + value + "' is not in the vocabulary and num_oov_indices is 0");
         return maskToken != null ? 1 : 0;
     }
 
@@ -86,7 +91,8 @@ public abstract class IndexLookup<V> extends Layer {
         putToken(c, "mask_token", maskToken);
         c.put("output_mode", "int");
         ArrayNode v = c.putArray("vocabulary");
-        for (V s : vocabulary) addValue(v, s);
+        for (V s : vocabulary)
+            addValue(v, s);
         c.put("vocabulary_size", vocabularySize());
         return c;
     }

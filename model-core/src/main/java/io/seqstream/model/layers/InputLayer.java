@@ -68,7 +68,10 @@ public final class InputLayer extends Layer {
         ObjectNode c = super.getConfig();
         var arr = c.putArray("batch_shape");
         for (int d : batchShape) {
-            if (d < 0) arr.addNull(); else arr.add(d);
+            if (d < 0)
+                arr.addNull();
+            else
+                arr.add(d);
         }
         c.put("dtype", dtype);
         return c;

@@ -32,7 +32,8 @@ public final class IntegerLookup extends IndexLookup<Long> {
         float[] v = x.data();
         float[] y = new float[v.length];
         for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i])) throw error("input " + i + " = " + v[i] + " is not a whole number");
+            if (v[i] != Math.rint(v[i]))
+                throw error("input " + i + " = " + v[i] + " is not a whole number");
             y[i] = lookup((long) v[i]);
         }
         return new LayerCall(inputs, List.of(Tensor.wrap(y, x.shape())), null);
@@ -47,7 +48,10 @@ public final class IntegerLookup extends IndexLookup<Long> {
 
     @Override
     protected void putToken(ObjectNode c, String key, Long token) {
-        if (token == null) c.putNull(key); else c.put(key, token);
+        if (token == null)
+            c.putNull(key);
+        else
+            c.put(key, token);
     }
 
     @Override
@@ -58,7 +62,8 @@ public final class IntegerLookup extends IndexLookup<Long> {
     public static final class Builder extends IndexLookup.Builder<Long, Builder> {
         private long oovToken = -1;
 
-        Builder() {}
+        Builder() {
+        }
 
         public Builder oovToken(long t) {
             this.oovToken = t;

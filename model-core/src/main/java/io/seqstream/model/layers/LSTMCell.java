@@ -19,7 +19,8 @@ public final class LSTMCell extends RecurrentCell {
 
     public LSTMCell(int units, ActivationFunction activation, ActivationFunction recurrentActivation, boolean useBias) {
         super(units, activation, useBias);
-        if (!recurrentActivation.elementWise()) throw new IllegalArgumentException("LSTM recurrent_activation must be element-wise, got softmax");
+        if (!recurrentActivation.elementWise())
+            throw new IllegalArgumentException("LSTM recurrent_activation must be element-wise, got softmax");
         this.recurrentActivation = recurrentActivation;
     }
 
@@ -44,7 +45,7 @@ public final class LSTMCell extends RecurrentCell {
 
     @Override
     public String[] stateNames() {
-        return new String[] {"h", "c"};
+        return new String[]{ "h", "c" };
     }
 
     public Weight kernel() {
@@ -65,15 +66,18 @@ public final class LSTMCell extends RecurrentCell {
         this.inputDim = inputDim;
         kernel = owner.addWeight("kernel", inputDim, 4 * units);
         recurrentKernel = owner.addWeight("recurrent_kernel", units, 4 * units);
-        if (useBias) bias = owner.addWeight("bias", 4 * units);
+        if (useBias)
+            bias = owner.addWeight("bias", 4 * units);
         // Keras defaults: glorot_uniform kernel, orthogonal recurrent kernel, unit_forget_bias.
         io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inputDim, 4 * units, rnd);
         io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, 4 * units, rnd);
-        if (bias != null) java.util.Arrays.fill(bias.value, units, 2 * units, 1f);
+        if (bias != null)
+            java.util.Arrays.fill(bias.value, units, 2 * units, 1f);
     }
 
     /** Time-major buffers of one sequence run: pre-activations, gate outputs, c and h for t = 0..T. */
-    private record Cache(float[] xT, float[] pre, float[] act, float[] c, float[] h, float[] tanhC, float[] mask) {}
+    private record Cache(float[] xT, float[] pre, float[] act, float[] c, float[] h, float[] tanhC, float[] mask) {
+    }
 
     // Layout: time-major [T, B, ...] so that every step's product over the batch is one matrix product.
     @Override
@@ -82,7 +86,8 @@ public final class LSTMCell extends RecurrentCell {
         float[] xT = toTimeMajor(x, batch, time, d);
         float[] z = new float[time * bg];
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) System.arraycopy(bias.value, 0, z, r * g, g);
+            for (int r = 0; r < batch * time; r++)
+                System.arraycopy(bias.value, 0, z, r * g, g);
         }
         Gemm.nn(xT, 0, kernel.value, 0, z, 0, batch * time, d, g, true);
         float[] h = new float[(time + 1) * bu];
@@ -97,7 +102,8 @@ public final class LSTMCell extends RecurrentCell {
         for (int t = 0; t < time; t++) {
             FastGemm.mulAcc(h, t * bu, u, batch, rec, z, t * bg);
             if (mask == null) {
-                kn.lstmGatesForward(z, t * bg, c, t * bu, (t + 1) * bu, h, (t + 1) * bu, act, tanhC, keep ? t * bu : 0, batch, u, activation, recurrentActivation);
+                kn.lstmGatesForward(z, t * bg, c, t * bu, (t + 1) * bu, h, (t + 1) * bu, act, tanhC, keep ? t * bu : 0, batch, u,
+                        activation, recurrentActivation);
             } else { // masked steps carry state: the scalar gate loop, then the carry
                 for (int b = 0; b < batch; b++) {
                     int zo = t * bg + b * g, prev = t * bu + b * u, next = prev + bu;
@@ -126,7 +132,7 @@ public final class LSTMCell extends RecurrentCell {
         float[] outputs = fromTimeMajor(h, bu, batch, time, u);
         float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
         float[] cT = java.util.Arrays.copyOfRange(c, time * bu, (time + 1) * bu);
-        return new Sequence(x, batch, time, outputs, new float[][] {hT, cT}, keep ? new Cache(xT, z, act, c, h, tanhC, mask) : null);
+        return new Sequence(x, batch, time, outputs, new float[][]{ hT, cT }, keep ? new Cache(xT, z, act, c, h, tanhC, mask) : null);
     }
 
     @Override
@@ -137,16 +143,21 @@ public final class LSTMCell extends RecurrentCell {
         float[] dh = new float[bu];
         float[] dcNext = new float[bu];
         float[] dhKeep = new float[bu];
-        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
-        if (dFinal[1] != null) System.arraycopy(dFinal[1], 0, dcNext, 0, bu);
+        if (dFinal[0] != null)
+            System.arraycopy(dFinal[0], 0, dh, 0, bu);
+        if (dFinal[1] != null)
+            System.arraycopy(dFinal[1], 0, dcNext, 0, bu);
         float[] dHsT = dHs == null ? null : toTimeMajor(dHs, batch, time, u);
         PackedMatrix recT = FastGemm.packTransposed(recurrentKernel.value, u, g); // [g, u]
         PackedMatrix dzPacked = FastGemm.packed(time * batch, g); // dZ as the right operand of both weight gradients
         Kernels kn = FastGemm.kernels();
         for (int t = time - 1; t >= 0; t--) {
-            if (dHsT != null) for (int i = 0; i < bu; i++) dh[i] += dHsT[t * bu + i];
+            if (dHsT != null)
+                for (int i = 0; i < bu; i++)
+                    dh[i] += dHsT[t * bu + i];
             if (k.mask == null) {
-                kn.lstmGatesBackward(k.pre, k.act, t * bg, k.c, t * bu, (t + 1) * bu, k.tanhC, t * bu, dh, dcNext, dz, batch, u, activation, recurrentActivation);
+                kn.lstmGatesBackward(k.pre, k.act, t * bg, k.c, t * bu, (t + 1) * bu, k.tanhC, t * bu, dh, dcNext, dz, batch, u, activation,
+                        recurrentActivation);
                 dzPacked.putRows(t * batch, dz, t * bg, g, batch);
                 java.util.Arrays.fill(dh, 0f);
             } else { // masked steps pass dh and dc through
@@ -178,7 +189,9 @@ public final class LSTMCell extends RecurrentCell {
         FastGemm.mulAcc(FastGemm.transpose(k.h, 0, time * batch, u), 0, time * batch, u, dzPacked, recurrentKernel.grad, 0);
         FastGemm.mulAcc(FastGemm.transpose(k.xT, 0, time * batch, d), 0, time * batch, d, dzPacked, kernel.grad, 0);
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) for (int j = 0; j < g; j++) bias.grad[j] += dz[r * g + j];
+            for (int r = 0; r < batch * time; r++)
+                for (int j = 0; j < g; j++)
+                    bias.grad[j] += dz[r * g + j];
         }
         float[] dxT = new float[time * batch * d];
         Gemm.nt(dz, 0, kernel.value, 0, dxT, 0, time * batch, g, d, false);
@@ -189,7 +202,8 @@ public final class LSTMCell extends RecurrentCell {
     static float[] toTimeMajor(float[] x, int batch, int time, int w) {
         float[] r = new float[batch * time * w];
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) System.arraycopy(x, (b * time + t) * w, r, (t * batch + b) * w, w);
+            for (int t = 0; t < time; t++)
+                System.arraycopy(x, (b * time + t) * w, r, (t * batch + b) * w, w);
         }
         return r;
     }
@@ -198,7 +212,8 @@ public final class LSTMCell extends RecurrentCell {
     static float[] fromTimeMajor(float[] xT, int skip, int batch, int time, int w) {
         float[] r = new float[batch * time * w];
         for (int t = 0; t < time; t++) {
-            for (int b = 0; b < batch; b++) System.arraycopy(xT, skip + (t * batch + b) * w, r, (b * time + t) * w, w);
+            for (int b = 0; b < batch; b++)
+                System.arraycopy(xT, skip + (t * batch + b) * w, r, (b * time + t) * w, w);
         }
         return r;
     }

@@ -92,7 +92,8 @@ public abstract class Layer {
     }
 
     public List<int[]> builtInputShapes() {
-        if (builtInputShapes == null) throw new IllegalStateException("layer '" + name + "' is not built yet");
+        if (builtInputShapes == null)
+            throw new IllegalStateException("layer '" + name + "' is not built yet");
         return builtInputShapes;
     }
 
@@ -100,7 +101,8 @@ public abstract class Layer {
     public abstract List<int[]> outputShapes(List<int[]> inputShapes);
 
     /** Creates the weights (zeros; models and importers set them). */
-    protected void createWeights(List<int[]> inputShapes) {}
+    protected void createWeights(List<int[]> inputShapes) {
+    }
 
     protected final Weight addWeight(String weightName, int... shape) {
         Weight w = new Weight(weightName, shape);
@@ -140,7 +142,8 @@ public abstract class Layer {
      * single-input layer that {@linkplain #propagatesMask() supports masking} passes its input's mask on.
      */
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
-        if (propagatesMask() && masks.size() == 1) return java.util.Collections.singletonList(masks.get(0));
+        if (propagatesMask() && masks.size() == 1)
+            return java.util.Collections.singletonList(masks.get(0));
         return null;
     }
 
@@ -172,7 +175,8 @@ public abstract class Layer {
 
     /** The weights training updates: none when the layer is frozen, else those not marked non-trainable. */
     public final List<Weight> trainableWeights() {
-        if (!trainable) return List.of();
+        if (!trainable)
+            return List.of();
         return weights.stream().filter(Weight::trainable).toList();
     }
 
@@ -182,34 +186,43 @@ public abstract class Layer {
 
     /** Sets weights in Keras {@code set_weights()} order, checking count and shapes. */
     public final void setWeights(List<Tensor> values) {
-        if (!isBuilt()) throw new IllegalStateException("layer '" + name + "' is not built yet: add it to a model first");
+        if (!isBuilt())
+            throw new IllegalStateException("layer '" + name + "' is not built yet: add it to a model first");
         if (values.size() != weights.size()) {
             throw new IllegalArgumentException("layer '" + name + "' (" + className() + ") has " + weights.size()
                     + " weights " + weights.stream().map(Weight::name).toList() + " but got " + values.size());
         }
-        for (int i = 0; i < values.size(); i++) weights.get(i).set(values.get(i), name);
+        for (int i = 0; i < values.size(); i++)
+            weights.get(i).set(values.get(i), name);
     }
 
     public final long countParams() {
         long n = 0;
-        for (Weight w : weights) n += w.size();
+        for (Weight w : weights)
+            n += w.size();
         return n;
     }
 
     /** Clears recurrent state (stateful layers). */
-    public void resetStates() {}
+    public void resetStates() {
+    }
 
     /** Keras-style config: {@code name} and the keys that define this layer. */
     public ObjectNode getConfig() {
         ObjectNode c = JsonNodeFactory.instance.objectNode();
         c.put("name", name);
-        if (!trainable) c.put("trainable", false);
+        if (!trainable)
+            c.put("trainable", false);
         if (batchInputShape != null) {
             var arr = c.putArray("batch_input_shape");
             for (int d : batchInputShape) {
-                if (d < 0) arr.addNull(); else arr.add(d);
+                if (d < 0)
+                    arr.addNull();
+                else
+                    arr.add(d);
             }
-            if (intInput) c.put("dtype", "int32");
+            if (intInput)
+                c.put("dtype", "int32");
         }
         return c;
     }
@@ -267,7 +280,8 @@ public abstract class Layer {
         }
 
         public B name(String name) {
-            if (name == null || name.isBlank()) throw new IllegalArgumentException("layer name must not be blank");
+            if (name == null || name.isBlank())
+                throw new IllegalArgumentException("layer name must not be blank");
             this.name = name;
             return self();
         }

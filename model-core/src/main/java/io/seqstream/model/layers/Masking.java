@@ -32,20 +32,24 @@ public final class Masking extends Layer {
 
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
-        if (in.get(0).length != 3) throw error("expected input of shape (batch, time, features), got " + Tensor.shapeString(in.get(0)));
+        if (in.get(0).length != 3)
+            throw error("expected input of shape (batch, time, features), got " + Tensor.shapeString(in.get(0)));
         return List.of(in.get(0).clone());
     }
 
     /** Whether a feature vector is a masked step. */
     public boolean isMasked(float[] x, int off, int n) {
-        for (int i = 0; i < n; i++) if (x[off + i] != maskValue) return false;
+        for (int i = 0; i < n; i++)
+            if (x[off + i] != maskValue)
+                return false;
         return true;
     }
 
     private float[] mask(Tensor x) {
         int b = x.dim(0), t = x.dim(1), f = x.dim(2);
         float[] m = new float[b * t];
-        for (int i = 0; i < b * t; i++) m[i] = isMasked(x.data(), i * f, f) ? 0f : 1f;
+        for (int i = 0; i < b * t; i++)
+            m[i] = isMasked(x.data(), i * f, f) ? 0f : 1f;
         return m;
     }
 
@@ -55,7 +59,9 @@ public final class Masking extends Layer {
         float[] m = mask(x);
         int f = x.dim(2);
         float[] y = x.toArray();
-        for (int i = 0; i < m.length; i++) if (m[i] == 0f) java.util.Arrays.fill(y, i * f, (i + 1) * f, 0f);
+        for (int i = 0; i < m.length; i++)
+            if (m[i] == 0f)
+                java.util.Arrays.fill(y, i * f, (i + 1) * f, 0f);
         return new LayerCall(inputs, List.of(Tensor.wrap(y, x.shape())), m);
     }
 
@@ -70,7 +76,9 @@ public final class Masking extends Layer {
         Tensor g = gradOutputs.get(0);
         int f = g.dim(2);
         float[] d = g.toArray();
-        for (int i = 0; i < m.length; i++) if (m[i] == 0f) java.util.Arrays.fill(d, i * f, (i + 1) * f, 0f);
+        for (int i = 0; i < m.length; i++)
+            if (m[i] == 0f)
+                java.util.Arrays.fill(d, i * f, (i + 1) * f, 0f);
         return List.of(Tensor.wrap(d, g.shape()));
     }
 

@@ -123,7 +123,8 @@ public final class Merge extends Layer {
         }
         if (op == Op.AVERAGE) {
             float inv = 1f / inputs.size();
-            for (int j = 0; j < y.length; j++) y[j] *= inv;
+            for (int j = 0; j < y.length; j++)
+                y[j] *= inv;
         }
         return new LayerCall(inputs, List.of(Tensor.wrap(y, first.shape())), null);
     }
@@ -146,7 +147,9 @@ public final class Merge extends Layer {
                     case SUBTRACT -> i == 0 ? dy[j] : -dy[j];
                     case MULTIPLY -> {
                         float p = dy[j];
-                        for (int k = 0; k < n; k++) if (k != i) p *= ins.get(k).data()[j];
+                        for (int k = 0; k < n; k++)
+                            if (k != i)
+                                p *= ins.get(k).data()[j];
                         yield p;
                     }
                     case MAXIMUM, MINIMUM -> {

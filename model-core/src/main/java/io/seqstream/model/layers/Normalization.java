@@ -21,7 +21,8 @@ public final class Normalization extends Layer {
 
     private Normalization(Builder b) {
         super(b, "normalization");
-        if ((b.mean == null) != (b.variance == null)) throw new IllegalArgumentException("Normalization needs both mean and variance, or neither");
+        if ((b.mean == null) != (b.variance == null))
+            throw new IllegalArgumentException("Normalization needs both mean and variance, or neither");
         this.fixedMean = b.mean;
         this.fixedVariance = b.variance;
     }
@@ -43,7 +44,8 @@ public final class Normalization extends Layer {
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);
-        if (s.length < 2 || s[s.length - 1] < 0) throw error("the last axis of the input must be known, got " + Tensor.shapeString(s));
+        if (s.length < 2 || s[s.length - 1] < 0)
+            throw error("the last axis of the input must be known, got " + Tensor.shapeString(s));
         int f = s[s.length - 1];
         if (fixedMean != null && fixedMean.length != 1 && fixedMean.length != f) {
             throw error("mean has " + fixedMean.length + " values but the input has " + f + " features");
@@ -53,7 +55,8 @@ public final class Normalization extends Layer {
 
     @Override
     protected void createWeights(List<int[]> in) {
-        if (fixedMean != null) return;
+        if (fixedMean != null)
+            return;
         int f = in.get(0)[in.get(0).length - 1];
         mean = addWeight("mean", f).frozen();
         variance = addWeight("variance", f).frozen();
@@ -72,7 +75,7 @@ public final class Normalization extends Layer {
             scale[i] = 1f / sd;
             shift[i] = m;
         }
-        return new float[][] {scale, shift};
+        return new float[][]{ scale, shift };
     }
 
     @Override
@@ -81,7 +84,8 @@ public final class Normalization extends Layer {
         float[][] a = affine();
         int f = a[0].length;
         float[] y = x.toArray();
-        for (int i = 0; i < y.length; i++) y[i] = (y[i] - a[1][i % f]) * a[0][i % f];
+        for (int i = 0; i < y.length; i++)
+            y[i] = (y[i] - a[1][i % f]) * a[0][i % f];
         return new LayerCall(inputs, List.of(Tensor.wrap(y, x.shape())), a[0]);
     }
 
@@ -90,7 +94,8 @@ public final class Normalization extends Layer {
         float[] scale = call.cache();
         Tensor g = gradOutputs.get(0);
         float[] d = g.toArray();
-        for (int i = 0; i < d.length; i++) d[i] *= scale[i % scale.length];
+        for (int i = 0; i < d.length; i++)
+            d[i] *= scale[i % scale.length];
         return List.of(Tensor.wrap(d, g.shape()));
     }
 
@@ -101,9 +106,11 @@ public final class Normalization extends Layer {
         c.put("invert", false);
         if (fixedMean != null) {
             var m = c.putArray("mean");
-            for (float v : fixedMean) m.add(v);
+            for (float v : fixedMean)
+                m.add(v);
             var v2 = c.putArray("variance");
-            for (float v : fixedVariance) v2.add(v);
+            for (float v : fixedVariance)
+                v2.add(v);
         } else {
             c.putNull("mean");
             c.putNull("variance");

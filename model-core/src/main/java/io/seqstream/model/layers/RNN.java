@@ -87,16 +87,20 @@ public class RNN extends Layer {
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         int[] s = in.get(0);
-        if (s.length != 3) throw error("expected input of shape (batch, time, features), got " + Tensor.shapeString(s));
-        if (s[2] < 0) throw error("the feature axis of the input must be known, got " + Tensor.shapeString(s));
+        if (s.length != 3)
+            throw error("expected input of shape (batch, time, features), got " + Tensor.shapeString(s));
+        if (s[2] < 0)
+            throw error("the feature axis of the input must be known, got " + Tensor.shapeString(s));
         if (stateful && s[0] < 0) {
             throw error("stateful=True needs a fixed batch size; give the first layer batchInputShape(batch, time, features)"
                     + " (Keras batch_input_shape), got input " + Tensor.shapeString(s));
         }
         int u = cell.units();
         List<int[]> out = new ArrayList<>();
-        out.add(returnSequences ? new int[] {s[0], s[1], u} : new int[] {s[0], u});
-        if (returnState) for (int i = 0; i < cell.stateCount(); i++) out.add(new int[] {s[0], u});
+        out.add(returnSequences ? new int[]{ s[0], s[1], u } : new int[]{ s[0], u });
+        if (returnState)
+            for (int i = 0; i < cell.stateCount(); i++)
+                out.add(new int[]{ s[0], u });
         return out;
     }
 
@@ -112,14 +116,18 @@ public class RNN extends Layer {
 
     @Override
     public void resetStates() {
-        if (states != null) for (float[] st : states) Arrays.fill(st, 0f);
+        if (states != null)
+            for (float[] st : states)
+                Arrays.fill(st, 0f);
     }
 
     /** Current states of a stateful layer, copies, one [batch*units] array per state. */
     public List<Tensor> getStates() {
-        if (!stateful) throw error("only a stateful RNN keeps states between calls");
+        if (!stateful)
+            throw error("only a stateful RNN keeps states between calls");
         List<Tensor> r = new ArrayList<>();
-        for (float[] st : states) r.add(Tensor.of(st, fixedBatch, cell.units()));
+        for (float[] st : states)
+            r.add(Tensor.of(st, fixedBatch, cell.units()));
         return r;
     }
 
@@ -145,25 +153,32 @@ public class RNN extends Layer {
         }
         float[] seq = goBackwards ? reverseTime(x.data(), batch, time, d) : x.data();
         float[][] init = stateful ? states : zeros(cell.stateCount(), batch * u);
-        if (mask != null && mask.length != batch * time) throw error("mask has " + mask.length + " values for input " + x.shapeString());
+        if (mask != null && mask.length != batch * time)
+            throw error("mask has " + mask.length + " values for input " + x.shapeString());
         float[] stepMask = mask == null ? null : goBackwards ? Masks.reverse(mask, batch, time) : mask;
         RecurrentCell.Sequence run = cell.forward(seq, batch, time, init, training, stepMask);
         if (stateful) {
-            for (int i = 0; i < states.length; i++) System.arraycopy(run.finals[i], 0, states[i], 0, states[i].length);
+            for (int i = 0; i < states.length; i++)
+                System.arraycopy(run.finals[i], 0, states[i], 0, states[i].length);
         }
         List<Tensor> outs = new ArrayList<>();
         outs.add(returnSequences ? Tensor.wrap(run.outputs, batch, time, u) : Tensor.wrap(run.finals[0].clone(), batch, u));
-        if (returnState) for (float[] f : run.finals) outs.add(Tensor.wrap(f, batch, u));
+        if (returnState)
+            for (float[] f : run.finals)
+                outs.add(Tensor.wrap(f, batch, u));
         return new LayerCall(inputs, outs, training ? run : null);
     }
 
     /** Keras: the input mask goes on with the full sequence, and ends with the time axis. */
     @Override
     public List<float[]> computeMask(List<Tensor> inputs, List<float[]> masks) {
-        if (!returnSequences || masks.isEmpty() || masks.get(0) == null) return null;
+        if (!returnSequences || masks.isEmpty() || masks.get(0) == null)
+            return null;
         List<float[]> out = new ArrayList<>();
         out.add(masks.get(0));
-        if (returnState) for (int i = 0; i < cell.stateCount(); i++) out.add(null);
+        if (returnState)
+            for (int i = 0; i < cell.stateCount(); i++)
+                out.add(null);
         return out;
     }
 
@@ -175,32 +190,41 @@ public class RNN extends Layer {
         float[][] dFinal = new float[cell.stateCount()][];
         Tensor dOut = gradOutputs.get(0);
         if (dOut != null) {
-            if (returnSequences) dHs = dOut.data();
-            else dFinal[0] = dOut.data().clone();
+            if (returnSequences)
+                dHs = dOut.data();
+            else
+                dFinal[0] = dOut.data().clone();
         }
         if (returnState) {
             for (int i = 0; i < cell.stateCount(); i++) {
                 Tensor g = gradOutputs.get(1 + i);
-                if (g == null) continue;
-                if (dFinal[i] == null) dFinal[i] = g.data().clone();
-                else for (int j = 0; j < dFinal[i].length; j++) dFinal[i][j] += g.data()[j];
+                if (g == null)
+                    continue;
+                if (dFinal[i] == null)
+                    dFinal[i] = g.data().clone();
+                else
+                    for (int j = 0; j < dFinal[i].length; j++)
+                        dFinal[i][j] += g.data()[j];
             }
         }
         float[] dx = cell.backward(run, dHs, dFinal);
-        if (goBackwards) dx = reverseTime(dx, batch, time, d);
+        if (goBackwards)
+            dx = reverseTime(dx, batch, time, d);
         return List.of(Tensor.wrap(dx, batch, time, d));
     }
 
     private static float[][] zeros(int n, int size) {
         float[][] z = new float[n][];
-        for (int i = 0; i < n; i++) z[i] = new float[size];
+        for (int i = 0; i < n; i++)
+            z[i] = new float[size];
         return z;
     }
 
     static float[] reverseTime(float[] x, int batch, int time, int d) {
         float[] r = new float[x.length];
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) System.arraycopy(x, (b * time + t) * d, r, (b * time + (time - 1 - t)) * d, d);
+            for (int t = 0; t < time; t++)
+                System.arraycopy(x, (b * time + t) * d, r, (b * time + (time - 1 - t)) * d, d);
         }
         return r;
     }

@@ -14,8 +14,10 @@ public abstract class RecurrentCell {
     protected int inputDim;
 
     protected RecurrentCell(int units, ActivationFunction activation, boolean useBias) {
-        if (units <= 0) throw new IllegalArgumentException(kerasName() + " units must be positive, got " + units);
-        if (!activation.elementWise()) throw new IllegalArgumentException(kerasName() + " activation must be element-wise, got softmax");
+        if (units <= 0)
+            throw new IllegalArgumentException(kerasName() + " units must be positive, got " + units);
+        if (!activation.elementWise())
+            throw new IllegalArgumentException(kerasName() + " activation must be element-wise, got softmax");
         this.units = units;
         this.activation = activation;
         this.useBias = useBias;
@@ -74,8 +76,8 @@ public abstract class RecurrentCell {
         final float[] x;
         final int batch;
         final int time;
-        final float[] outputs;   // [B, T, units]
-        final float[][] finals;  // per state [B*units]
+        final float[] outputs; // [B, T, units]
+        final float[][] finals; // per state [B*units]
         final Object cache;
 
         Sequence(float[] x, int batch, int time, float[] outputs, float[][] finals, Object cache) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /** Shape helpers shared by layers. */
 final class Shapes {
-    private Shapes() {}
+    private Shapes() {
+    }
 
     static int last(int[] s) {
         return s[s.length - 1];
@@ -28,7 +29,8 @@ final class Shapes {
         int[] s = t.shape();
         boolean ok = s.length == expected.length;
         for (int i = 0; ok && i < s.length; i++) {
-            if (expected[i] >= 0 && expected[i] != s[i] && !(i == 0)) ok = false;
+            if (expected[i] >= 0 && expected[i] != s[i] && !(i == 0))
+                ok = false;
         }
         if (!ok) {
             throw layer.error("expected input of shape " + Tensor.shapeString(expected) + " but got " + t.shapeString());

@@ -33,7 +33,7 @@ public final class SimpleRNNCell extends RecurrentCell {
 
     @Override
     public String[] stateNames() {
-        return new String[] {"h"};
+        return new String[]{ "h" };
     }
 
     public Weight kernel() {
@@ -53,12 +53,14 @@ public final class SimpleRNNCell extends RecurrentCell {
         this.inputDim = inputDim;
         kernel = owner.addWeight("kernel", inputDim, units);
         recurrentKernel = owner.addWeight("recurrent_kernel", units, units);
-        if (useBias) bias = owner.addWeight("bias", units);
+        if (useBias)
+            bias = owner.addWeight("bias", units);
         io.seqstream.model.ops.Initializers.glorotUniform(kernel.value, inputDim, units, rnd);
         io.seqstream.model.ops.Initializers.orthogonal(recurrentKernel.value, units, units, rnd);
     }
 
-    private record Cache(float[] xT, float[] pre, float[] h, float[] mask) {}
+    private record Cache(float[] xT, float[] pre, float[] h, float[] mask) {
+    }
 
     // Time-major [T, B, ...], as in LSTMCell: each step's batch product is one matrix product.
     @Override
@@ -67,7 +69,8 @@ public final class SimpleRNNCell extends RecurrentCell {
         float[] xT = LSTMCell.toTimeMajor(x, batch, time, d);
         float[] pre = new float[time * bu];
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) System.arraycopy(bias.value, 0, pre, r * u, u);
+            for (int r = 0; r < batch * time; r++)
+                System.arraycopy(bias.value, 0, pre, r * u, u);
         }
         Gemm.nn(xT, 0, kernel.value, 0, pre, 0, batch * time, d, u, true);
         float[] h = new float[(time + 1) * bu];
@@ -75,12 +78,14 @@ public final class SimpleRNNCell extends RecurrentCell {
         PackedMatrix rec = FastGemm.pack(recurrentKernel.value, u, u);
         for (int t = 0; t < time; t++) {
             FastGemm.mulAcc(h, t * bu, u, batch, rec, pre, t * bu);
-            for (int i = 0; i < bu; i++) h[(t + 1) * bu + i] = activation.apply(pre[t * bu + i]);
-            if (mask != null) Masks.carry(mask, t, time, batch, u, h, t * bu, (t + 1) * bu);
+            for (int i = 0; i < bu; i++)
+                h[(t + 1) * bu + i] = activation.apply(pre[t * bu + i]);
+            if (mask != null)
+                Masks.carry(mask, t, time, batch, u, h, t * bu, (t + 1) * bu);
         }
         float[] outputs = LSTMCell.fromTimeMajor(h, bu, batch, time, u);
         float[] hT = java.util.Arrays.copyOfRange(h, time * bu, (time + 1) * bu);
-        return new Sequence(x, batch, time, outputs, new float[][] {hT}, keep ? new Cache(xT, pre, h, mask) : null);
+        return new Sequence(x, batch, time, outputs, new float[][]{ hT }, keep ? new Cache(xT, pre, h, mask) : null);
     }
 
     @Override
@@ -89,7 +94,8 @@ public final class SimpleRNNCell extends RecurrentCell {
         int u = units, d = inputDim, batch = seq.batch, time = seq.time, bu = batch * u;
         float[] dpre = new float[time * bu];
         float[] dh = new float[bu];
-        if (dFinal[0] != null) System.arraycopy(dFinal[0], 0, dh, 0, bu);
+        if (dFinal[0] != null)
+            System.arraycopy(dFinal[0], 0, dh, 0, bu);
         float[] dHsT = dHs == null ? null : LSTMCell.toTimeMajor(dHs, batch, time, u);
         PackedMatrix recT = FastGemm.packTransposed(recurrentKernel.value, u, u);
         for (int t = time - 1; t >= 0; t--) {
@@ -107,7 +113,9 @@ public final class SimpleRNNCell extends RecurrentCell {
         Gemm.tnAcc(k.h, 0, dpre, 0, recurrentKernel.grad, 0, time * batch, u, u);
         Gemm.tnAcc(k.xT, 0, dpre, 0, kernel.grad, 0, time * batch, d, u);
         if (bias != null) {
-            for (int r = 0; r < batch * time; r++) for (int j = 0; j < u; j++) bias.grad[j] += dpre[r * u + j];
+            for (int r = 0; r < batch * time; r++)
+                for (int j = 0; j < u; j++)
+                    bias.grad[j] += dpre[r * u + j];
         }
         float[] dxT = new float[time * batch * d];
         Gemm.nt(dpre, 0, kernel.value, 0, dxT, 0, time * batch, u, d, false);

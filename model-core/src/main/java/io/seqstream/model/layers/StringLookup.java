@@ -32,8 +32,10 @@ public final class StringLookup extends IndexLookup<String> {
         int b = rows.length, t = b == 0 ? 0 : rows[0].length;
         float[] ids = new float[b * t];
         for (int i = 0; i < b; i++) {
-            if (rows[i].length != t) throw error("ragged string rows: row 0 has " + t + " values, row " + i + " has " + rows[i].length);
-            for (int j = 0; j < t; j++) ids[i * t + j] = lookup(rows[i][j]);
+            if (rows[i].length != t)
+                throw error("ragged string rows: row 0 has " + t + " values, row " + i + " has " + rows[i].length);
+            for (int j = 0; j < t; j++)
+                ids[i * t + j] = lookup(rows[i][j]);
         }
         return Tensor.wrap(ids, b, t);
     }
@@ -60,7 +62,10 @@ public final class StringLookup extends IndexLookup<String> {
 
     @Override
     protected void putToken(ObjectNode c, String key, String token) {
-        if (token == null) c.putNull(key); else c.put(key, token);
+        if (token == null)
+            c.putNull(key);
+        else
+            c.put(key, token);
     }
 
     @Override
@@ -71,7 +76,8 @@ public final class StringLookup extends IndexLookup<String> {
     public static final class Builder extends IndexLookup.Builder<String, Builder> {
         private String oovToken = "[UNK]";
 
-        Builder() {}
+        Builder() {
+        }
 
         public Builder oovToken(String t) {
             this.oovToken = t;

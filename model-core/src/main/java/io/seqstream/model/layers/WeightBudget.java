@@ -17,7 +17,7 @@ public final class WeightBudget {
     /** Runs {@code body} allowing at most {@code maxValues} weight values to be allocated on this thread. */
     public static <T> T within(long maxValues, Supplier<T> body) {
         long[] outer = LEFT.get();
-        LEFT.set(new long[] {maxValues});
+        LEFT.set(new long[]{ maxValues });
         try {
             return body.get();
         } finally {

@@ -12,13 +12,8 @@ import java.util.stream.Collectors;
  * is Keras 3's {@code relu6(x + 3) / 6}.
  */
 public enum ActivationFunction {
-    LINEAR("linear"),
-    RELU("relu"),
-    SIGMOID("sigmoid"),
-    TANH("tanh"),
-    SOFTMAX("softmax"),
-    HARD_SIGMOID("hard_sigmoid"),
-    HARD_SIGMOID_KERAS3("hard_sigmoid_keras3");
+    LINEAR("linear"), RELU("relu"), SIGMOID("sigmoid"), TANH("tanh"), SOFTMAX("softmax"), HARD_SIGMOID("hard_sigmoid"), HARD_SIGMOID_KERAS3(
+            "hard_sigmoid_keras3");
 
     private final String kerasName;
 
@@ -34,9 +29,11 @@ public enum ActivationFunction {
     public static ActivationFunction of(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         for (ActivationFunction a : values()) {
-            if (a.kerasName.equals(n)) return a;
+            if (a.kerasName.equals(n))
+                return a;
         }
-        if (n.equals("none")) return LINEAR;
+        if (n.equals("none"))
+            return LINEAR;
         throw new IllegalArgumentException("unknown activation '" + name + "'; valid: " + validNames());
     }
 
@@ -72,8 +69,14 @@ public enum ActivationFunction {
             case RELU -> pre > 0f ? 1f : 0f;
             case SIGMOID -> y * (1f - y);
             case TANH -> 1f - y * y;
-            case HARD_SIGMOID -> { float z = 0.2f * pre + 0.5f; yield z > 0f && z < 1f ? 0.2f : 0f; }
-            case HARD_SIGMOID_KERAS3 -> { float z = pre + 3f; yield z > 0f && z < 6f ? 1f / 6f : 0f; }
+            case HARD_SIGMOID -> {
+                float z = 0.2f * pre + 0.5f;
+                yield z > 0f && z < 1f ? 0.2f : 0f;
+            }
+            case HARD_SIGMOID_KERAS3 -> {
+                float z = pre + 3f;
+                yield z > 0f && z < 6f ? 1f / 6f : 0f;
+            }
             case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
         };
     }
@@ -85,14 +88,32 @@ public enum ActivationFunction {
     /** Applies in place to {@code x[off, off+n)}; for softmax, rows of length {@code rowLen}. */
     public void apply(float[] x, int off, int n, int rowLen) {
         switch (this) {
-            case LINEAR -> { }
-            case RELU -> { for (int i = off; i < off + n; i++) if (x[i] < 0f) x[i] = 0f; }
-            case SIGMOID -> { for (int i = off; i < off + n; i++) x[i] = sigmoid(x[i]); }
-            case TANH -> { for (int i = off; i < off + n; i++) x[i] = tanh(x[i]); }
-            case HARD_SIGMOID -> { for (int i = off; i < off + n; i++) x[i] = Math.max(0f, Math.min(1f, 0.2f * x[i] + 0.5f)); }
-            case HARD_SIGMOID_KERAS3 -> { for (int i = off; i < off + n; i++) x[i] = Math.max(0f, Math.min(6f, x[i] + 3f)) / 6f; }
+            case LINEAR -> {
+            }
+            case RELU -> {
+                for (int i = off; i < off + n; i++)
+                    if (x[i] < 0f)
+                        x[i] = 0f;
+            }
+            case SIGMOID -> {
+                for (int i = off; i < off + n; i++)
+                    x[i] = sigmoid(x[i]);
+            }
+            case TANH -> {
+                for (int i = off; i < off + n; i++)
+                    x[i] = tanh(x[i]);
+            }
+            case HARD_SIGMOID -> {
+                for (int i = off; i < off + n; i++)
+                    x[i] = Math.max(0f, Math.min(1f, 0.2f * x[i] + 0.5f));
+            }
+            case HARD_SIGMOID_KERAS3 -> {
+                for (int i = off; i < off + n; i++)
+                    x[i] = Math.max(0f, Math.min(6f, x[i] + 3f)) / 6f;
+            }
             case SOFTMAX -> {
-                for (int r = off; r < off + n; r += rowLen) softmaxRow(x, r, rowLen);
+                for (int r = off; r < off + n; r += rowLen)
+                    softmaxRow(x, r, rowLen);
             }
         }
     }
@@ -103,7 +124,8 @@ public enum ActivationFunction {
 
     public static void softmaxRow(float[] x, int off, int len) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = off; i < off + len; i++) max = Math.max(max, x[i]);
+        for (int i = off; i < off + len; i++)
+            max = Math.max(max, x[i]);
         double sum = 0;
         for (int i = off; i < off + len; i++) {
             float e = (float) Math.exp(x[i] - max);
@@ -111,7 +133,8 @@ public enum ActivationFunction {
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        for (int i = off; i < off + len; i++) x[i] *= inv;
+        for (int i = off; i < off + len; i++)
+            x[i] *= inv;
     }
 
     /**
@@ -122,21 +145,41 @@ public enum ActivationFunction {
     public void backward(float[] pre, float[] y, float[] dy, float[] dx, int rowLen) {
         int n = y.length;
         switch (this) {
-            case LINEAR -> { if (dx != dy) System.arraycopy(dy, 0, dx, 0, n); }
-            case RELU -> { for (int i = 0; i < n; i++) dx[i] = pre[i] > 0f ? dy[i] : 0f; }
-            case SIGMOID -> { for (int i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1f - y[i]); }
-            case TANH -> { for (int i = 0; i < n; i++) dx[i] = dy[i] * (1f - y[i] * y[i]); }
+            case LINEAR -> {
+                if (dx != dy)
+                    System.arraycopy(dy, 0, dx, 0, n);
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++)
+                    dx[i] = pre[i] > 0f ? dy[i] : 0f;
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++)
+                    dx[i] = dy[i] * y[i] * (1f - y[i]);
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++)
+                    dx[i] = dy[i] * (1f - y[i] * y[i]);
+            }
             case HARD_SIGMOID -> {
-                for (int i = 0; i < n; i++) { float z = 0.2f * pre[i] + 0.5f; dx[i] = z > 0f && z < 1f ? 0.2f * dy[i] : 0f; }
+                for (int i = 0; i < n; i++) {
+                    float z = 0.2f * pre[i] + 0.5f;
+                    dx[i] = z > 0f && z < 1f ? 0.2f * dy[i] : 0f;
+                }
             }
             case HARD_SIGMOID_KERAS3 -> {
-                for (int i = 0; i < n; i++) { float z = pre[i] + 3f; dx[i] = z > 0f && z < 6f ? dy[i] / 6f : 0f; }
+                for (int i = 0; i < n; i++) {
+                    float z = pre[i] + 3f;
+                    dx[i] = z > 0f && z < 6f ? dy[i] / 6f : 0f;
+                }
             }
             case SOFTMAX -> {
                 for (int r = 0; r < n; r += rowLen) {
                     double dot = 0;
-                    for (int i = r; i < r + rowLen; i++) dot += dy[i] * y[i];
-                    for (int i = r; i < r + rowLen; i++) dx[i] = y[i] * (float) (dy[i] - dot);
+                    for (int i = r; i < r + rowLen; i++)
+                        dot += dy[i] * y[i];
+                    for (int i = r; i < r + rowLen; i++)
+                        dx[i] = y[i] * (float) (dy[i] - dot);
                 }
             }
         }

@@ -24,7 +24,8 @@ public record Blocking(int rows, int vectors, int kc) {
         if (!SHAPES.contains(rows + "x" + vectors)) {
             throw new IllegalArgumentException("no micro-kernel of " + rows + " rows x " + vectors + " vectors; shapes: " + SHAPES);
         }
-        if (kc < 1) throw new IllegalArgumentException("inner block must be positive, got " + kc);
+        if (kc < 1)
+            throw new IllegalArgumentException("inner block must be positive, got " + kc);
     }
 
     /** Accumulators the micro-kernel keeps live. */
@@ -45,7 +46,8 @@ public record Blocking(int rows, int vectors, int kc) {
     /** The shape for this machine (or the one the system properties force) at a species of {@code lanes} floats. */
     public static Blocking choose(int lanes) {
         String forced = System.getProperty("seqstream.kernels.blocking");
-        if (forced != null && !forced.isBlank()) return parse(forced, lanes);
+        if (forced != null && !forced.isBlank())
+            return parse(forced, lanes);
         return forRegisters(lanes, vectorRegisters());
     }
 
@@ -71,7 +73,8 @@ public record Blocking(int rows, int vectors, int kc) {
             int kc = f.length > 2 ? Integer.parseInt(f[2]) : innerBlock(lanes, v);
             return new Blocking(r, v, kc);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("seqstream.kernels.blocking='" + s + "': expected RxV or RxV:KC with RxV one of " + SHAPES, e);
+            throw new IllegalArgumentException("seqstream.kernels.blocking='" + s + "': expected RxV or RxV:KC with RxV one of " + SHAPES,
+                    e);
         }
     }
 
@@ -82,14 +85,17 @@ public record Blocking(int rows, int vectors, int kc) {
     public static int vectorRegisters() {
         Integer forced = Integer.getInteger("seqstream.kernels.registers");
         if (forced != null) {
-            if (forced != 16 && forced != 32) throw new IllegalArgumentException("seqstream.kernels.registers must be 16 or 32, got " + forced);
+            if (forced != 16 && forced != 32)
+                throw new IllegalArgumentException("seqstream.kernels.registers must be 16 or 32, got " + forced);
             return forced;
         }
         String arch = System.getProperty("os.arch", "");
-        if (arch.equals("aarch64") || arch.equals("arm64")) return 32;
+        if (arch.equals("aarch64") || arch.equals("arm64"))
+            return 32;
         int useAvx = hotSpotUseAvx();
         boolean avx512 = cpuFlags().contains("avx512f");
-        if (useAvx >= 0) return useAvx >= 3 && avx512 ? 32 : 16;
+        if (useAvx >= 0)
+            return useAvx >= 3 && avx512 ? 32 : 16;
         return avx512 ? 32 : 16;
     }
 
@@ -107,7 +113,8 @@ public record Blocking(int rows, int vectors, int kc) {
     static Set<String> cpuFlags() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) return Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                if (line.startsWith("flags"))
+                    return Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: fall through

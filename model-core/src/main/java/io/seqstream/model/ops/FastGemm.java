@@ -7,7 +7,8 @@ package io.seqstream.model.ops;
 public final class FastGemm {
     private static final Kernels K = Kernels.best();
 
-    private FastGemm() {}
+    private FastGemm() {
+    }
 
     public static Kernels kernels() {
         return K;
@@ -31,9 +32,11 @@ public final class FastGemm {
             return;
         }
         float[] tmp = new float[m * pn];
-        for (int r = 0; r < m; r++) System.arraycopy(c, cOff + r * n, tmp, r * pn, n);
+        for (int r = 0; r < m; r++)
+            System.arraycopy(c, cOff + r * n, tmp, r * pn, n);
         K.gemmAcc(a, aOff, lda, m, b, tmp, 0, pn);
-        for (int r = 0; r < m; r++) System.arraycopy(tmp, r * pn, c, cOff + r * n, n);
+        for (int r = 0; r < m; r++)
+            System.arraycopy(tmp, r * pn, c, cOff + r * n, n);
     }
 
     /** An empty packed [rows, cols] operand for {@link #mulAcc}, filled with {@link PackedMatrix#putRows}. */
@@ -54,7 +57,8 @@ public final class FastGemm {
                 int j1 = Math.min(cols, j0 + 8);
                 for (int j = j0; j < j1; j++) {
                     int tj = j * rows;
-                    for (int i = i0; i < i1; i++) t[tj + i] = a[off + i * cols + j];
+                    for (int i = i0; i < i1; i++)
+                        t[tj + i] = a[off + i * cols + j];
                 }
             }
         }

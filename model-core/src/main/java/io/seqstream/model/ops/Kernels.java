@@ -1,6 +1,5 @@
 package io.seqstream.model.ops;
 
-
 /**
  * The arithmetic of one batched step. Two implementations: {@link VectorKernels} on the Vector API
  * ({@code jdk.incubator.vector}) and {@link ScalarKernels}, used when that module is absent or
@@ -31,7 +30,8 @@ public interface Kernels {
      * {@code c[cNext + r*u]}, {@code h[hOff + r*u]}, the gate outputs at {@code gates[zOff + r*4u ..]} (layout of z) and
      * act(c') at {@code actC[actCOff + r*u]}, which {@link #lstmGatesBackward} reads.
      */
-    void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+    void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC,
+            int actCOff,
             int n, int u, ActivationFunction act, ActivationFunction rec);
 
     /**

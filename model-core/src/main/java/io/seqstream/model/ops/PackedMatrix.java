@@ -37,10 +37,12 @@ public final class PackedMatrix {
 
     /** Copies {@code count} rows of n floats from {@code src} (row stride {@code ld}) into rows {@code row ..} of this matrix. */
     public void putRows(int row, float[] src, int srcOff, int ld, int count) {
-        if (row < 0 || row + count > k) throw new IndexOutOfBoundsException("rows " + row + ".." + (row + count) + " of a matrix with " + k);
+        if (row < 0 || row + count > k)
+            throw new IndexOutOfBoundsException("rows " + row + ".." + (row + count) + " of a matrix with " + k);
         for (int pi = 0; pi < panels; pi++) {
             int col = pi * p, w = Math.min(p, n - col);
-            for (int r = 0; r < count; r++) System.arraycopy(src, srcOff + r * ld + col, data, (pi * k + row + r) * p, w);
+            for (int r = 0; r < count; r++)
+                System.arraycopy(src, srcOff + r * ld + col, data, (pi * k + row + r) * p, w);
         }
     }
 

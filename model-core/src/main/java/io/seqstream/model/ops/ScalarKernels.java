@@ -1,6 +1,5 @@
 package io.seqstream.model.ops;
 
-
 /** Plain-Java kernels: the fallback when the Vector API module is absent. */
 public final class ScalarKernels implements Kernels {
     @Override
@@ -26,7 +25,8 @@ public final class ScalarKernels implements Kernels {
                 for (int kk = 0; kk < k; kk++) {
                     float av = a[ao + kk];
                     int bo = base + kk * p;
-                    for (int j = 0; j < p; j++) acc[j] += av * b.data[bo + j];
+                    for (int j = 0; j < p; j++)
+                        acc[j] += av * b.data[bo + j];
                 }
                 System.arraycopy(acc, 0, z, zo, p);
             }
@@ -35,11 +35,13 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec) {
-        for (int r = 0; r < n; r++) lstmGateRow(z, r * ldz, c, h, r * u, 0, u, act, rec);
+        for (int r = 0; r < n; r++)
+            lstmGateRow(z, r * ldz, c, h, r * u, 0, u, act, rec);
     }
 
     /** Gates of units [from, u) of one row: z at {@code zo} (blocks i, f, c, o of width u), c and h at {@code so}. */
-    static void lstmGateRow(float[] z, int zo, float[] c, float[] h, int so, int from, int u, ActivationFunction act, ActivationFunction rec) {
+    static void lstmGateRow(float[] z, int zo, float[] c, float[] h, int so, int from, int u, ActivationFunction act,
+            ActivationFunction rec) {
         for (int j = from; j < u; j++) {
             float i = rec.apply(z[zo + j]);
             float f = rec.apply(z[zo + u + j]);
@@ -52,13 +54,17 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC,
+            int actCOff,
             int n, int u, ActivationFunction act, ActivationFunction rec) {
-        for (int r = 0; r < n; r++) lstmForwardRow(z, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, h, hOff + r * u, gates, actC, actCOff + r * u, 0, u, act, rec);
+        for (int r = 0; r < n; r++)
+            lstmForwardRow(z, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, h, hOff + r * u, gates, actC, actCOff + r * u, 0, u, act,
+                    rec);
     }
 
     /** Forward gates of units [from, u) of one row (offsets are the row's). */
-    static void lstmForwardRow(float[] z, int zo, float[] c, int cp, int cn, float[] h, int ho, float[] gates, float[] actC, int ao, int from, int u,
+    static void lstmForwardRow(float[] z, int zo, float[] c, int cp, int cn, float[] h, int ho, float[] gates, float[] actC, int ao,
+            int from, int u,
             ActivationFunction act, ActivationFunction rec) {
         for (int j = from; j < u; j++) {
             float i = rec.apply(z[zo + j]);
@@ -81,12 +87,14 @@ public final class ScalarKernels implements Kernels {
     public void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
             float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec) {
         for (int r = 0; r < n; r++) {
-            lstmBackwardRow(z, gates, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, actC, actCOff + r * u, dh, dc, r * u, dz, 0, u, act, rec);
+            lstmBackwardRow(z, gates, zOff + r * 4 * u, c, cPrev + r * u, cNext + r * u, actC, actCOff + r * u, dh, dc, r * u, dz, 0, u,
+                    act, rec);
         }
     }
 
     /** Backward gates of units [from, u) of one row (offsets are the row's; {@code s} that of dh and dc). */
-    static void lstmBackwardRow(float[] z, float[] gates, int a, float[] c, int cp, int cn, float[] actC, int ao, float[] dh, float[] dc, int s,
+    static void lstmBackwardRow(float[] z, float[] gates, int a, float[] c, int cp, int cn, float[] actC, int ao, float[] dh, float[] dc,
+            int s,
             float[] dz, int from, int u, ActivationFunction act, ActivationFunction rec) {
         for (int j = from; j < u; j++) {
             float ig = gates[a + j], fg = gates[a + u + j], cg = gates[a + 2 * u + j], og = gates[a + 3 * u + j];
@@ -102,7 +110,8 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void softmaxRows(float[] x, int n, int stride, int width) {
-        for (int r = 0; r < n; r++) ActivationFunction.softmaxRow(x, r * stride, width);
+        for (int r = 0; r < n; r++)
+            ActivationFunction.softmaxRow(x, r * stride, width);
     }
 
     @Override
@@ -111,7 +120,8 @@ public final class ScalarKernels implements Kernels {
             for (int o = 0; o < m; o++) {
                 float s = 0f;
                 int xo = r * lda, wo = o * k;
-                for (int kk = 0; kk < k; kk++) s += x[xo + kk] * wT[wo + kk];
+                for (int kk = 0; kk < k; kk++)
+                    s += x[xo + kk] * wT[wo + kk];
                 out[r * m + o] = s + bias[o];
             }
         }

@@ -22,7 +22,8 @@ public final class VectorKernels implements Kernels {
     /** Kernels with the blocking chosen for this machine's species and registers ({@link Blocking#choose}). */
     static VectorKernels create() {
         // Touch the species so a missing module fails here, inside Kernels.best()'s try.
-        if (S.length() < 4) throw new IllegalStateException("vector species too short: " + S);
+        if (S.length() < 4)
+            throw new IllegalStateException("vector species too short: " + S);
         return new VectorKernels(Blocking.choose(L));
     }
 
@@ -96,7 +97,8 @@ public final class VectorKernels implements Kernels {
     // activations fell back to the Java implementation of the Vector API). Other pairs take the scalar rows.
 
     @Override
-    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC, int actCOff,
+    public void lstmGatesForward(float[] z, int zOff, float[] c, int cPrev, int cNext, float[] h, int hOff, float[] gates, float[] actC,
+            int actCOff,
             int n, int u, ActivationFunction act, ActivationFunction rec) {
         boolean fast = act == ActivationFunction.TANH && rec == ActivationFunction.SIGMOID;
         int vecEnd = fast ? u - u % L : 0;
@@ -153,13 +155,15 @@ public final class VectorKernels implements Kernels {
         int vecEnd = fast ? u - u % L : 0;
         for (int r = 0; r < n; r++) {
             int a = zOff + r * 4 * u, cp = cPrev + r * u, ao = actCOff + r * u, s = r * u;
-            if (vecEnd > 0) backwardTanhSigmoid(gates, a, u, c, cp, actC, ao, dh, dc, s, dz, vecEnd);
+            if (vecEnd > 0)
+                backwardTanhSigmoid(gates, a, u, c, cp, actC, ao, dh, dc, s, dz, vecEnd);
             ScalarKernels.lstmBackwardRow(z, gates, a, c, cp, cNext + r * u, actC, ao, dh, dc, s, dz, vecEnd, u, act, rec);
         }
     }
 
     /** One row's backward for tanh / sigmoid, whose derivatives come from the outputs: 1 - y^2 and y (1 - y). */
-    private static void backwardTanhSigmoid(float[] gates, int a, int u, float[] c, int cp, float[] actC, int ao, float[] dh, float[] dc, int s,
+    private static void backwardTanhSigmoid(float[] gates, int a, int u, float[] c, int cp, float[] actC, int ao, float[] dh, float[] dc,
+            int s,
             float[] dz, int len) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < len; j += L) {
@@ -243,7 +247,8 @@ public final class VectorKernels implements Kernels {
                     acc = FloatVector.fromArray(S, x, xo + kk).fma(FloatVector.fromArray(S, wT, wo + kk), acc);
                 }
                 float s = acc.reduceLanes(VectorOperators.ADD);
-                for (; kk < k; kk++) s += x[xo + kk] * wT[wo + kk];
+                for (; kk < k; kk++)
+                    s += x[xo + kk] * wT[wo + kk];
                 out[r * m + o] = s + bias[o];
             }
         }
@@ -275,7 +280,7 @@ public final class VectorKernels implements Kernels {
         // with it, e.g. all-equal values, cost one vector compare each).
         int count = 0;
         float kth = t;
-        for (int i = 0; ; i += L) {
+        for (int i = 0;; i += L) {
             i = count < k ? firstVectorAtLeast(values, i, vecEnd, t) : firstVectorAbove(values, i, vecEnd, kth);
             if (i == vecEnd) {
                 break;

@@ -9,7 +9,7 @@ import java.util.Arrays;
  */
 public final class StepBatch {
     private final StepModel model;
-    final int[][] index;      // per input [row]: token or string index (lookups applied)
+    final int[][] index; // per input [row]: token or string index (lookups applied)
     final float[][][] values; // per input [row]: features (the caller's array, not copied)
     private final boolean[][] set;
 
@@ -24,8 +24,9 @@ public final class StepBatch {
     private StepInput in(int input, StepInput.Kind kind) {
         StepInput in = model.input(input);
         if (in.kind != kind) {
-            throw new IllegalArgumentException("input " + input + " ('" + in.name + "') takes " + in.kind.name().toLowerCase() + " values, not "
-                    + kind.name().toLowerCase());
+            throw new IllegalArgumentException(
+                    "input " + input + " ('" + in.name + "') takes " + in.kind.name().toLowerCase() + " values, not "
+                            + kind.name().toLowerCase());
         }
         return in;
     }
@@ -40,7 +41,8 @@ public final class StepBatch {
     /** Feature vector of key row {@code row} for a feature input (not copied: keep it until the step). */
     public StepBatch features(int input, int row, float[] features) {
         var err = in(input, StepInput.Kind.FEATURES).checkFeatures(features);
-        if (err.isPresent()) throw new IllegalArgumentException("row " + row + ": " + err.get());
+        if (err.isPresent())
+            throw new IllegalArgumentException("row " + row + ": " + err.get());
         values[input][row] = features;
         set[input][row] = true;
         return this;
@@ -56,14 +58,17 @@ public final class StepBatch {
     void checkComplete(int n) {
         for (int i = 0; i < set.length; i++) {
             for (int r = 0; r < n; r++) {
-                if (!set[i][r]) throw new IllegalArgumentException("row " + r + ": no value for input " + i + " ('" + model.input(i).name + "')");
+                if (!set[i][r])
+                    throw new IllegalArgumentException("row " + r + ": no value for input " + i + " ('" + model.input(i).name + "')");
             }
         }
     }
 
     /** Forgets the values (the stepper does this after each step). */
     void clear(int n) {
-        for (boolean[] s : set) Arrays.fill(s, 0, n, false);
-        for (float[][] v : values) Arrays.fill(v, 0, n, null);
+        for (boolean[] s : set)
+            Arrays.fill(s, 0, n, false);
+        for (float[][] v : values)
+            Arrays.fill(v, 0, n, null);
     }
 }

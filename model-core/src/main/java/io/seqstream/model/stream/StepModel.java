@@ -1,39 +1,38 @@
 package io.seqstream.model.stream;
 
-import io.seqstream.model.ops.Kernels;
-import io.seqstream.model.ops.PackedMatrix;
-import io.seqstream.model.ops.ScalarKernels;
-import io.seqstream.model.ops.VectorKernels;
-
 import io.seqstream.model.KerasTensor;
-import io.seqstream.model.layers.Concatenate;
-import io.seqstream.model.layers.GRUCell;
-import io.seqstream.model.layers.IndexLookup;
-import io.seqstream.model.layers.IntegerLookup;
-import io.seqstream.model.layers.Masking;
-import io.seqstream.model.layers.Normalization;
-import io.seqstream.model.layers.StringLookup;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.Set;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
 import io.seqstream.model.layers.Activation;
+import io.seqstream.model.layers.Concatenate;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Dropout;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.Flatten;
+import io.seqstream.model.layers.GRUCell;
+import io.seqstream.model.layers.IndexLookup;
 import io.seqstream.model.layers.InputLayer;
+import io.seqstream.model.layers.IntegerLookup;
 import io.seqstream.model.layers.LSTMCell;
 import io.seqstream.model.layers.Layer;
+import io.seqstream.model.layers.Masking;
+import io.seqstream.model.layers.Normalization;
 import io.seqstream.model.layers.RNN;
 import io.seqstream.model.layers.RecurrentCell;
 import io.seqstream.model.layers.SimpleRNNCell;
+import io.seqstream.model.layers.StringLookup;
 import io.seqstream.model.ops.ActivationFunction;
 import io.seqstream.model.ops.Gemm;
+import io.seqstream.model.ops.Kernels;
+import io.seqstream.model.ops.PackedMatrix;
+import io.seqstream.model.ops.ScalarKernels;
+import io.seqstream.model.ops.VectorKernels;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A model compiled into a per-key step function: one time step for a batch of independent keys, each
@@ -60,7 +59,7 @@ public final class StepModel {
     private final List<StepInput> inputs;
     private final List<StepOp> ops;
     private final boolean fused; // the single token input's embedding is folded into the first recurrent layer
-    private final int rowWidth;  // width of the assembled input row (0 when fused)
+    private final int rowWidth; // width of the assembled input row (0 when fused)
     private final int stateSize;
     private final int outputSize;
     private final int maxWidth;
@@ -68,7 +67,8 @@ public final class StepModel {
     private final Kernels kernels;
     private final String modelName;
 
-    private StepModel(List<StepInput> inputs, List<StepOp> ops, boolean fused, int rowWidth, int stateSize, Kernels kernels, String modelName) {
+    private StepModel(List<StepInput> inputs, List<StepOp> ops, boolean fused, int rowWidth, int stateSize, Kernels kernels,
+            String modelName) {
         this.inputs = List.copyOf(inputs);
         this.ops = List.copyOf(ops);
         this.fused = fused;
@@ -77,11 +77,14 @@ public final class StepModel {
         this.kernels = kernels;
         this.modelName = modelName;
         int w = rowWidth, g = 0;
-        for (StepInput in : inputs) w = Math.max(w, in.featureSize);
+        for (StepInput in : inputs)
+            w = Math.max(w, in.featureSize);
         for (StepOp op : ops) {
             w = Math.max(w, op instanceof StepOp.DenseStep d ? d.stride() : op.outWidth());
-            if (op instanceof StepOp.Recurrent r) g = Math.max(g, r.gateWidth());
-            if (op instanceof StepOp.GruStep r) g = Math.max(g, r.gateWidth());
+            if (op instanceof StepOp.Recurrent r)
+                g = Math.max(g, r.gateWidth());
+            if (op instanceof StepOp.GruStep r)
+                g = Math.max(g, r.gateWidth());
         }
         this.maxWidth = w;
         this.maxGate = g;
@@ -106,12 +109,15 @@ public final class StepModel {
         }
         int panel = kernels.panelWidth();
         Map<KerasTensor, List<KerasTensor.Node>> consumers = new IdentityHashMap<>();
-        for (KerasTensor.Node n : model.nodes()) for (KerasTensor t : n.inputs()) consumers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
+        for (KerasTensor.Node n : model.nodes())
+            for (KerasTensor t : n.inputs())
+                consumers.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
         Set<KerasTensor.Node> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
         // 1. Each input's own layers, up to the merge (or, for one input, up to the first other layer).
         List<Branch> branches = new ArrayList<>();
-        for (KerasTensor in : model.inputs()) branches.add(Branch.walk(m, in, consumers, used));
+        for (KerasTensor in : model.inputs())
+            branches.add(Branch.walk(m, in, consumers, used));
         KerasTensor prev;
         List<Branch> order = branches;
         if (branches.size() == 1) {
@@ -121,8 +127,9 @@ public final class StepModel {
             for (Branch b : branches) {
                 List<KerasTensor.Node> next = consumers.getOrDefault(b.end, List.of());
                 if (next.size() != 1) {
-                    throw new IllegalArgumentException(m + ": input '" + b.name + "' must reach one Concatenate with the other inputs, it goes to "
-                            + next.stream().map(n -> n.layer().name()).toList());
+                    throw new IllegalArgumentException(
+                            m + ": input '" + b.name + "' must reach one Concatenate with the other inputs, it goes to "
+                                    + next.stream().map(n -> n.layer().name()).toList());
                 }
                 if (merge != null && next.get(0) != merge) {
                     throw new IllegalArgumentException(m + ": the inputs meet in different layers ('" + merge.layer().name() + "' and '"
@@ -138,7 +145,9 @@ public final class StepModel {
             order = new ArrayList<>();
             for (KerasTensor t : merge.inputs()) {
                 Branch match = null;
-                for (Branch b : branches) if (b.end == t) match = b;
+                for (Branch b : branches)
+                    if (b.end == t)
+                        match = b;
                 if (match == null || order.contains(match)) {
                     throw new IllegalArgumentException(m + ": layer '" + merge.layer().name() + "' must join each input exactly once");
                 }
@@ -150,14 +159,17 @@ public final class StepModel {
 
         // 2. The chain after the inputs.
         List<KerasTensor.Node> chain = new ArrayList<>();
-        for (KerasTensor.Node n : model.nodes()) if (!(n.layer() instanceof InputLayer) && !used.contains(n)) chain.add(n);
+        for (KerasTensor.Node n : model.nodes())
+            if (!(n.layer() instanceof InputLayer) && !used.contains(n))
+                chain.add(n);
         boolean fuse = branches.size() == 1 && branches.get(0).fusable() && !chain.isEmpty() && chain.get(0).layer() instanceof RNN;
         List<StepInput> inputs = new ArrayList<>(branches.size());
         int offset = 0;
         for (Branch b : branches) {
             int off = 0;
             for (Branch o : order) {
-                if (o == b) break;
+                if (o == b)
+                    break;
                 off += o.width;
             }
             inputs.add(b.toInput(off));
@@ -172,15 +184,18 @@ public final class StepModel {
         for (KerasTensor.Node n : chain) {
             Layer l = n.layer();
             if (n.inputs().size() != 1 || n.inputs().get(0) != prev) {
-                throw new IllegalArgumentException(m + ": layer '" + l.name() + "' is not part of a single chain; after the inputs are joined"
-                        + " the stepper needs a sequential chain of layers");
+                throw new IllegalArgumentException(
+                        m + ": layer '" + l.name() + "' is not part of a single chain; after the inputs are joined"
+                                + " the stepper needs a sequential chain of layers");
             }
             prev = n.outputs().get(0);
             String where = m + ": layer '" + l.name() + "' (" + l.className() + ")";
             if (l instanceof RNN rnn) {
-                if (!sequenceAxis) throw new IllegalArgumentException(where + ": follows a layer that removed the time axis");
+                if (!sequenceAxis)
+                    throw new IllegalArgumentException(where + ": follows a layer that removed the time axis");
                 if (rnn.goBackwards()) {
-                    throw new IllegalArgumentException(where + ": go_backwards=True reads the sequence from its end, which a stream does not have yet");
+                    throw new IllegalArgumentException(
+                            where + ": go_backwards=True reads the sequence from its end, which a stream does not have yet");
                 }
                 RecurrentCell cell = rnn.cell();
                 int units = cell.units();
@@ -196,7 +211,8 @@ public final class StepModel {
                     if (w.size() > 2) {
                         float[] b = w.get(2).data();
                         System.arraycopy(b, 0, inBias, 0, g);
-                        if (gru.resetAfter()) System.arraycopy(b, g, recBias, 0, g);
+                        if (gru.resetAfter())
+                            System.arraycopy(b, g, recBias, 0, g);
                     }
                     int pg = new PackedMatrix(new float[units * g], units, g, panel).paddedCols();
                     float[] tokenTable = embedding != null ? tokenTable(embedding, vocab, embWidth, k, g, inBias, pg) : null;
@@ -209,21 +225,25 @@ public final class StepModel {
                         recH = new PackedMatrix(columns(r, units, g, 2 * units, units), units, units, panel);
                     }
                     ops.add(new StepOp.GruStep(units, width, kernel, java.util.Arrays.copyOf(inBias, pg), tokenTable, gru.resetAfter(), rec,
-                            java.util.Arrays.copyOf(recBias, pg), recZr, recH, cell.activation(), gru.recurrentActivation(), state, l.name()));
+                            java.util.Arrays.copyOf(recBias, pg), recZr, recH, cell.activation(), gru.recurrentActivation(), state,
+                            l.name()));
                     state += units;
                 } else {
                     boolean lstm = cell instanceof LSTMCell;
-                    if (!lstm && !(cell instanceof SimpleRNNCell)) throw new IllegalArgumentException(where + ": unsupported cell " + cell.kerasName());
+                    if (!lstm && !(cell instanceof SimpleRNNCell))
+                        throw new IllegalArgumentException(where + ": unsupported cell " + cell.kerasName());
                     int g = lstm ? 4 * units : units;
                     float[] bias = new float[g];
-                    if (w.size() > 2) System.arraycopy(w.get(2).data(), 0, bias, 0, g);
+                    if (w.size() > 2)
+                        System.arraycopy(w.get(2).data(), 0, bias, 0, g);
                     PackedMatrix rec = new PackedMatrix(r, units, g, panel);
                     float[] tokenTable = embedding != null ? tokenTable(embedding, vocab, embWidth, k, g, bias, rec.paddedCols()) : null;
                     PackedMatrix kernel = embedding != null ? null : new PackedMatrix(k, width, g, panel);
                     float[] paddedBias = new float[rec.paddedCols()];
                     System.arraycopy(bias, 0, paddedBias, 0, g);
                     ActivationFunction recAct = lstm ? ((LSTMCell) cell).recurrentActivation() : cell.activation();
-                    ops.add(new StepOp.Recurrent(lstm, units, width, kernel, paddedBias, tokenTable, rec, cell.activation(), recAct, state, l.name()));
+                    ops.add(new StepOp.Recurrent(lstm, units, width, kernel, paddedBias, tokenTable, rec, cell.activation(), recAct, state,
+                            l.name()));
                     state += lstm ? 2 * units : units;
                 }
                 width = units;
@@ -234,11 +254,14 @@ public final class StepModel {
                 int in = width, u = d.units();
                 float[] k = w.get(0).data();
                 float[] kt = new float[u * in];
-                for (int i = 0; i < in; i++) for (int j = 0; j < u; j++) kt[j * in + i] = k[i * u + j];
+                for (int i = 0; i < in; i++)
+                    for (int j = 0; j < u; j++)
+                        kt[j * in + i] = k[i * u + j];
                 boolean wide = u >= 32;
                 PackedMatrix packed = wide ? new PackedMatrix(k, in, u, panel) : null;
                 float[] b = new float[wide ? packed.paddedCols() : u];
-                if (w.size() > 1) System.arraycopy(w.get(1).data(), 0, b, 0, u);
+                if (w.size() > 1)
+                    System.arraycopy(w.get(1).data(), 0, b, 0, u);
                 ops.add(new StepOp.DenseStep(wide ? null : kt, packed, b, in, u, d.activation()));
                 width = u;
             } else if (l instanceof Activation a) {
@@ -246,14 +269,17 @@ public final class StepModel {
             } else if (l instanceof Dropout) {
                 // identity at inference
             } else if (l instanceof Flatten) {
-                if (sequenceAxis) throw new IllegalArgumentException(where + ": Flatten over the time axis mixes time steps and cannot be streamed");
+                if (sequenceAxis)
+                    throw new IllegalArgumentException(where + ": Flatten over the time axis mixes time steps and cannot be streamed");
             } else if (l instanceof Embedding || l instanceof IndexLookup<?> || l instanceof Normalization || l instanceof Masking) {
-                throw new IllegalArgumentException(where + ": the stepper takes this layer only between a model input and the merge of the inputs");
+                throw new IllegalArgumentException(
+                        where + ": the stepper takes this layer only between a model input and the merge of the inputs");
             } else {
                 throw new IllegalArgumentException(where + ": layer class " + l.className() + " cannot be stepped per key");
             }
         }
-        if (!sawRecurrent) throw new IllegalArgumentException(m + " has no recurrent layer: there is no per-key state to carry");
+        if (!sawRecurrent)
+            throw new IllegalArgumentException(m + " has no recurrent layer: there is no per-key state to carry");
         return new StepModel(inputs, ops, fuse, fuse ? 0 : offset, state, kernels, model.name());
     }
 
@@ -262,13 +288,16 @@ public final class StepModel {
         float[] prod = new float[vocab * g];
         Gemm.nn(emb, 0, kernel, 0, prod, 0, vocab, e, g, false);
         float[] table = new float[vocab * stride];
-        for (int t = 0; t < vocab; t++) for (int j = 0; j < g; j++) table[t * stride + j] = prod[t * g + j] + bias[j];
+        for (int t = 0; t < vocab; t++)
+            for (int j = 0; j < g; j++)
+                table[t * stride + j] = prod[t * g + j] + bias[j];
         return table;
     }
 
     private static float[] columns(float[] w, int rows, int cols, int from, int n) {
         float[] r = new float[rows * n];
-        for (int i = 0; i < rows; i++) System.arraycopy(w, i * cols + from, r, i * n, n);
+        for (int i = 0; i < rows; i++)
+            System.arraycopy(w, i * cols + from, r, i * n, n);
         return r;
     }
 
@@ -297,7 +326,8 @@ public final class StepModel {
         }
 
         StepInput toInput(int offset) {
-            return new StepInput(name, kind, vocab, stringLookup, integerLookup, embedding, maskZero, featureSize, scale, shift, masking, maskValue,
+            return new StepInput(name, kind, vocab, stringLookup, integerLookup, embedding, maskZero, featureSize, scale, shift, masking,
+                    maskValue,
                     normalizeBeforeMasking, width, offset);
         }
 
@@ -307,27 +337,35 @@ public final class StepModel {
             b.name = il.name();
             int[] shape = il.batchShape();
             String where = m + ": input '" + b.name + "' " + Tensor.shapeString(shape);
-            if (il.dtype().equals("string") && shape.length == 2) b.kind = StepInput.Kind.STRING;
-            else if (il.intDtype() && shape.length == 2) b.kind = StepInput.Kind.TOKEN;
-            else if (!il.intDtype() && shape.length == 3 && shape[2] > 0) b.kind = StepInput.Kind.FEATURES;
-            else if (!il.intDtype() && shape.length == 2 && consumers.getOrDefault(in, List.of()).stream().allMatch(n -> n.layer() instanceof Embedding)) {
+            if (il.dtype().equals("string") && shape.length == 2)
+                b.kind = StepInput.Kind.STRING;
+            else if (il.intDtype() && shape.length == 2)
+                b.kind = StepInput.Kind.TOKEN;
+            else if (!il.intDtype() && shape.length == 3 && shape[2] > 0)
+                b.kind = StepInput.Kind.FEATURES;
+            else if (!il.intDtype() && shape.length == 2
+                    && consumers.getOrDefault(in, List.of()).stream().allMatch(n -> n.layer() instanceof Embedding)) {
                 b.kind = StepInput.Kind.TOKEN; // float-typed ids straight into an Embedding
             } else {
-                throw new IllegalArgumentException(where + " is not a per-step sequence: the stepper takes token ids or strings (batch, time) or"
-                        + " feature vectors (batch, time, features)");
+                throw new IllegalArgumentException(
+                        where + " is not a per-step sequence: the stepper takes token ids or strings (batch, time) or"
+                                + " feature vectors (batch, time, features)");
             }
             b.featureSize = b.kind == StepInput.Kind.FEATURES ? shape[2] : 0;
             b.width = b.featureSize;
             KerasTensor t = in;
             while (true) {
                 List<KerasTensor.Node> next = consumers.getOrDefault(t, List.of());
-                if (next.size() != 1) break;
+                if (next.size() != 1)
+                    break;
                 KerasTensor.Node n = next.get(0);
                 Layer l = n.layer();
-                if (n.inputs().size() != 1) break;
+                if (n.inputs().size() != 1)
+                    break;
                 String lw = m + ": layer '" + l.name() + "' (" + l.className() + ") on input '" + b.name + "'";
                 if (l instanceof StringLookup s) {
-                    if (b.kind != StepInput.Kind.STRING || b.stringLookup != null) throw new IllegalArgumentException(lw + ": a StringLookup must read the string input directly");
+                    if (b.kind != StepInput.Kind.STRING || b.stringLookup != null)
+                        throw new IllegalArgumentException(lw + ": a StringLookup must read the string input directly");
                     b.stringLookup = s;
                     b.indexCount = s.vocabularySize();
                 } else if (l instanceof IntegerLookup s) {
@@ -337,25 +375,31 @@ public final class StepModel {
                     b.integerLookup = s;
                     b.indexCount = s.vocabularySize();
                 } else if (l instanceof Embedding e) {
-                    if (b.kind == StepInput.Kind.FEATURES || b.embedding != null) throw new IllegalArgumentException(lw + ": an Embedding must read token ids");
-                    if (b.kind == StepInput.Kind.STRING && b.stringLookup == null) throw new IllegalArgumentException(lw + ": strings need a StringLookup first");
+                    if (b.kind == StepInput.Kind.FEATURES || b.embedding != null)
+                        throw new IllegalArgumentException(lw + ": an Embedding must read token ids");
+                    if (b.kind == StepInput.Kind.STRING && b.stringLookup == null)
+                        throw new IllegalArgumentException(lw + ": strings need a StringLookup first");
                     int ids = b.stringLookup != null || b.integerLookup != null ? b.indexCount : e.inputDim();
                     if (ids > e.inputDim()) {
-                        throw new IllegalArgumentException(lw + ": the lookup gives indices up to " + (ids - 1) + " but input_dim is " + e.inputDim());
+                        throw new IllegalArgumentException(
+                                lw + ": the lookup gives indices up to " + (ids - 1) + " but input_dim is " + e.inputDim());
                     }
                     b.embedding = e.getWeights().get(0).data();
                     b.indexCount = e.inputDim();
-                    if (b.stringLookup == null && b.integerLookup == null) b.vocab = e.inputDim();
+                    if (b.stringLookup == null && b.integerLookup == null)
+                        b.vocab = e.inputDim();
                     b.maskZero = e.maskZero();
                     b.width = e.outputDim();
                 } else if (l instanceof Normalization norm) {
-                    if (b.width == 0 || b.scale != null) throw new IllegalArgumentException(lw + ": Normalization must follow the features or the Embedding once");
+                    if (b.width == 0 || b.scale != null)
+                        throw new IllegalArgumentException(lw + ": Normalization must follow the features or the Embedding once");
                     float[][] a = norm.affine();
                     b.scale = a[0];
                     b.shift = a[1];
                     b.onlyEmbedding = false;
                 } else if (l instanceof Masking mk) {
-                    if (b.kind != StepInput.Kind.FEATURES || b.masking) throw new IllegalArgumentException(lw + ": Masking must read feature vectors");
+                    if (b.kind != StepInput.Kind.FEATURES || b.masking)
+                        throw new IllegalArgumentException(lw + ": Masking must read feature vectors");
                     b.masking = true;
                     b.maskValue = mk.maskValue();
                     b.normalizeBeforeMasking = b.scale != null;
@@ -369,9 +413,11 @@ public final class StepModel {
                 t = n.outputs().get(0);
             }
             if (b.kind != StepInput.Kind.FEATURES && b.embedding == null) {
-                throw new IllegalArgumentException(where + ": token ids and strings need an Embedding on their way to the recurrent layers");
+                throw new IllegalArgumentException(
+                        where + ": token ids and strings need an Embedding on their way to the recurrent layers");
             }
-            if (b.kind == StepInput.Kind.STRING && b.stringLookup == null) throw new IllegalArgumentException(where + ": strings need a StringLookup");
+            if (b.kind == StepInput.Kind.STRING && b.stringLookup == null)
+                throw new IllegalArgumentException(where + ": strings need a StringLookup");
             b.end = t;
             return b;
         }
@@ -401,7 +447,8 @@ public final class StepModel {
     }
 
     public StepInput input(int i) {
-        if (i < 0 || i >= inputs.size()) throw new IllegalArgumentException("model '" + modelName + "' has " + inputs.size() + " input(s), not " + (i + 1));
+        if (i < 0 || i >= inputs.size())
+            throw new IllegalArgumentException("model '" + modelName + "' has " + inputs.size() + " input(s), not " + (i + 1));
         return inputs.get(i);
     }
 
@@ -436,17 +483,21 @@ public final class StepModel {
 
     /** Why a token cannot be stepped, if it cannot (single token input). */
     public Optional<String> checkToken(int token) {
-        if (!tokenInput()) return Optional.of("model '" + modelName + "' does not take one token id per event (inputs: " + describeInputs() + ")");
+        if (!tokenInput())
+            return Optional.of("model '" + modelName + "' does not take one token id per event (inputs: " + describeInputs() + ")");
         StepInput in = inputs.get(0);
-        if (in.integerLookup != null) return Optional.empty();
-        if (token < 0 || token >= in.vocab) return Optional.of("token id " + token + " is outside [0, " + in.vocab + ")");
+        if (in.integerLookup != null)
+            return Optional.empty();
+        if (token < 0 || token >= in.vocab)
+            return Optional.of("token id " + token + " is outside [0, " + in.vocab + ")");
         return Optional.empty();
     }
 
     /** Why a feature vector cannot be stepped, if it cannot (single feature input). */
     public Optional<String> checkFeatures(float[] f) {
         if (inputs.size() != 1 || inputs.get(0).kind != StepInput.Kind.FEATURES) {
-            if (tokenInput()) return Optional.of("model '" + modelName + "' takes token ids in [0, " + vocabularySize() + "), not feature vectors");
+            if (tokenInput())
+                return Optional.of("model '" + modelName + "' takes token ids in [0, " + vocabularySize() + "), not feature vectors");
             return Optional.of("model '" + modelName + "' does not take one feature vector per event (inputs: " + describeInputs() + ")");
         }
         return inputs.get(0).checkFeatures(f).map(e -> e.replace("input '" + inputs.get(0).name + "': ", ""));

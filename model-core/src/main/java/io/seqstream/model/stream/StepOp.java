@@ -1,7 +1,7 @@
 package io.seqstream.model.stream;
 
-import io.seqstream.model.ops.PackedMatrix;
 import io.seqstream.model.ops.ActivationFunction;
+import io.seqstream.model.ops.PackedMatrix;
 
 /** One stage of a compiled per-step function; immutable, shared by all steppers of a model. */
 sealed interface StepOp {
@@ -61,7 +61,8 @@ sealed interface StepOp {
      * Dense: narrow layers (few units) as row-wise dot products with the kernel transposed ([units][in]);
      * wide ones (e.g. a softmax over a vocabulary) as a packed batch product, like the recurrent kernel.
      */
-    record DenseStep(float[] kernelT, PackedMatrix kernel, float[] bias, int in, int units, ActivationFunction activation) implements StepOp {
+    record DenseStep(float[] kernelT, PackedMatrix kernel, float[] bias, int in, int units,
+            ActivationFunction activation) implements StepOp {
         @Override
         public int outWidth() {
             return units;

@@ -1,7 +1,7 @@
 package io.seqstream.model.stream;
 
-import io.seqstream.model.ops.Kernels;
 import io.seqstream.model.ops.ActivationFunction;
+import io.seqstream.model.ops.Kernels;
 import java.util.Arrays;
 
 /**
@@ -20,14 +20,15 @@ public final class Stepper {
     private final float[] z;
     private final float[][] h;
     private final float[][] c;
-    private final float[] z2;      // GRU recurrent products
-    private final float[] rh;      // GRU (reset before) r * h
-    private final int[] index;     // fused single input: the token index per row
+    private final float[] z2; // GRU recurrent products
+    private final float[] rh; // GRU (reset before) r * h
+    private final int[] index; // fused single input: the token index per row
     private final boolean[] masked; // rows whose step the model masks
     private final StepBatch batch;
 
     Stepper(StepModel model, int maxBatch) {
-        if (maxBatch <= 0) throw new IllegalArgumentException("maxBatch must be positive, got " + maxBatch);
+        if (maxBatch <= 0)
+            throw new IllegalArgumentException("maxBatch must be positive, got " + maxBatch);
         this.model = model;
         this.k = model.kernels();
         this.maxBatch = maxBatch;
@@ -87,7 +88,8 @@ public final class Stepper {
      */
     public void stepTokens(float[][] states, int[] tokens, int n, float[][] outputs) {
         check(states, n, outputs);
-        if (!model.tokenInput()) throw new IllegalArgumentException(model.checkToken(0).orElseThrow());
+        if (!model.tokenInput())
+            throw new IllegalArgumentException(model.checkToken(0).orElseThrow());
         StepInput in = model.input(0);
         for (int i = 0; i < n; i++) {
             int t = tokens[i];
@@ -95,7 +97,8 @@ public final class Stepper {
                 throw new IllegalArgumentException("row " + i + ": token id " + t + " is outside [0, " + in.vocab + ")");
             }
         }
-        for (int i = 0; i < n; i++) batch.index[0][i] = in.index(tokens[i]);
+        for (int i = 0; i < n; i++)
+            batch.index[0][i] = in.index(tokens[i]);
         assemble(batch, n);
         run(states, n, outputs);
     }
@@ -105,9 +108,11 @@ public final class Stepper {
         check(states, n, outputs);
         for (int i = 0; i < n; i++) {
             var err = model.checkFeatures(features[i]);
-            if (err.isPresent()) throw new IllegalArgumentException("row " + i + ": " + err.get());
+            if (err.isPresent())
+                throw new IllegalArgumentException("row " + i + ": " + err.get());
         }
-        for (int i = 0; i < n; i++) batch.values[0][i] = features[i];
+        for (int i = 0; i < n; i++)
+            batch.values[0][i] = features[i];
         try {
             assemble(batch, n);
         } finally {
@@ -117,13 +122,16 @@ public final class Stepper {
     }
 
     private void check(float[][] states, int n, float[][] outputs) {
-        if (n < 0 || n > maxBatch) throw new IllegalArgumentException("batch of " + n + " keys exceeds this stepper's maxBatch " + maxBatch);
+        if (n < 0 || n > maxBatch)
+            throw new IllegalArgumentException("batch of " + n + " keys exceeds this stepper's maxBatch " + maxBatch);
         for (int i = 0; i < n; i++) {
             if (states[i].length != model.stateSize()) {
-                throw new IllegalArgumentException("row " + i + ": state has length " + states[i].length + ", the model needs " + model.stateSize());
+                throw new IllegalArgumentException(
+                        "row " + i + ": state has length " + states[i].length + ", the model needs " + model.stateSize());
             }
             if (outputs[i].length < model.outputSize()) {
-                throw new IllegalArgumentException("row " + i + ": output array has length " + outputs[i].length + ", needs " + model.outputSize());
+                throw new IllegalArgumentException(
+                        "row " + i + ": output array has length " + outputs[i].length + ", needs " + model.outputSize());
             }
         }
     }
@@ -133,7 +141,8 @@ public final class Stepper {
         // Keras merges masks with "any input keeps the step": a step is masked only when every input masks it,
         // so an input that cannot mask (no mask_zero, no Masking) means no step is ever masked.
         boolean canMask = true;
-        for (StepInput in : model.inputs()) canMask &= in.maskZero || in.masking;
+        for (StepInput in : model.inputs())
+            canMask &= in.maskZero || in.masking;
         java.util.Arrays.fill(masked, 0, n, canMask);
         var inputs = model.inputs();
         int w = model.rowWidth();
@@ -142,36 +151,43 @@ public final class Stepper {
             for (int r = 0; r < n; r++) {
                 if (in.kind != StepInput.Kind.FEATURES) {
                     int id = events.index[ii][r];
-                    if (!(in.maskZero && id == 0)) masked[r] = false;
+                    if (!(in.maskZero && id == 0))
+                        masked[r] = false;
                     if (model.fused()) {
                         index[r] = id;
                         continue;
                     }
                     System.arraycopy(in.embedding, id * in.width, bufA, r * w + in.offset, in.width);
-                    if (in.scale != null) normalize(in, bufA, r * w + in.offset);
+                    if (in.scale != null)
+                        normalize(in, bufA, r * w + in.offset);
                 } else {
                     float[] f = events.values[ii][r];
                     int o = r * w + in.offset;
                     System.arraycopy(f, 0, bufA, o, in.featureSize);
-                    if (in.masking && in.normalizeBeforeMasking) normalize(in, bufA, o);
+                    if (in.masking && in.normalizeBeforeMasking)
+                        normalize(in, bufA, o);
                     if (in.masking && isMaskValue(bufA, o, in.featureSize, in.maskValue)) {
                         java.util.Arrays.fill(bufA, o, o + in.featureSize, 0f);
                     } else {
                         masked[r] = false;
                     }
-                    if (in.scale != null && !(in.masking && in.normalizeBeforeMasking)) normalize(in, bufA, o);
+                    if (in.scale != null && !(in.masking && in.normalizeBeforeMasking))
+                        normalize(in, bufA, o);
                 }
             }
         }
     }
 
     private static boolean isMaskValue(float[] x, int off, int n, float v) {
-        for (int i = 0; i < n; i++) if (x[off + i] != v) return false;
+        for (int i = 0; i < n; i++)
+            if (x[off + i] != v)
+                return false;
         return true;
     }
 
     private static void normalize(StepInput in, float[] x, int off) {
-        for (int i = 0; i < in.width; i++) x[off + i] = (x[off + i] - in.shift[i]) * in.scale[i];
+        for (int i = 0; i < in.width; i++)
+            x[off + i] = (x[off + i] - in.shift[i]) * in.scale[i];
     }
 
     private void run(float[][] states, int n, float[][] outputs) {
@@ -193,7 +209,8 @@ public final class Stepper {
                 float[] out = cur == bufA ? bufB : bufA;
                 int os = d.stride();
                 if (d.kernel() != null) {
-                    for (int i = 0; i < n; i++) System.arraycopy(d.bias(), 0, out, i * os, os);
+                    for (int i = 0; i < n; i++)
+                        System.arraycopy(d.bias(), 0, out, i * os, os);
                     k.gemmAcc(cur, 0, stride, n, d.kernel(), out, 0, os);
                 } else {
                     k.denseRows(cur, stride, n, d.in(), d.kernelT(), d.bias(), out, d.units());
@@ -208,15 +225,18 @@ public final class Stepper {
             }
             width = op.outWidth();
         }
-        for (int i = 0; i < n; i++) System.arraycopy(cur, i * stride, outputs[i], 0, width);
+        for (int i = 0; i < n; i++)
+            System.arraycopy(cur, i * stride, outputs[i], 0, width);
     }
 
     private void activate(ActivationFunction f, float[] x, int n, int stride, int width) {
-        if (f == ActivationFunction.LINEAR) return;
+        if (f == ActivationFunction.LINEAR)
+            return;
         if (f == ActivationFunction.SOFTMAX) {
             k.softmaxRows(x, n, stride, width);
         } else {
-            for (int i = 0; i < n; i++) f.apply(x, i * stride, width, width);
+            for (int i = 0; i < n; i++)
+                f.apply(x, i * stride, width, width);
         }
     }
 
@@ -224,12 +244,15 @@ public final class Stepper {
         int u = r.units(), g = r.gateWidth(), off = r.stateOffset();
         for (int i = 0; i < n; i++) {
             System.arraycopy(states[i], off, hb, i * u, u);
-            if (r.lstm()) System.arraycopy(states[i], off + u, cb, i * u, u);
+            if (r.lstm())
+                System.arraycopy(states[i], off + u, cb, i * u, u);
         }
         if (r.tokenTable() != null) {
-            for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
+            for (int i = 0; i < n; i++)
+                System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
         } else {
-            for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
+            for (int i = 0; i < n; i++)
+                System.arraycopy(r.bias(), 0, z, i * g, g);
             k.gemmAcc(x, 0, xStride, n, r.kernel(), z, 0, g);
         }
         k.gemmAcc(hb, 0, u, n, r.recurrent(), z, 0, g);
@@ -237,7 +260,8 @@ public final class Stepper {
             k.lstmGates(z, g, cb, hb, n, u, r.activation(), r.recurrentActivation());
         } else {
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < u; j++) hb[i * u + j] = r.activation().apply(z[i * g + j]);
+                for (int j = 0; j < u; j++)
+                    hb[i * u + j] = r.activation().apply(z[i * g + j]);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -246,7 +270,8 @@ public final class Stepper {
                 continue;
             }
             System.arraycopy(hb, i * u, states[i], off, u);
-            if (r.lstm()) System.arraycopy(cb, i * u, states[i], off + u, u);
+            if (r.lstm())
+                System.arraycopy(cb, i * u, states[i], off + u, u);
         }
     }
 
@@ -254,15 +279,19 @@ public final class Stepper {
     private void gru(StepOp.GruStep r, float[] hb, float[][] states, float[] x, int xStride, int n) {
         int u = r.units(), g = r.gateWidth(), off = r.stateOffset();
         ActivationFunction act = r.activation(), rec = r.recurrentActivation();
-        for (int i = 0; i < n; i++) System.arraycopy(states[i], off, hb, i * u, u);
+        for (int i = 0; i < n; i++)
+            System.arraycopy(states[i], off, hb, i * u, u);
         if (r.tokenTable() != null) {
-            for (int i = 0; i < n; i++) System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
+            for (int i = 0; i < n; i++)
+                System.arraycopy(r.tokenTable(), index[i] * g, z, i * g, g);
         } else {
-            for (int i = 0; i < n; i++) System.arraycopy(r.bias(), 0, z, i * g, g);
+            for (int i = 0; i < n; i++)
+                System.arraycopy(r.bias(), 0, z, i * g, g);
             k.gemmAcc(x, 0, xStride, n, r.kernel(), z, 0, g);
         }
         if (r.resetAfter()) {
-            for (int i = 0; i < n; i++) System.arraycopy(r.recurrentBias(), 0, z2, i * g, g);
+            for (int i = 0; i < n; i++)
+                System.arraycopy(r.recurrentBias(), 0, z2, i * g, g);
             k.gemmAcc(hb, 0, u, n, r.recurrent(), z2, 0, g);
             for (int i = 0; i < n; i++) {
                 int zo = i * g, ho = i * u;
@@ -278,10 +307,13 @@ public final class Stepper {
             java.util.Arrays.fill(z2, 0, n * g2, 0f);
             k.gemmAcc(hb, 0, u, n, r.recurrentZr(), z2, 0, g2);
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < u; j++) rh[i * u + j] = rec.apply(z[i * g + u + j] + z2[i * g2 + u + j]) * hb[i * u + j];
+                for (int j = 0; j < u; j++)
+                    rh[i * u + j] = rec.apply(z[i * g + u + j] + z2[i * g2 + u + j]) * hb[i * u + j];
             }
             // z (update gate pre-activations) moves into its own slot before z2 is reused for the candidate product
-            for (int i = 0; i < n; i++) for (int j = 0; j < u; j++) z[i * g + j] += z2[i * g2 + j];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < u; j++)
+                    z[i * g + j] += z2[i * g2 + j];
             java.util.Arrays.fill(z2, 0, n * g1, 0f);
             k.gemmAcc(rh, 0, u, n, r.recurrentH(), z2, 0, g1);
             for (int i = 0; i < n; i++) {

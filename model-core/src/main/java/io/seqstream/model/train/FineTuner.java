@@ -19,9 +19,12 @@ public final class FineTuner {
     /** Options: epochs, batch size, learning rate (Adam), holdout fraction, seed, progress sink. */
     public record Options(int epochs, int batchSize, double learningRate, double holdoutFraction, long seed, Consumer<String> progress) {
         public Options {
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-            if (!(holdoutFraction > 0 && holdoutFraction < 1)) throw new IllegalArgumentException("holdout fraction must be in (0, 1), got " + holdoutFraction);
+            if (epochs < 1)
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            if (batchSize < 1)
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            if (!(holdoutFraction > 0 && holdoutFraction < 1))
+                throw new IllegalArgumentException("holdout fraction must be in (0, 1), got " + holdoutFraction);
         }
 
         public static Options defaults() {
@@ -50,13 +53,15 @@ public final class FineTuner {
         }
     }
 
-    private FineTuner() {}
+    private FineTuner() {
+    }
 
     public static Result fineTune(Model current, SequenceExamples examples, Options opt, String description) {
         long t0 = System.nanoTime();
         int n = examples.size();
         int holdout = Math.max(1, (int) Math.round(n * opt.holdoutFraction()));
-        if (n - holdout < 1) throw new IllegalArgumentException("need at least 2 windows to fine-tune, got " + n);
+        if (n - holdout < 1)
+            throw new IllegalArgumentException("need at least 2 windows to fine-tune, got " + n);
         SequenceExamples train = examples.slice(0, n - holdout), test = examples.slice(n - holdout, n);
 
         Model reference = Models.statelessCopy(current);

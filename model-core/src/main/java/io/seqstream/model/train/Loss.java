@@ -10,10 +10,8 @@ import java.util.stream.Collectors;
  * but the last), then the mean over them.
  */
 public enum Loss {
-    CATEGORICAL_CROSSENTROPY("categorical_crossentropy"),
-    SPARSE_CATEGORICAL_CROSSENTROPY("sparse_categorical_crossentropy"),
-    BINARY_CROSSENTROPY("binary_crossentropy"),
-    MEAN_SQUARED_ERROR("mse");
+    CATEGORICAL_CROSSENTROPY("categorical_crossentropy"), SPARSE_CATEGORICAL_CROSSENTROPY(
+            "sparse_categorical_crossentropy"), BINARY_CROSSENTROPY("binary_crossentropy"), MEAN_SQUARED_ERROR("mse");
 
     /** Keras' backend epsilon, used to clip probabilities. */
     public static final float EPSILON = 1e-7f;
@@ -30,8 +28,11 @@ public enum Loss {
 
     public static Loss of(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("mean_squared_error")) return MEAN_SQUARED_ERROR;
-        for (Loss l : values()) if (l.kerasName.equals(n)) return l;
+        if (n.equals("mean_squared_error"))
+            return MEAN_SQUARED_ERROR;
+        for (Loss l : values())
+            if (l.kerasName.equals(n))
+                return l;
         throw new IllegalArgumentException("unknown loss '" + name + "'; valid: "
                 + Arrays.stream(values()).map(Loss::kerasName).collect(Collectors.joining(", ")) + ", mean_squared_error");
     }
@@ -43,12 +44,14 @@ public enum Loss {
         boolean ok;
         if (this == SPARSE_CATEGORICAL_CROSSENTROPY) {
             ok = (t.length == p.length - 1 && Arrays.equals(t, Arrays.copyOf(p, p.length - 1)))
-                    || (t.length == p.length && t[t.length - 1] == 1 && Arrays.equals(Arrays.copyOf(t, t.length - 1), Arrays.copyOf(p, p.length - 1)));
+                    || (t.length == p.length && t[t.length - 1] == 1
+                            && Arrays.equals(Arrays.copyOf(t, t.length - 1), Arrays.copyOf(p, p.length - 1)));
             if (ok) {
                 int classes = p[p.length - 1];
                 for (float v : yTrue.data()) {
                     if (v != Math.rint(v) || v < 0 || v >= classes) {
-                        throw new IllegalArgumentException("output '" + outputName + "': sparse target " + v + " is not a class id in [0, " + classes + ")");
+                        throw new IllegalArgumentException(
+                                "output '" + outputName + "': sparse target " + v + " is not a class id in [0, " + classes + ")");
                     }
                 }
             }
@@ -75,7 +78,8 @@ public enum Loss {
             switch (this) {
                 case CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY -> {
                     double sum = 0;
-                    for (int j = 0; j < c; j++) sum += p[o + j];
+                    for (int j = 0; j < c; j++)
+                        sum += p[o + j];
                     int cls = this == SPARSE_CATEGORICAL_CROSSENTROPY ? (int) y[r] : -1;
                     double l = 0;
                     // d/dp_j of -sum_k y_k log(clip(p_k / S)): through the clip and the normalisation.
@@ -87,11 +91,14 @@ public enum Loss {
                         boolean clipped = q < EPSILON || q > 1 - EPSILON;
                         double qc = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
                         l -= yj * Math.log(qc);
-                        if (gq != null && !clipped) gq[j] = -yj / qc;
+                        if (gq != null && !clipped)
+                            gq[j] = -yj / qc;
                     }
                     if (grad != null) {
-                        for (int j = 0; j < c; j++) gS += gq[j] * p[o + j];
-                        for (int j = 0; j < c; j++) grad[o + j] = (float) ((gq[j] / sum - gS / (sum * sum)) / rows);
+                        for (int j = 0; j < c; j++)
+                            gS += gq[j] * p[o + j];
+                        for (int j = 0; j < c; j++)
+                            grad[o + j] = (float) ((gq[j] / sum - gS / (sum * sum)) / rows);
                     }
                     total += l;
                 }
@@ -103,7 +110,8 @@ public enum Loss {
                         double qc = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
                         double yj = y[o + j];
                         l -= yj * Math.log(qc) + (1 - yj) * Math.log(1 - qc);
-                        if (grad != null) grad[o + j] = clipped ? 0f : (float) ((-yj / qc + (1 - yj) / (1 - qc)) / c / rows);
+                        if (grad != null)
+                            grad[o + j] = clipped ? 0f : (float) ((-yj / qc + (1 - yj) / (1 - qc)) / c / rows);
                     }
                     total += l / c;
                 }
@@ -112,7 +120,8 @@ public enum Loss {
                     for (int j = 0; j < c; j++) {
                         double d = p[o + j] - y[o + j];
                         l += d * d;
-                        if (grad != null) grad[o + j] = (float) (2 * d / c / rows);
+                        if (grad != null)
+                            grad[o + j] = (float) (2 * d / c / rows);
                     }
                     total += l / c;
                 }

@@ -5,11 +5,8 @@ import java.util.Locale;
 
 /** Keras metrics by name. {@code accuracy} resolves against the loss, as Keras does. */
 public enum Metric {
-    CATEGORICAL_ACCURACY("categorical_accuracy"),
-    SPARSE_CATEGORICAL_ACCURACY("sparse_categorical_accuracy"),
-    BINARY_ACCURACY("binary_accuracy"),
-    MAE("mae"),
-    MSE("mse");
+    CATEGORICAL_ACCURACY("categorical_accuracy"), SPARSE_CATEGORICAL_ACCURACY("sparse_categorical_accuracy"), BINARY_ACCURACY(
+            "binary_accuracy"), MAE("mae"), MSE("mse");
 
     private final String kerasName;
 
@@ -25,19 +22,22 @@ public enum Metric {
     public static Metric of(String name, Loss loss) {
         String n = name.toLowerCase(Locale.ROOT);
         switch (n) {
-            case "accuracy", "acc":
+            case "accuracy", "acc" :
                 return switch (loss) {
                     case CATEGORICAL_CROSSENTROPY -> CATEGORICAL_ACCURACY;
                     case SPARSE_CATEGORICAL_CROSSENTROPY -> SPARSE_CATEGORICAL_ACCURACY;
                     case BINARY_CROSSENTROPY -> BINARY_ACCURACY;
-                    case MEAN_SQUARED_ERROR -> throw new IllegalArgumentException("metric 'accuracy' is not defined for loss mse; use mae or mse");
+                    case MEAN_SQUARED_ERROR ->
+                        throw new IllegalArgumentException("metric 'accuracy' is not defined for loss mse; use mae or mse");
                 };
-            case "mean_absolute_error":
+            case "mean_absolute_error" :
                 return MAE;
-            case "mean_squared_error":
+            case "mean_squared_error" :
                 return MSE;
-            default:
-                for (Metric m : values()) if (m.kerasName.equals(n)) return m;
+            default :
+                for (Metric m : values())
+                    if (m.kerasName.equals(n))
+                        return m;
                 throw new IllegalArgumentException("unknown metric '" + name + "'; valid: accuracy, categorical_accuracy, "
                         + "sparse_categorical_accuracy, binary_accuracy, mae, mse");
         }
@@ -54,32 +54,40 @@ public enum Metric {
             switch (this) {
                 case CATEGORICAL_ACCURACY, SPARSE_CATEGORICAL_ACCURACY -> {
                     int best = 0;
-                    for (int j = 1; j < c; j++) if (p[o + j] > p[o + best]) best = j;
+                    for (int j = 1; j < c; j++)
+                        if (p[o + j] > p[o + best])
+                            best = j;
                     int truth;
-                    if (this == SPARSE_CATEGORICAL_ACCURACY) truth = (int) y[r];
+                    if (this == SPARSE_CATEGORICAL_ACCURACY)
+                        truth = (int) y[r];
                     else {
                         truth = 0;
-                        for (int j = 1; j < c; j++) if (y[o + j] > y[o + truth]) truth = j;
+                        for (int j = 1; j < c; j++)
+                            if (y[o + j] > y[o + truth])
+                                truth = j;
                     }
                     total += best == truth ? 1 : 0;
                 }
                 case BINARY_ACCURACY -> {
                     double s = 0;
-                    for (int j = 0; j < c; j++) s += ((p[o + j] > 0.5f ? 1f : 0f) == y[o + j]) ? 1 : 0;
+                    for (int j = 0; j < c; j++)
+                        s += ((p[o + j] > 0.5f ? 1f : 0f) == y[o + j]) ? 1 : 0;
                     total += s / c;
                 }
                 case MAE -> {
                     double s = 0;
-                    for (int j = 0; j < c; j++) s += Math.abs(p[o + j] - y[o + j]);
+                    for (int j = 0; j < c; j++)
+                        s += Math.abs(p[o + j] - y[o + j]);
                     total += s / c;
                 }
                 case MSE -> {
                     double s = 0;
-                    for (int j = 0; j < c; j++) s += (p[o + j] - y[o + j]) * (p[o + j] - y[o + j]);
+                    for (int j = 0; j < c; j++)
+                        s += (p[o + j] - y[o + j]) * (p[o + j] - y[o + j]);
                     total += s / c;
                 }
             }
         }
-        return new double[] {total, rows};
+        return new double[]{ total, rows };
     }
 }

@@ -87,7 +87,8 @@ public abstract class Optimizer {
         protected void update(float[] w, float[] g, float[][] s) {
             float lr = (float) learningRate;
             if (momentum == 0) {
-                for (int i = 0; i < w.length; i++) w[i] -= lr * g[i];
+                for (int i = 0; i < w.length; i++)
+                    w[i] -= lr * g[i];
                 return;
             }
             float mu = (float) momentum;

@@ -32,7 +32,8 @@ public record SequenceExamples(Tensor inputs, Tensor targets) {
         for (int w = 0; w < windows.size(); w++) {
             int[] s = windows.get(w);
             if (s.length != length + 1) {
-                throw new IllegalArgumentException("window " + w + " has " + s.length + " tokens; next-event windows need length + 1 = " + (length + 1));
+                throw new IllegalArgumentException(
+                        "window " + w + " has " + s.length + " tokens; next-event windows need length + 1 = " + (length + 1));
             }
             for (int t = 0; t < length; t++) {
                 x[w * length + t] = s[t];
@@ -44,7 +45,8 @@ public record SequenceExamples(Tensor inputs, Tensor targets) {
 
     /** Labelled windows: tokens and one label per event, both of {@code length}. */
     public static SequenceExamples labelled(List<int[]> tokens, List<int[]> labels, int length) {
-        if (tokens.size() != labels.size()) throw new IllegalArgumentException(tokens.size() + " token windows but " + labels.size() + " label windows");
+        if (tokens.size() != labels.size())
+            throw new IllegalArgumentException(tokens.size() + " token windows but " + labels.size() + " label windows");
         float[] x = new float[tokens.size() * length], y = new float[tokens.size() * length];
         for (int w = 0; w < tokens.size(); w++) {
             if (tokens.get(w).length != length || labels.get(w).length != length) {

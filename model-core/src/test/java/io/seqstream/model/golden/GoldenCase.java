@@ -25,12 +25,14 @@ final class GoldenCase {
         this.source = file.getFileName().toString();
         this.root = new ObjectMapper().readTree(file.toFile());
         int version = root.path("format_version").asInt(-1);
-        if (version != 1) throw new ConfigException(source + ": field 'format_version' = " + root.get("format_version") + " is not supported (1)");
+        if (version != 1)
+            throw new ConfigException(source + ": field 'format_version' = " + root.get("format_version") + " is not supported (1)");
     }
 
     JsonNode field(JsonNode parent, String key, String where) {
         JsonNode v = parent.get(key);
-        if (v == null || v.isNull()) throw new ConfigException(source + ": " + where + ": field '" + key + "' is missing");
+        if (v == null || v.isNull())
+            throw new ConfigException(source + ": " + where + ": field '" + key + "' is missing");
         return v;
     }
 
@@ -38,9 +40,11 @@ final class GoldenCase {
         JsonNode shape = field(t, "shape", where);
         JsonNode data = field(t, "data", where);
         int[] s = new int[shape.size()];
-        for (int i = 0; i < s.length; i++) s[i] = shape.get(i).intValue();
+        for (int i = 0; i < s.length; i++)
+            s[i] = shape.get(i).intValue();
         float[] d = new float[data.size()];
-        for (int i = 0; i < d.length; i++) d[i] = data.get(i).floatValue();
+        for (int i = 0; i < d.length; i++)
+            d[i] = data.get(i).floatValue();
         if (Tensor.size(s) != d.length) {
             throw new ConfigException(source + ": " + where + ": shape " + shape + " does not match " + d.length + " values");
         }
@@ -58,12 +62,14 @@ final class GoldenCase {
     void setWeights(Model model, JsonNode weights) {
         for (JsonNode l : field(root, "model", "top level").get("layers")) {
             String cls = l.path("class_name").asText();
-            if (cls.equals("InputLayer")) continue;
+            if (cls.equals("InputLayer"))
+                continue;
             Layer layer = model.getLayer(l.path("name").asText());
             List<Tensor> ws = new ArrayList<>();
             for (JsonNode wn : l.path("weight_names")) {
                 JsonNode w = weights.get(wn.asText());
-                if (w == null) throw new ConfigException(source + ": weights: no entry '" + wn.asText() + "' for layer '" + layer.name() + "'");
+                if (w == null)
+                    throw new ConfigException(source + ": weights: no entry '" + wn.asText() + "' for layer '" + layer.name() + "'");
                 ws.add(tensor(w, "weights['" + wn.asText() + "']"));
             }
             try {
@@ -89,12 +95,15 @@ final class GoldenCase {
     /** A layer state named {@code layer/h} or {@code layer/c}. */
     static Tensor state(Model model, String name, String source) {
         int slash = name.lastIndexOf('/');
-        if (slash < 0) throw new ConfigException(source + ": state name '" + name + "' is not layer/state");
+        if (slash < 0)
+            throw new ConfigException(source + ": state name '" + name + "' is not layer/state");
         Layer layer = model.getLayer(name.substring(0, slash));
-        if (!(layer instanceof RNN rnn)) throw new ConfigException(source + ": state '" + name + "' names a layer that is not recurrent");
+        if (!(layer instanceof RNN rnn))
+            throw new ConfigException(source + ": state '" + name + "' names a layer that is not recurrent");
         String[] names = rnn.cell().stateNames();
         for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name.substring(slash + 1))) return rnn.getStates().get(i);
+            if (names[i].equals(name.substring(slash + 1)))
+                return rnn.getStates().get(i);
         }
         throw new ConfigException(source + ": state '" + name + "' is not one of " + List.of(names));
     }
@@ -106,13 +115,17 @@ final class GoldenCase {
         String rule = opt.path("update_rule_id").asText("");
         return switch (cls) {
             case "Adam" -> {
-                if (rule.equals("adam_tfjs")) throw new ConfigException(source + ": training: update_rule_id 'adam_tfjs' is not Keras' Adam");
-                if (c.path("amsgrad").asBoolean(false)) throw new ConfigException(source + ": training: optimizer field 'amsgrad' = true is not supported");
-                yield new Optimizer.Adam(nz(lr, 0.001), c.path("beta_1").asDouble(0.9), c.path("beta_2").asDouble(0.999), c.path("epsilon").asDouble(1e-7));
+                if (rule.equals("adam_tfjs"))
+                    throw new ConfigException(source + ": training: update_rule_id 'adam_tfjs' is not Keras' Adam");
+                if (c.path("amsgrad").asBoolean(false))
+                    throw new ConfigException(source + ": training: optimizer field 'amsgrad' = true is not supported");
+                yield new Optimizer.Adam(nz(lr, 0.001), c.path("beta_1").asDouble(0.9), c.path("beta_2").asDouble(0.999),
+                        c.path("epsilon").asDouble(1e-7));
             }
             case "SGD" -> new Optimizer.SGD(nz(lr, 0.01), c.path("momentum").asDouble(0), c.path("nesterov").asBoolean(false));
             case "RMSprop" -> new Optimizer.RMSprop(nz(lr, 0.001), c.path("rho").asDouble(0.9), c.path("epsilon").asDouble(1e-7));
-            default -> throw new ConfigException(source + ": training: optimizer field 'class_name' = '" + cls + "' is not adam, sgd or rmsprop");
+            default ->
+                throw new ConfigException(source + ": training: optimizer field 'class_name' = '" + cls + "' is not adam, sgd or rmsprop");
         };
     }
 

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
 import io.seqstream.model.config.ConfigException;
 import io.seqstream.model.train.Loss;
+import io.seqstream.testkit.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,8 @@ class GoldenKerasTest {
         int k = 0;
         for (JsonNode call : calls) {
             String where = c.source + " call " + k++;
-            if (call.path("reset_states_before").asBoolean(false)) model.resetStates();
+            if (call.path("reset_states_before").asBoolean(false))
+                model.resetStates();
             List<Tensor> outs = model.predict(c.inputs(c.field(call, "inputs", where)));
             JsonNode expected = c.field(call, "expected", where);
             assertThat(outs).as(where + " outputs").hasSize(expected.size());
@@ -66,7 +67,8 @@ class GoldenKerasTest {
             }
         }
         JsonNode training = c.root.has("training_keras_adam") ? c.root.get("training_keras_adam") : c.root.get("training");
-        if (training != null) train(c, training);
+        if (training != null)
+            train(c, training);
     }
 
     static void train(GoldenCase c, JsonNode t) {
@@ -77,7 +79,8 @@ class GoldenKerasTest {
         List<Tensor> xs = c.inputs(c.field(t, "x", where));
         JsonNode ys = c.field(t, "y", where);
         List<Tensor> targets = new java.util.ArrayList<>();
-        for (JsonNode y : ys) targets.add(c.tensor(y, where + " y"));
+        for (JsonNode y : ys)
+            targets.add(c.tensor(y, where + " y"));
         JsonNode steps = c.field(t, "steps", where);
         assertThat(steps.size()).as(where + " steps").isPositive();
         for (JsonNode step : steps) {
@@ -93,7 +96,8 @@ class GoldenKerasTest {
                 Model expected = c.buildModel();
                 c.setWeights(expected, wa);
                 List<Tensor> ew = expected.getWeights(), aw = model.getWeights();
-                for (int i = 0; i < ew.size(); i++) tol.check(sw + " weight " + i, ew.get(i), aw.get(i));
+                for (int i = 0; i < ew.size(); i++)
+                    tol.check(sw + " weight " + i, ew.get(i), aw.get(i));
             }
         }
     }

@@ -7,7 +7,8 @@ import java.util.Arrays;
 /** {@code |actual - expected| <= abs + rel * |expected|}, element-wise, with a message naming the place. */
 record Tolerance(double abs, double rel) {
     static Tolerance of(JsonNode t, Tolerance dflt) {
-        if (t == null || t.isNull()) return dflt;
+        if (t == null || t.isNull())
+            return dflt;
         return new Tolerance(t.path("abs").asDouble(dflt.abs), t.path("rel").asDouble(dflt.rel));
     }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelFileTest {
-    static final int[][] TOKENS = {{1, 2, 3, 4, 5}, {9, 8, 7, 6, 5}};
+    static final int[][] TOKENS = { { 1, 2, 3, 4, 5 }, { 9, 8, 7, 6, 5 } };
 
     static Sequential model() {
         Sequential m = new Sequential("saved");
@@ -39,7 +39,8 @@ class ModelFileTest {
         m.add(LSTM.builder(8).returnSequences(true).seed(2).build());
         m.add(Dense.builder(4).activation("softmax").seed(3).build());
         m.build(-1);
-        m.setProvenance(new Provenance("unit test data", Instant.parse("2026-11-28T00:00:00Z"), Map.of("loss", 0.5), Map.of("version", "7")));
+        m.setProvenance(
+                new Provenance("unit test data", Instant.parse("2026-11-28T00:00:00Z"), Map.of("loss", 0.5), Map.of("version", "7")));
         return m;
     }
 
@@ -62,7 +63,7 @@ class ModelFileTest {
         Path f = tmp.resolve("f.zip");
         ModelFile.save(m, f);
         Model back = ModelFile.load(f);
-        List<Tensor> x = List.of(Tensor.wrap(new float[] {1, 2, 3, 4}, 1, 4), Tensor.wrap(new float[] {-1, 0, 2, 1}, 1, 4));
+        List<Tensor> x = List.of(Tensor.wrap(new float[]{ 1, 2, 3, 4 }, 1, 4), Tensor.wrap(new float[]{ -1, 0, 2, 1 }, 1, 4));
         assertThat(back.predict(x).get(0).data()).containsExactly(m.predict(x).get(0).data());
         assertThat(back.trainableWeights()).hasSize(2); // still one shared Dense
     }
@@ -99,7 +100,8 @@ class ModelFileTest {
 
         Path flipped = tmp.resolve("flipped.zip");
         Files.write(flipped, rewrite(bytes, (name, data) -> {
-            if (name.equals("weights.bin")) data[data.length / 2] ^= 0x40;
+            if (name.equals("weights.bin"))
+                data[data.length / 2] ^= 0x40;
             return data;
         }));
         assertThatThrownBy(() -> ModelFile.load(flipped)).isInstanceOf(ModelFileException.class).hasMessageContaining("checksum");
@@ -111,7 +113,8 @@ class ModelFileTest {
         ModelFile.save(model(), f);
         Path newer = tmp.resolve("newer.zip");
         Files.write(newer, rewrite(Files.readAllBytes(f), (name, data) -> {
-            if (!name.equals("model.json")) return data;
+            if (!name.equals("model.json"))
+                return data;
             try {
                 ObjectNode root = (ObjectNode) new ObjectMapper().readTree(data);
                 root.put("format_version", ModelFile.CURRENT_FORMAT + 1);
@@ -139,11 +142,13 @@ class ModelFileTest {
         try (InputStream in = getClass().getResourceAsStream("/model-files/v1-embedding-lstm.expected.txt")) {
             String[] parts = new String(in.readAllBytes()).trim().split(",");
             expected = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) expected[i] = Float.parseFloat(parts[i]);
+            for (int i = 0; i < parts.length; i++)
+                expected[i] = Float.parseFloat(parts[i]);
         }
         float[] actual = m.predict(Tensor.ofTokens(TOKENS)).data();
         assertThat(actual).hasSize(expected.length);
-        for (int i = 0; i < actual.length; i++) assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-6f));
+        for (int i = 0; i < actual.length; i++)
+            assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(m.provenance().description()).isEqualTo("unit test data");
     }
 
@@ -153,7 +158,8 @@ class ModelFileTest {
 
     static byte[] rewrite(byte[] zip, Edit edit) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip)); ZipOutputStream out = new ZipOutputStream(bos)) {
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip));
+                ZipOutputStream out = new ZipOutputStream(bos)) {
             ZipEntry e;
             while ((e = in.getNextEntry()) != null) {
                 byte[] data = edit.apply(e.getName(), in.readAllBytes());

@@ -3,8 +3,8 @@ package io.seqstream.model.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Tensor;
+import io.seqstream.testkit.SharedData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,28 +28,33 @@ class NpyTest {
         String header = dict + " ".repeat(pad) + "\n";
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(pre + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
-        if (major == 1) b.putShort((short) h.length);
-        else b.putInt(h.length);
+        b.put(new byte[]{ (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0 });
+        if (major == 1)
+            b.putShort((short) h.length);
+        else
+            b.putInt(h.length);
         b.put(h).put(data);
         return b.array();
     }
 
     static byte[] f32(float... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) b.putFloat(x);
+        for (float x : v)
+            b.putFloat(x);
         return b.array();
     }
 
     static byte[] i64(long... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long x : v) b.putLong(x);
+        for (long x : v)
+            b.putLong(x);
         return b.array();
     }
 
     static byte[] i32(int... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int x : v) b.putInt(x);
+        for (int x : v)
+            b.putInt(x);
         return b.array();
     }
 
@@ -104,7 +109,7 @@ class NpyTest {
         String dict = "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (1, 2)}\n";
         byte[] h = dict.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(10 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h).put(f32(3, 4));
+        b.put(new byte[]{ (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0 }).putShort((short) h.length).put(h).put(f32(3, 4));
         assertThat(Npy.parse(b.array(), "q.npy").floats()).containsExactly(3, 4);
     }
 

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /** Element-wise {@code |actual - expected| <= tol} with a message naming the place and the worst element. */
 public final class Close {
-    private Close() {}
+    private Close() {
+    }
 
     /** Returns the largest absolute error. */
     public static double check(String what, Tensor expected, Tensor actual, double tol) {
@@ -17,7 +18,8 @@ public final class Close {
         int at = -1;
         for (int i = 0; i < e.length; i++) {
             double err = Math.abs((double) a[i] - e[i]);
-            if (Double.isNaN(err)) throw new AssertionError(what + ": element " + i + ": expected " + e[i] + " but got " + a[i]);
+            if (Double.isNaN(err))
+                throw new AssertionError(what + ": element " + i + ": expected " + e[i] + " but got " + a[i]);
             if (err > worst) {
                 worst = err;
                 at = i;
@@ -39,8 +41,9 @@ public final class Close {
         for (int i = 0; i < e.length; i++) {
             double err = Math.abs((double) a[i] - e[i]);
             if (!(err <= abs + rel * Math.abs(e[i]))) {
-                throw new AssertionError(what + ": element " + i + " of " + expected.shapeString() + ": expected " + e[i] + " but got " + a[i]
-                        + " (error " + err + " > " + abs + " + " + rel + " * |expected|)");
+                throw new AssertionError(
+                        what + ": element " + i + " of " + expected.shapeString() + ": expected " + e[i] + " but got " + a[i]
+                                + " (error " + err + " > " + abs + " + " + rel + " * |expected|)");
             }
         }
     }

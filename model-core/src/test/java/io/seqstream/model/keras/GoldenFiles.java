@@ -6,7 +6,8 @@ import java.nio.file.Paths;
 
 /** Where the shared golden data lives: {@link SharedData} ({@code -Dshared.dir}, set by the build). */
 public final class GoldenFiles {
-    private GoldenFiles() {}
+    private GoldenFiles() {
+    }
 
     public static Path sharedDir() {
         return SharedData.dir();

@@ -48,9 +48,11 @@ class Keras3ImportTest {
     }
 
     static List<Tensor> inputs(Path c) throws IOException {
-        if (Files.exists(c.resolve("inputs.npy"))) return List.of(NpyTensors.read(c.resolve("inputs.npy")));
+        if (Files.exists(c.resolve("inputs.npy")))
+            return List.of(NpyTensors.read(c.resolve("inputs.npy")));
         List<Tensor> xs = new ArrayList<>();
-        for (int i = 0; Files.exists(c.resolve("inputs_" + i + ".npy")); i++) xs.add(NpyTensors.read(c.resolve("inputs_" + i + ".npy")));
+        for (int i = 0; Files.exists(c.resolve("inputs_" + i + ".npy")); i++)
+            xs.add(NpyTensors.read(c.resolve("inputs_" + i + ".npy")));
         assertThat(xs).as(c + ": inputs.npy or inputs_0.npy...").isNotEmpty();
         return xs;
     }
@@ -67,7 +69,8 @@ class Keras3ImportTest {
         List<Tensor> a = KerasImport.load(c.resolve("model.keras")).getWeights();
         List<Tensor> b = KerasImport.load(c.resolve("model.h5")).getWeights();
         assertThat(a).hasSameSizeAs(b);
-        for (int i = 0; i < a.size(); i++) Close.check(c + " weight " + i, a.get(i), b.get(i), 0);
+        for (int i = 0; i < a.size(); i++)
+            Close.check(c + " weight " + i, a.get(i), b.get(i), 0);
     }
 
     /**
@@ -78,7 +81,8 @@ class Keras3ImportTest {
         Model m = KerasImport.load(c.resolve("model.keras"));
         boolean backwards = m.layers().stream().anyMatch(l -> l instanceof RNN r && r.goBackwards());
         if (backwards) {
-            assertThatThrownBy(() -> KerasImport.toStreaming(m)).isInstanceOf(KerasImportException.class).hasMessageContaining("go_backwards");
+            assertThatThrownBy(() -> KerasImport.toStreaming(m)).isInstanceOf(KerasImportException.class)
+                    .hasMessageContaining("go_backwards");
             return;
         }
         Model s = KerasImport.toStreaming(m);
@@ -86,7 +90,9 @@ class Keras3ImportTest {
         Tensor expected = NpyTensors.read(c.resolve("expected.npy"));
         int batch = expected.dim(0);
         int time = -1;
-        for (int i = 0; i < xs.size(); i++) if (isSequence(s, i)) time = xs.get(i).dim(1);
+        for (int i = 0; i < xs.size(); i++)
+            if (isSequence(s, i))
+                time = xs.get(i).dim(1);
         assertThat(time).as(c + ": a sequence input").isPositive();
         boolean perStep = expected.rank() == 3;
         int width = expected.size() / batch / (perStep ? time : 1);
@@ -95,10 +101,13 @@ class Keras3ImportTest {
             s.resetStates();
             for (int t = 0; t < time; t++) {
                 List<Tensor> step = new ArrayList<>();
-                for (int i = 0; i < xs.size(); i++) step.add(isSequence(s, i) ? stepOf(xs.get(i), b, t) : xs.get(i).sliceBatch(b, b + 1));
+                for (int i = 0; i < xs.size(); i++)
+                    step.add(isSequence(s, i) ? stepOf(xs.get(i), b, t) : xs.get(i).sliceBatch(b, b + 1));
                 float[] y = s.predict(step).get(0).data();
-                if (perStep) System.arraycopy(y, 0, got, (b * time + t) * width, width);
-                else if (t == time - 1) System.arraycopy(y, 0, got, b * width, width);
+                if (perStep)
+                    System.arraycopy(y, 0, got, (b * time + t) * width, width);
+                else if (t == time - 1)
+                    System.arraycopy(y, 0, got, b * width, width);
             }
         }
         Close.check(c + " streamed", expected, Tensor.wrap(got, expected.shape()), TOL);

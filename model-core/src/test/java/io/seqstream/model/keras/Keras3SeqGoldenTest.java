@@ -47,34 +47,44 @@ class Keras3SeqGoldenTest {
         return cases.stream().map(c -> DynamicContainer.dynamicContainer(c.getFileName().toString(), Stream.of(
                 DynamicTest.dynamicTest("model.keras predict", () -> predicts(c, c.resolve("model.keras"))),
                 DynamicTest.dynamicTest("model.h5 predict", () -> predicts(c, c.resolve("model.h5"))),
-                DynamicTest.dynamicTest("stepper, key by key", () -> steps(c, StepModel.compile(KerasImport.load(c.resolve("model.keras"))))),
-                DynamicTest.dynamicTest("stepper, scalar kernels", () -> steps(c, StepModel.compileScalar(KerasImport.load(c.resolve("model.keras"))))))));
+                DynamicTest.dynamicTest("stepper, key by key",
+                        () -> steps(c, StepModel.compile(KerasImport.load(c.resolve("model.keras"))))),
+                DynamicTest.dynamicTest("stepper, scalar kernels",
+                        () -> steps(c, StepModel.compileScalar(KerasImport.load(c.resolve("model.keras"))))))));
     }
 
     /** The case's inputs in model input order; string inputs as rows of strings. */
-    record Inputs(List<Object> values) {}
+    record Inputs(List<Object> values) {
+    }
 
     static List<Object> rawInputs(Path c) throws IOException {
         List<Object> xs = new ArrayList<>();
-        if (Files.exists(c.resolve("inputs.npy"))) xs.add(NpyTensors.read(c.resolve("inputs.npy")));
-        else if (Files.exists(c.resolve("inputs.txt"))) xs.add(strings(c.resolve("inputs.txt")));
+        if (Files.exists(c.resolve("inputs.npy")))
+            xs.add(NpyTensors.read(c.resolve("inputs.npy")));
+        else if (Files.exists(c.resolve("inputs.txt")))
+            xs.add(strings(c.resolve("inputs.txt")));
         for (int i = 0; xs.isEmpty() || i > 0; i++) {
             Path npy = c.resolve("inputs_" + i + ".npy"), txt = c.resolve("inputs_" + i + ".txt");
-            if (Files.exists(npy)) xs.add(NpyTensors.read(npy));
-            else if (Files.exists(txt)) xs.add(strings(txt));
-            else break;
+            if (Files.exists(npy))
+                xs.add(NpyTensors.read(npy));
+            else if (Files.exists(txt))
+                xs.add(strings(txt));
+            else
+                break;
         }
         assertThat(xs).as(c + ": inputs.npy, inputs.txt or inputs_<i>.npy/.txt").isNotEmpty();
         return xs;
     }
 
     static String[][] strings(Path f) throws IOException {
-        return Files.readAllLines(f, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty()).map(l -> l.split(" ")).toArray(String[][]::new);
+        return Files.readAllLines(f, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty()).map(l -> l.split(" "))
+                .toArray(String[][]::new);
     }
 
     static List<Tensor> tensors(Model m, List<Object> raw) {
         List<Tensor> xs = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) xs.add(raw.get(i) instanceof String[][] s ? m.encodeStrings(i, s) : (Tensor) raw.get(i));
+        for (int i = 0; i < raw.size(); i++)
+            xs.add(raw.get(i) instanceof String[][] s ? m.encodeStrings(i, s) : (Tensor) raw.get(i));
         return xs;
     }
 
@@ -95,7 +105,8 @@ class Keras3SeqGoldenTest {
         Stepper stepper = sm.newStepper(keys);
         StepBatch batch = stepper.batch();
         float[][] states = new float[keys][];
-        for (int k = 0; k < keys; k++) states[k] = sm.newState();
+        for (int k = 0; k < keys; k++)
+            states[k] = sm.newState();
         float[][][] out = new float[time][keys][sm.outputSize()];
         for (int t = 0; t < time; t++) {
             for (int k = 0; k < keys; k++) {
@@ -122,7 +133,9 @@ class Keras3SeqGoldenTest {
         if (expected.rank() == 3) {
             int n = sm.outputSize();
             float[] v = new float[keys * time * n];
-            for (int t = 0; t < time; t++) for (int k = 0; k < keys; k++) System.arraycopy(out[t][k], 0, v, (k * time + t) * n, n);
+            for (int t = 0; t < time; t++)
+                for (int k = 0; k < keys; k++)
+                    System.arraycopy(out[t][k], 0, v, (k * time + t) * n, n);
             got = Tensor.wrap(v, keys, time, n);
         } else {
             got = Tensor.ofRows(out[time - 1]);

@@ -40,7 +40,8 @@ class KerasExportTest {
     static Path python() {
         String p = System.getProperty("keras.python");
         assertThat(p).as("-Dkeras.python: the python of a venv with keras==3.15.1, jax[cpu], h5py, numpy"
-                + " (python3 -m venv ~/.cache/seqstream-venv && ~/.cache/seqstream-venv/bin/pip install keras==3.15.1 'jax[cpu]' h5py numpy)").isNotBlank();
+                + " (python3 -m venv ~/.cache/seqstream-venv && ~/.cache/seqstream-venv/bin/pip install keras==3.15.1 'jax[cpu]' h5py numpy)")
+                .isNotBlank();
         Path py = Paths.get(p);
         assertThat(Files.isExecutable(py)).as("-Dkeras.python=" + p + " is not an executable file").isTrue();
         return py;
@@ -48,13 +49,15 @@ class KerasExportTest {
 
     static Path script() {
         Path s = Paths.get("src/test/python/check_export.py");
-        if (!Files.exists(s)) s = Paths.get("model-core/src/test/python/check_export.py");
+        if (!Files.exists(s))
+            s = Paths.get("model-core/src/test/python/check_export.py");
         assertThat(s).as("check_export.py").exists();
         return s.toAbsolutePath();
     }
 
     /** One model and its inputs (a String[][] for a string input). */
-    record Case(String name, Model model, List<Object> inputs) {}
+    record Case(String name, Model model, List<Object> inputs) {
+    }
 
     static List<Case> cases() throws IOException {
         List<Case> cases = new ArrayList<>();
@@ -62,7 +65,8 @@ class KerasExportTest {
         assertThat(golden).as("golden dir " + golden).isDirectory();
         try (var s = Files.list(golden)) {
             for (Path c : s.filter(p -> Files.isRegularFile(p.resolve("model.keras"))).sorted().toList()) {
-                cases.add(new Case("golden_" + c.getFileName(), KerasImport.load(c.resolve("model.keras")), Keras3SeqGoldenTest.rawInputs(c)));
+                cases.add(new Case("golden_" + c.getFileName(), KerasImport.load(c.resolve("model.keras")),
+                        Keras3SeqGoldenTest.rawInputs(c)));
             }
         }
         Random r = new Random(42);
@@ -77,17 +81,18 @@ class KerasExportTest {
         java.util.Arrays.fill(x, 0, 6, 0f);
         cases.add(new Case("gru_masking", gru, List.of(Tensor.wrap(x, 3, 6, 3))));
 
-        KerasTensor tok = Input.create("tokens", new int[] {-1, 5}, true), feat = Input.create("feats", new int[] {-1, 5, 2}, false);
+        KerasTensor tok = Input.create("tokens", new int[]{ -1, 5 }, true), feat = Input.create("feats", new int[]{ -1, 5, 2 }, false);
         KerasTensor e = Embedding.builder(10, 4).maskZero(true).seed(4).build().apply(tok);
         // Named: Keras 3 names the ops of a mask computation after their class, so a masked Concatenate called
         // "concatenate" collides with them when Keras reloads the graph (a Keras limitation, see KERAS_IMPORT.md).
         List<KerasTensor> g = GRU.builder(6).returnSequences(true).returnState(true).seed(5).build()
                 .applyAll(Concatenate.builder().axis(-1).name("joined").build().apply(e, feat));
         KerasTensor s = SimpleRNN.builder(3).seed(6).build().apply(g.get(0));
-        KerasTensor out = Dense.builder(3).activation("softmax").seed(7).build().apply(Concatenate.builder().axis(-1).name("head_in").build().apply(s, g.get(1)));
+        KerasTensor out = Dense.builder(3).activation("softmax").seed(7).build()
+                .apply(Concatenate.builder().axis(-1).name("head_in").build().apply(s, g.get(1)));
         Model f = new Model("functional_gru", List.of(tok, feat), List.of(out));
         f.layers().get(0).setTrainable(false);
-        cases.add(new Case("functional_gru", f, List.of(Tensor.ofTokens(new int[][] {{0, 3, 4, 0, 9}, {1, 2, 3, 4, 5}}),
+        cases.add(new Case("functional_gru", f, List.of(Tensor.ofTokens(new int[][]{ { 0, 3, 4, 0, 9 }, { 1, 2, 3, 4, 5 } }),
                 Tensor.wrap(randn(r, 2 * 5 * 2), 2, 5, 2))));
 
         Sequential lstm = new Sequential("stacked");
@@ -95,13 +100,14 @@ class KerasExportTest {
         lstm.add(LSTM.builder(4).returnSequences(true).seed(9).build());
         lstm.add(Dense.builder(2).seed(10).build());
         lstm.build(-1);
-        cases.add(new Case("per_step_dense", lstm, List.of(Tensor.ofTokens(new int[][] {{1, 2, 3, 6}, {0, 5, 5, 2}}))));
+        cases.add(new Case("per_step_dense", lstm, List.of(Tensor.ofTokens(new int[][]{ { 1, 2, 3, 6 }, { 0, 5, 5, 2 } }))));
         return cases;
     }
 
     static float[] randn(Random r, int n) {
         float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        for (int i = 0; i < n; i++)
+            v[i] = (float) r.nextGaussian();
         return v;
     }
 
@@ -132,11 +138,12 @@ class KerasExportTest {
             NpyWrite.write(d.resolve("expected.npy"), c.model().predict(xs).get(0), false);
             KerasExport.save(c.model(), d.resolve("model.keras"));
             KerasExport.save(c.model(), d.resolve("model.h5"));
-            for (String f : new String[] {"model.keras", "model.h5"}) {
+            for (String f : new String[]{ "model.keras", "model.h5" }) {
                 Model back = KerasImport.load(d.resolve(f));
                 List<Tensor> a = c.model().getWeights(), b = back.getWeights();
                 assertThat(b).hasSameSizeAs(a);
-                for (int i = 0; i < a.size(); i++) Close.check(d + "/" + f + " weight " + i, a.get(i), b.get(i), 0);
+                for (int i = 0; i < a.size(); i++)
+                    Close.check(d + "/" + f + " weight " + i, a.get(i), b.get(i), 0);
                 assertThat(back.layers().stream().map(l -> l.trainable()).toList()).as(f + " trainable flags")
                         .isEqualTo(c.model().layers().stream().map(l -> l.trainable()).toList());
                 files++;
@@ -149,7 +156,8 @@ class KerasExportTest {
     }
 
     static String runCheck(Path py, String backend, List<String> dirs) throws Exception {
-        if (dirs.isEmpty()) return "";
+        if (dirs.isEmpty())
+            return "";
         List<String> cmd = new ArrayList<>(List.of(py.toString(), script().toString()));
         cmd.addAll(dirs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

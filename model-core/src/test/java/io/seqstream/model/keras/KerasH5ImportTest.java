@@ -47,7 +47,8 @@ class KerasH5ImportTest {
             assertThat(lines).as(i + ".csv").hasSize(4);
             for (int t = 0; t < 4; t++) {
                 String[] cols = lines.get(t).split(";");
-                for (int f = 0; f < 12; f++) x[(i * 4 + t) * 12 + f] = Float.parseFloat(cols[f]);
+                for (int f = 0; f < 12; f++)
+                    x[(i * 4 + t) * 12 + f] = Float.parseFloat(cols[f]);
             }
         }
         return Tensor.wrap(x, n, 4, 12);
@@ -74,11 +75,11 @@ class KerasH5ImportTest {
 
     @ParameterizedTest(name = "{0}/{1}")
     @CsvSource({
-        "simple_lstm, simple_lstm_tf_keras_1",
-        "simple_lstm, simple_lstm_th_keras_1",
-        "simple_flatten_lstm, simple_flatten_lstm_tf_keras_2",
-        "simple_rnn, simple_rnn_tf_keras_2",
-        "simple_flatten_rnn, simple_flatten_rnn_tf_keras_2",
+            "simple_lstm, simple_lstm_tf_keras_1",
+            "simple_lstm, simple_lstm_th_keras_1",
+            "simple_flatten_lstm, simple_flatten_lstm_tf_keras_2",
+            "simple_rnn, simple_rnn_tf_keras_2",
+            "simple_flatten_rnn, simple_flatten_rnn_tf_keras_2",
     })
     void examplesReproduceStoredPredictions(String dir, String prefix) throws IOException {
         Path base = h5("examples/" + dir);
@@ -129,11 +130,15 @@ class KerasH5ImportTest {
         assertThat(m.countParams()).isPositive();
         int[] shape = m.inputs().get(0).shape();
         shape[0] = 2;
-        for (int i = 1; i < shape.length; i++) if (shape[i] < 0) shape[i] = 3;
+        for (int i = 1; i < shape.length; i++)
+            if (shape[i] < 0)
+                shape[i] = 3;
         float[] x = new float[(int) Tensor.size(shape)];
         boolean tokens = ((InputLayer) m.inputs().get(0).node().layer()).intDtype();
-        for (int i = 0; i < x.length; i++) x[i] = tokens ? i * 7 % 4 : (i * 7 % 4) * 0.25f; // vocabularies here are >= 4
-        for (float v : m.predict(Tensor.wrap(x, shape)).data()) assertThat(v).isFinite();
+        for (int i = 0; i < x.length; i++)
+            x[i] = tokens ? i * 7 % 4 : (i * 7 % 4) * 0.25f; // vocabularies here are >= 4
+        for (float v : m.predict(Tensor.wrap(x, shape)).data())
+            assertThat(v).isFinite();
     }
 
     @Test
@@ -142,7 +147,8 @@ class KerasH5ImportTest {
         Model k2 = KerasImport.load(h5("weights/lstm_tensorflow_2.h5"));
         List<Tensor> w1 = k1.getWeights(), w2 = k2.getWeights();
         assertThat(w1).hasSize(3);
-        for (int i = 0; i < 3; i++) assertThat(w1.get(i).shape()).isEqualTo(w2.get(i).shape());
+        for (int i = 0; i < 3; i++)
+            assertThat(w1.get(i).shape()).isEqualTo(w2.get(i).shape());
     }
 
     @Test
@@ -150,17 +156,19 @@ class KerasH5ImportTest {
         Model m = KerasImport.load(h5("examples/functional_lstm/lstm_functional_tf_keras_2.h5"));
         assertThat(m.isSequential()).isFalse();
         float[] x = new float[2 * 10 * 4];
-        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+        for (int i = 0; i < x.length; i++)
+            x[i] = (float) Math.sin(i);
         Tensor y = m.predict(Tensor.wrap(x, 2, 10, 4));
         assertThat(y.shape()).containsExactly(2, 5);
         float sum = 0;
-        for (int j = 0; j < 5; j++) sum += y.get(0, j);
+        for (int j = 0; j < 5; j++)
+            sum += y.get(0, j);
         assertThat(sum).isCloseTo(1f, Offset.offset(1e-5f));
     }
 
     @Test
     void maskingLoadsAndSkipsMaskedSteps() {
-        for (String name : new String[] {"masking_zero_lstm.h5", "masking_two_lstm.h5"}) {
+        for (String name : new String[]{ "masking_zero_lstm.h5", "masking_two_lstm.h5" }) {
             Path f = h5("examples/masking/" + name);
             Model m = KerasImport.load(f);
             io.seqstream.model.layers.Masking mask = (io.seqstream.model.layers.Masking) m.layers().stream()
@@ -169,10 +177,12 @@ class KerasH5ImportTest {
             int time = in[1] > 0 ? in[1] : 6, feats = in[2];
             java.util.Random r = new java.util.Random(3);
             float[] x = new float[time * feats];
-            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            for (int i = 0; i < x.length; i++)
+                x[i] = (float) r.nextGaussian();
             // every other step masked: the same as the model on the unmasked steps alone (when the time axis is free)
             float[] masked = x.clone();
-            for (int t = 0; t < time; t += 2) java.util.Arrays.fill(masked, t * feats, (t + 1) * feats, mask.maskValue());
+            for (int t = 0; t < time; t += 2)
+                java.util.Arrays.fill(masked, t * feats, (t + 1) * feats, mask.maskValue());
             float[] y = m.predict(Tensor.wrap(masked, 1, time, feats)).data();
             assertThat(y).as(name).doesNotContain(Float.NaN);
             float[] moved = masked.clone(); // a masked step moved to the front changes nothing either
@@ -181,7 +191,8 @@ class KerasH5ImportTest {
                 java.util.Arrays.fill(moved, t * feats, (t + 1) * feats, mask.maskValue());
             }
             if (m.outputs().get(0).shape().length == 2) {
-                assertThat(m.predict(Tensor.wrap(moved, 1, time, feats)).data()).as(name).usingComparatorWithPrecision(1e-6f).containsExactly(y);
+                assertThat(m.predict(Tensor.wrap(moved, 1, time, feats)).data()).as(name).usingComparatorWithPrecision(1e-6f)
+                        .containsExactly(y);
                 assertThat(m.predict(Tensor.wrap(x, 1, time, feats)).data()).as(name).isNotEqualTo(y);
             }
         }
@@ -206,19 +217,19 @@ class KerasH5ImportTest {
     /** Model configs without weights: the supported ones build, the others name what is unsupported. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "keras1/imdb_lstm_tf_keras_1_config.json, ",
-        "keras1/imdb_lstm_th_keras_1_config.json, ",
-        "keras2/imdb_lstm_tf_keras_2_config.json, ",
-        "keras2/one_lstm_no_sequences_tf_keras_2.json, ",
-        "keras2/simple_rnn_tf_keras_2_config.json, ",
-        "keras2/embedding_flatten_graph_th_keras_2.json, ",
-        "keras1/keras1_tf_embedding_conv1d_config.json, unsupported layer class 'Convolution1D'",
-        "keras2/keras2_tf_embedding_conv1d_config.json, unsupported layer class 'Conv1D'",
-        "keras1/lstm_tddense_config.json, ",
-        "keras2/bidirectional_lstm_tf_keras_2_config.json, unsupported layer class 'Bidirectional'",
-        "keras2/reshape_embedding_concat.json, unsupported layer class 'Reshape'",
-        "keras2/embedding_lstm_calculator.json, ",
-        "keras2/model_concat_embedding_sequences_tf_keras_2.json, unsupported layer class 'Bidirectional'",
+            "keras1/imdb_lstm_tf_keras_1_config.json, ",
+            "keras1/imdb_lstm_th_keras_1_config.json, ",
+            "keras2/imdb_lstm_tf_keras_2_config.json, ",
+            "keras2/one_lstm_no_sequences_tf_keras_2.json, ",
+            "keras2/simple_rnn_tf_keras_2_config.json, ",
+            "keras2/embedding_flatten_graph_th_keras_2.json, ",
+            "keras1/keras1_tf_embedding_conv1d_config.json, unsupported layer class 'Convolution1D'",
+            "keras2/keras2_tf_embedding_conv1d_config.json, unsupported layer class 'Conv1D'",
+            "keras1/lstm_tddense_config.json, ",
+            "keras2/bidirectional_lstm_tf_keras_2_config.json, unsupported layer class 'Bidirectional'",
+            "keras2/reshape_embedding_concat.json, unsupported layer class 'Reshape'",
+            "keras2/embedding_lstm_calculator.json, ",
+            "keras2/model_concat_embedding_sequences_tf_keras_2.json, unsupported layer class 'Bidirectional'",
     })
     void configsBuildOrNameWhatIsUnsupported(String rel, String error) throws IOException {
         Path f = h5("configs/" + rel);

@@ -31,14 +31,15 @@ class KerasImportErrorsTest {
     Path tmp;
 
     static AbstractThrowableAssert<?, ? extends Throwable> fails(Path file) {
-        return assertThatThrownBy(() -> KerasImport.load(file)).isInstanceOf(KerasImportException.class).hasMessageContaining(file.toString());
+        return assertThatThrownBy(() -> KerasImport.load(file)).isInstanceOf(KerasImportException.class)
+                .hasMessageContaining(file.toString());
     }
 
     /** A copy of a .keras file with its config.json edited. */
     Path editedArchive(String name, Consumer<ObjectNode> edit) throws IOException {
         Path out = tmp.resolve(name);
         try (ZipFile in = new ZipFile(STACKED.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Enumeration<? extends ZipEntry> it = in.entries(); it.hasMoreElements(); ) {
+            for (Enumeration<? extends ZipEntry> it = in.entries(); it.hasMoreElements();) {
                 ZipEntry e = it.nextElement();
                 byte[] b = in.getInputStream(e).readAllBytes();
                 if (e.getName().equals("config.json")) {
@@ -107,7 +108,8 @@ class KerasImportErrorsTest {
 
     @Test
     void weightsOnlyOrConfigOnly() {
-        fails(KerasH5ImportTest.h5("fullconfigs/lstm/lstm_th_keras_2_weights.h5")).hasMessageContaining("weights only").hasMessageContaining("config");
+        fails(KerasH5ImportTest.h5("fullconfigs/lstm/lstm_th_keras_2_weights.h5")).hasMessageContaining("weights only")
+                .hasMessageContaining("config");
         fails(KerasH5ImportTest.h5("fullconfigs/lstm/lstm_th_keras_2_config.json")).hasMessageContaining("holds no weights");
     }
 
@@ -119,11 +121,13 @@ class KerasImportErrorsTest {
 
     @Test
     void unsupportedOptionNamesOptionLayerAndFile() throws IOException {
-        Path p = editedArchive("mixed.keras", cfg -> ((ObjectNode) layer(cfg, 2).get("config").get("dtype").get("config")).put("name", "mixed_float16"));
+        Path p = editedArchive("mixed.keras",
+                cfg -> ((ObjectNode) layer(cfg, 2).get("config").get("dtype").get("config")).put("name", "mixed_float16"));
         fails(p).hasMessageContaining("layer 'lstm_2' (LSTM)").hasMessageContaining("'dtype'").hasMessageContaining("mixed_float16");
         Path q = editedArchive("peephole.keras", cfg -> ((ObjectNode) layer(cfg, 1).get("config")).put("peephole", true));
         fails(q).hasMessageContaining("layer 'lstm_1' (LSTM)").hasMessageContaining("unknown config field 'peephole'");
-        Path r = editedArchive("kwarg.keras", cfg -> {});
+        Path r = editedArchive("kwarg.keras", cfg -> {
+        });
         assertThat(KerasImport.load(r).countParams()).isPositive(); // the editing itself changes nothing
     }
 
@@ -146,7 +150,7 @@ class KerasImportErrorsTest {
     void keras3NameCheckCatchesMisplacedWeights() throws IOException {
         // Weights are matched by position; renaming the two LSTMs crosswise must not go unnoticed.
         Path p = editedArchive("swapped.keras", cfg -> {
-            for (int i : new int[] {1, 2}) {
+            for (int i : new int[]{ 1, 2 }) {
                 String name = i == 1 ? "lstm_2" : "lstm_1";
                 layer(cfg, i).put("name", name);
                 ((ObjectNode) layer(cfg, i).get("config")).put("name", name);
@@ -164,7 +168,8 @@ class KerasImportErrorsTest {
         }
         Model split = KerasImport.load(config, weights);
         Model whole = KerasImport.load(STACKED);
-        for (int i = 0; i < whole.getWeights().size(); i++) Close.check("weight " + i, whole.getWeights().get(i), split.getWeights().get(i), 0);
+        for (int i = 0; i < whole.getWeights().size(); i++)
+            Close.check("weight " + i, whole.getWeights().get(i), split.getWeights().get(i), 0);
         assertThat(((LSTM) split.getLayer("lstm_1")).cell().recurrentActivation()).isEqualTo(ActivationFunction.SIGMOID);
     }
 }

@@ -37,14 +37,17 @@ class KerasRecurrentFlagsTest {
 
     static Tensor sequence(int batch, int time) {
         float[] x = new float[batch * time];
-        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(0.7 * i + 0.3);
+        for (int i = 0; i < x.length; i++)
+            x[i] = (float) Math.sin(0.7 * i + 0.3);
         return Tensor.wrap(x, batch, time, 1);
     }
 
     static Tensor reverseTime(Tensor x) {
         int b = x.dim(0), t = x.dim(1), f = x.dim(2);
         float[] r = new float[x.size()];
-        for (int i = 0; i < b; i++) for (int s = 0; s < t; s++) System.arraycopy(x.data(), (i * t + s) * f, r, (i * t + t - 1 - s) * f, f);
+        for (int i = 0; i < b; i++)
+            for (int s = 0; s < t; s++)
+                System.arraycopy(x.data(), (i * t + s) * f, r, (i * t + t - 1 - s) * f, f);
         return Tensor.wrap(r, x.shape());
     }
 
@@ -62,14 +65,16 @@ class KerasRecurrentFlagsTest {
         ObjectNode cfg = root.putObject("config").put("name", "flags");
         ArrayNode layers = cfg.putArray("layers");
         ObjectNode in = layers.addObject().put("class_name", "InputLayer").put("name", "x");
-        in.putObject("config").put("name", "x").put("dtype", "float32").put("sparse", false).putArray("batch_input_shape").addNull().add(4).add(1);
+        in.putObject("config").put("name", "x").put("dtype", "float32").put("sparse", false).putArray("batch_input_shape").addNull().add(4)
+                .add(1);
         in.putArray("inbound_nodes");
         ObjectNode l = layers.addObject().put("class_name", "LSTM").put("name", "lstm_1");
         l.set("config", lstm);
         l.putArray("inbound_nodes").addArray().addArray().add("x").add(0).add(0).addObject();
         cfg.putArray("input_layers").addArray().add("x").add(0).add(0);
         ArrayNode outs = cfg.putArray("output_layers");
-        for (int i = 0; i < 3; i++) outs.addArray().add("lstm_1").add(0).add(i);
+        for (int i = 0; i < 3; i++)
+            outs.addArray().add("lstm_1").add(0).add(i);
 
         Model flags = KerasImport.load(write("flags.json", root), WEIGHTS);
         Model plain = KerasImport.load(WEIGHTS);
@@ -86,7 +91,8 @@ class KerasRecurrentFlagsTest {
         Tensor expectedH = plain.predict(reverseTime(x));
         Close.check("h state", expectedH, y.get(1), 1e-6);
         float[] last = new float[3 * 6];
-        for (int b = 0; b < 3; b++) System.arraycopy(y.get(0).data(), (b * 4 + 3) * 6, last, b * 6, 6);
+        for (int b = 0; b < 3; b++)
+            System.arraycopy(y.get(0).data(), (b * 4 + 3) * 6, last, b * 6, 6);
         Close.check("last output in processing order", expectedH, Tensor.wrap(last, 3, 6), 1e-6);
         assertThat(y.get(2).shape()).containsExactly(3, 6);
     }
@@ -129,7 +135,8 @@ class KerasRecurrentFlagsTest {
     static float[] reorder(Tensor x, int from, int to) {
         int b = x.dim(0), t = x.dim(1);
         float[] r = new float[b * (to - from)];
-        for (int i = 0; i < b; i++) System.arraycopy(x.data(), i * t + from, r, i * (to - from), to - from);
+        for (int i = 0; i < b; i++)
+            System.arraycopy(x.data(), i * t + from, r, i * (to - from), to - from);
         return r;
     }
 }

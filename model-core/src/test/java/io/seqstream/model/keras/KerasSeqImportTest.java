@@ -38,11 +38,13 @@ class KerasSeqImportTest {
 
     /** A copy of a .keras file with its config.json edited. */
     static Path editConfig(Path src, Path dst, UnaryOperator<String> edit) throws IOException {
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(src)); OutputStream o = Files.newOutputStream(dst);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(src));
+                OutputStream o = Files.newOutputStream(dst);
                 ZipOutputStream out = new ZipOutputStream(o)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null;) {
                 byte[] b = in.readAllBytes();
-                if (e.getName().equals("config.json")) b = edit.apply(new String(b, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                if (e.getName().equals("config.json"))
+                    b = edit.apply(new String(b, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
                 out.putNextEntry(new ZipEntry(e.getName()));
                 out.write(b);
                 out.closeEntry();
@@ -91,16 +93,18 @@ class KerasSeqImportTest {
         for (int i = 0; i < 9; i++) {
             int rows = i % 3 == 0 ? d : i % 3 == 1 ? u : 1;
             w[i] = new float[rows * u];
-            for (int j = 0; j < w[i].length; j++) w[i][j] = (float) (0.5 * r.nextGaussian());
+            for (int j = 0; j < w[i].length; j++)
+                w[i][j] = (float) (0.5 * r.nextGaussian());
         }
-        float[] dk = new float[u * 2], db = {0.1f, -0.2f};
-        for (int j = 0; j < dk.length; j++) dk[j] = (float) r.nextGaussian();
+        float[] dk = new float[u * 2], db = { 0.1f, -0.2f };
+        for (int j = 0; j < dk.length; j++)
+            dk[j] = (float) r.nextGaussian();
         Path config = tmp.resolve("gru.json");
         Files.writeString(config, KERAS1_CONFIG);
         Path weights = tmp.resolve("gru.h5");
-        String[] names = {"W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h"};
+        String[] names = { "W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h" };
         try (WritableHdfFile h5 = HdfFile.write(weights)) {
-            h5.putAttribute("layer_names", new String[] {"gru_1", "dense_1"});
+            h5.putAttribute("layer_names", new String[]{ "gru_1", "dense_1" });
             h5.putAttribute("keras_version", "1.2.2");
             WritableGroup g = h5.putGroup("gru_1");
             String[] wn = new String[9];
@@ -112,7 +116,7 @@ class KerasSeqImportTest {
             WritableGroup dg = h5.putGroup("dense_1");
             dg.putDataset("dense_1_W", rows2d(dk, u, 2));
             dg.putDataset("dense_1_b", db);
-            dg.putAttribute("weight_names", new String[] {"dense_1_W", "dense_1_b"});
+            dg.putAttribute("weight_names", new String[]{ "dense_1_W", "dense_1_b" });
         }
         Model m = KerasImport.load(config, weights);
         GRU gru = (GRU) m.layers().get(0);
@@ -126,13 +130,15 @@ class KerasSeqImportTest {
         ref.setWeights(List.of(join(w[0], w[3], w[6], d, u), join(w[1], w[4], w[7], u, u), Tensor.wrap(concat(w[2], w[5], w[8]), 3 * u),
                 Tensor.wrap(dk, u, 2), Tensor.wrap(db, 2)));
         float[] x = new float[2 * 5 * d];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < x.length; i++)
+            x[i] = (float) r.nextGaussian();
         assertThat(m.predict(Tensor.wrap(x, 2, 5, d)).data()).containsExactly(ref.predict(Tensor.wrap(x, 2, 5, d)).data());
     }
 
     static float[][] rows2d(float[] v, int rows, int cols) {
         float[][] r = new float[rows][];
-        for (int i = 0; i < rows; i++) r[i] = Arrays.copyOfRange(v, i * cols, (i + 1) * cols);
+        for (int i = 0; i < rows; i++)
+            r[i] = Arrays.copyOfRange(v, i * cols, (i + 1) * cols);
         return r;
     }
 

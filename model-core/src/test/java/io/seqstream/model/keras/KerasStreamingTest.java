@@ -32,7 +32,9 @@ class KerasStreamingTest {
         Model model = KerasH5ImportTest.fullconfigModel();
         Model streaming = KerasImport.toStreaming(model);
         assertThat(streaming.inputs().get(0).shape()).containsExactly(1, -1, 12);
-        for (Layer l : streaming.layers()) if (l instanceof RNN r) assertThat(r.stateful()).isTrue();
+        for (Layer l : streaming.layers())
+            if (l instanceof RNN r)
+                assertThat(r.stateful()).isTrue();
         assertThat(streaming.getWeights()).hasSize(model.getWeights().size());
 
         Tensor x = KerasH5ImportTest.fullconfigInputs();

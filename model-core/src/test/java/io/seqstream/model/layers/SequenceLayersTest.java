@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SequenceLayersTest {
     static Tensor randn(Random r, int... shape) {
         float[] d = new float[(int) Tensor.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextGaussian();
+        for (int i = 0; i < d.length; i++)
+            d[i] = (float) r.nextGaussian();
         return Tensor.wrap(d, shape);
     }
 
@@ -34,13 +35,16 @@ class SequenceLayersTest {
         float[] xw = new float[g], hr = new float[g];
         for (int j = 0; j < g; j++) {
             xw[j] = bIn[j];
-            for (int i = 0; i < d; i++) xw[j] += x[i] * k[i * g + j];
+            for (int i = 0; i < d; i++)
+                xw[j] += x[i] * k[i * g + j];
             hr[j] = bRec[j];
-            for (int i = 0; i < u; i++) hr[j] += h[i] * rk[i * g + j];
+            for (int i = 0; i < u; i++)
+                hr[j] += h[i] * rk[i * g + j];
         }
         float[] out = new float[u];
         float[] r = new float[u];
-        for (int j = 0; j < u; j++) r[j] = sigmoid(xw[u + j] + hr[u + j]);
+        for (int j = 0; j < u; j++)
+            r[j] = sigmoid(xw[u + j] + hr[u + j]);
         for (int j = 0; j < u; j++) {
             float z = sigmoid(xw[j] + hr[j]);
             float cand;
@@ -48,7 +52,8 @@ class SequenceLayersTest {
                 cand = (float) Math.tanh(xw[2 * u + j] + r[j] * hr[2 * u + j]);
             } else {
                 float s = xw[2 * u + j];
-                for (int i = 0; i < u; i++) s += r[i] * h[i] * rk[i * g + 2 * u + j];
+                for (int i = 0; i < u; i++)
+                    s += r[i] * h[i] * rk[i * g + 2 * u + j];
                 cand = (float) Math.tanh(s);
             }
             out[j] = z * h[j] + (1 - z) * cand;
@@ -58,7 +63,7 @@ class SequenceLayersTest {
 
     @Test
     void gruMatchesTheKerasFormulasInBothResetForms() {
-        for (boolean resetAfter : new boolean[] {true, false}) {
+        for (boolean resetAfter : new boolean[]{ true, false }) {
             Random rnd = new Random(resetAfter ? 1 : 2);
             int u = 5, d = 3, time = 4;
             Sequential m = new Sequential();
@@ -74,8 +79,11 @@ class SequenceLayersTest {
             for (int b = 0; b < 2; b++) {
                 float[] h = new float[u];
                 for (int t = 0; t < time; t++) {
-                    h = gruStep(Arrays.copyOfRange(x.data(), (b * time + t) * d, (b * time + t + 1) * d), h, k, rk, bIn, bRec, u, resetAfter);
-                    for (int j = 0; j < u; j++) assertThat(y[(b * time + t) * u + j]).as("reset_after=%s b%d t%d", resetAfter, b, t).isCloseTo(h[j], org.assertj.core.data.Offset.offset(1e-5f));
+                    h = gruStep(Arrays.copyOfRange(x.data(), (b * time + t) * d, (b * time + t + 1) * d), h, k, rk, bIn, bRec, u,
+                            resetAfter);
+                    for (int j = 0; j < u; j++)
+                        assertThat(y[(b * time + t) * u + j]).as("reset_after=%s b%d t%d", resetAfter, b, t).isCloseTo(h[j],
+                                org.assertj.core.data.Offset.offset(1e-5f));
                 }
             }
         }
@@ -97,7 +105,8 @@ class SequenceLayersTest {
             System.arraycopy(xs, r * 18 + 9, b, r * 9, 9);
         }
         stateful.predict(Tensor.wrap(a, 2, 3, 3));
-        assertThat(stateful.predict(Tensor.wrap(b, 2, 3, 3)).data()).usingComparatorWithPrecision(1e-6f).containsExactly(whole.predict(x).data());
+        assertThat(stateful.predict(Tensor.wrap(b, 2, 3, 3)).data()).usingComparatorWithPrecision(1e-6f)
+                .containsExactly(whole.predict(x).data());
         stateful.resetStates();
         assertThat(((RNN) stateful.layers().get(0)).getStates().get(0).data()).containsOnly(0f);
 
@@ -105,8 +114,11 @@ class SequenceLayersTest {
         back.add(GRU.builder(4).goBackwards(true).inputShape(6, 3).seed(5).build());
         back.setWeights(whole.getWeights());
         float[] rev = new float[xs.length];
-        for (int r = 0; r < 2; r++) for (int t = 0; t < 6; t++) System.arraycopy(xs, (r * 6 + t) * 3, rev, (r * 6 + 5 - t) * 3, 3);
-        assertThat(back.predict(x).data()).usingComparatorWithPrecision(1e-6f).containsExactly(whole.predict(Tensor.wrap(rev, 2, 6, 3)).data());
+        for (int r = 0; r < 2; r++)
+            for (int t = 0; t < 6; t++)
+                System.arraycopy(xs, (r * 6 + t) * 3, rev, (r * 6 + 5 - t) * 3, 3);
+        assertThat(back.predict(x).data()).usingComparatorWithPrecision(1e-6f)
+                .containsExactly(whole.predict(Tensor.wrap(rev, 2, 6, 3)).data());
     }
 
     @Test
@@ -117,7 +129,8 @@ class SequenceLayersTest {
         List<Tensor> y = m.predict(List.of(randn(new Random(4), 2, 5, 2)));
         assertThat(y).hasSize(2);
         for (int b = 0; b < 2; b++) {
-            assertThat(Arrays.copyOfRange(y.get(1).data(), b * 3, b * 3 + 3)).containsExactly(Arrays.copyOfRange(y.get(0).data(), (b * 5 + 4) * 3, (b * 5 + 5) * 3));
+            assertThat(Arrays.copyOfRange(y.get(1).data(), b * 3, b * 3 + 3))
+                    .containsExactly(Arrays.copyOfRange(y.get(0).data(), (b * 5 + 4) * 3, (b * 5 + 5) * 3));
         }
     }
 
@@ -130,19 +143,20 @@ class SequenceLayersTest {
         m.add(LSTM.builder(3).seed(3).build());
         m.add(Dense.builder(2).activation("softmax").seed(4).build());
         m.build(-1);
-        float[] padded = m.predict(Tensor.ofTokens(new int[][] {{0, 0, 3, 7, 0, 2}})).data();
-        float[] plain = m.predict(Tensor.ofTokens(new int[][] {{3, 7, 2}})).data();
+        float[] padded = m.predict(Tensor.ofTokens(new int[][]{ { 0, 0, 3, 7, 0, 2 } })).data();
+        float[] plain = m.predict(Tensor.ofTokens(new int[][]{ { 3, 7, 2 } })).data();
         assertThat(padded).usingComparatorWithPrecision(1e-6f).containsExactly(plain);
-        assertThat(m.predict(Tensor.ofTokens(new int[][] {{3, 7, 1}})).data()).isNotEqualTo(plain);
+        assertThat(m.predict(Tensor.ofTokens(new int[][]{ { 3, 7, 1 } })).data()).isNotEqualTo(plain);
 
         Sequential f = new Sequential();
         f.add(Masking.builder(-1.0).inputShape(4, 2).build());
         f.add(SimpleRNN.builder(3).seed(5).build());
-        float[] masked = f.predict(Tensor.wrap(new float[] {1, 2, -1, -1, 3, 4, -1, -1}, 1, 4, 2)).data();
+        float[] masked = f.predict(Tensor.wrap(new float[]{ 1, 2, -1, -1, 3, 4, -1, -1 }, 1, 4, 2)).data();
         Sequential g = new Sequential();
         g.add(SimpleRNN.builder(3).inputShape(2, 2).seed(5).build());
         g.setWeights(f.getWeights());
-        assertThat(masked).usingComparatorWithPrecision(1e-6f).containsExactly(g.predict(Tensor.wrap(new float[] {1, 2, 3, 4}, 1, 2, 2)).data());
+        assertThat(masked).usingComparatorWithPrecision(1e-6f)
+                .containsExactly(g.predict(Tensor.wrap(new float[]{ 1, 2, 3, 4 }, 1, 2, 2)).data());
     }
 
     @Test
@@ -160,15 +174,16 @@ class SequenceLayersTest {
         Sequential m = new Sequential();
         m.add(i);
         m.build(3);
-        assertThat(m.predict(Tensor.wrap(new float[] {7, 100, 5}, 1, 3)).data()).containsExactly(2, 1, 0);
+        assertThat(m.predict(Tensor.wrap(new float[]{ 7, 100, 5 }, 1, 3)).data()).containsExactly(2, 1, 0);
     }
 
     @Test
     void normalizationUsesStoredStatistics() {
         Sequential m = new Sequential();
         m.add(Normalization.builder().inputShape(2, 2).build());
-        m.layers().get(0).setWeights(List.of(Tensor.wrap(new float[] {1, -2}, 2), Tensor.wrap(new float[] {4, 0}, 2), Tensor.wrap(new float[] {10})));
-        float[] y = m.predict(Tensor.wrap(new float[] {3, -2, 1, 5}, 1, 2, 2)).data();
+        m.layers().get(0).setWeights(
+                List.of(Tensor.wrap(new float[]{ 1, -2 }, 2), Tensor.wrap(new float[]{ 4, 0 }, 2), Tensor.wrap(new float[]{ 10 })));
+        float[] y = m.predict(Tensor.wrap(new float[]{ 3, -2, 1, 5 }, 1, 2, 2)).data();
         assertThat(y[0]).isEqualTo(1f);
         assertThat(y[1]).isEqualTo(0f);
         assertThat(y[3]).isEqualTo(7f / 1e-7f); // sd floored at Keras' epsilon
@@ -178,15 +193,17 @@ class SequenceLayersTest {
 
     @Test
     void newLayersSurviveSaveAndLoad(@TempDir Path tmp) {
-        KerasTensor words = Input.create("words", new int[] {-1, 4}, "string");
-        KerasTensor feats = Input.create("feats", new int[] {-1, 4, 2}, false);
-        KerasTensor e = Embedding.builder(5, 3).maskZero(true).seed(1).build().apply(StringLookup.builder(List.of("x", "y", "z")).maskToken("").build().apply(words));
+        KerasTensor words = Input.create("words", new int[]{ -1, 4 }, "string");
+        KerasTensor feats = Input.create("feats", new int[]{ -1, 4, 2 }, false);
+        KerasTensor e = Embedding.builder(5, 3).maskZero(true).seed(1).build()
+                .apply(StringLookup.builder(List.of("x", "y", "z")).maskToken("").build().apply(words));
         KerasTensor f = Masking.builder(0.5).build().apply(Normalization.builder().build().apply(feats));
         KerasTensor h = GRU.builder(4).resetAfter(false).returnSequences(true).seed(2).build().apply(Concatenate.create(-1).apply(e, f));
         KerasTensor out = Dense.builder(2).seed(3).build().apply(GRU.builder(3).seed(4).trainable(false).build().apply(h));
         Model m = new Model("mixed", List.of(words, feats), List.of(out));
-        m.layers().stream().filter(l -> l instanceof Normalization).findFirst().orElseThrow().setWeights(List.of(Tensor.wrap(new float[] {1, 2}, 2), Tensor.wrap(new float[] {4, 9}, 2), Tensor.wrap(new float[] {3})));
-        Tensor w = m.encodeStrings(0, new String[][] {{"x", "", "q", "z"}});
+        m.layers().stream().filter(l -> l instanceof Normalization).findFirst().orElseThrow().setWeights(
+                List.of(Tensor.wrap(new float[]{ 1, 2 }, 2), Tensor.wrap(new float[]{ 4, 9 }, 2), Tensor.wrap(new float[]{ 3 })));
+        Tensor w = m.encodeStrings(0, new String[][]{ { "x", "", "q", "z" } });
         Tensor x = randn(new Random(6), 1, 4, 2);
         Path file = tmp.resolve("mixed.zip");
         ModelFile.save(m, file);

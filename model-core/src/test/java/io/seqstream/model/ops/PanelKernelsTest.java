@@ -24,11 +24,11 @@ class PanelKernelsTest {
         Random rnd = new Random(shape.hashCode());
         int lanes = VectorKernels.lanes();
         Blocking bl = Blocking.parse(shape, lanes);
-        for (int kc : new int[] {bl.kc(), 5}) { // the chosen inner block, and a small one so k spans several blocks
+        for (int kc : new int[]{ bl.kc(), 5 }) { // the chosen inner block, and a small one so k spans several blocks
             VectorKernels vk = VectorKernels.withBlocking(new Blocking(bl.rows(), bl.vectors(), kc));
             ScalarKernels sk = new ScalarKernels();
-            for (int n : new int[] {1, 2, 3, 5, 6, 7, 9, 13, 17, 64}) {
-                for (int k : new int[] {1, 7, 33, 130}) {
+            for (int n : new int[]{ 1, 2, 3, 5, 6, 7, 9, 13, 17, 64 }) {
+                for (int k : new int[]{ 1, 7, 33, 130 }) {
                     int cols = bl.vectors() * lanes + 3; // one whole panel and a padded one
                     float[] w = gaussian(rnd, k * cols);
                     int lda = k + 2;
@@ -37,12 +37,14 @@ class PanelKernelsTest {
                     PackedMatrix ps = new PackedMatrix(w, k, cols, sk.panelWidth());
                     float[] zv = gaussian(new Random(n * 31L + k), 2 + n * pv.paddedCols());
                     float[] zs = new float[n * ps.paddedCols()];
-                    for (int r = 0; r < n; r++) System.arraycopy(zv, 2 + r * pv.paddedCols(), zs, r * ps.paddedCols(), cols);
+                    for (int r = 0; r < n; r++)
+                        System.arraycopy(zv, 2 + r * pv.paddedCols(), zs, r * ps.paddedCols(), cols);
                     vk.gemmAcc(a, 1, lda, n, pv, zv, 2, pv.paddedCols());
                     sk.gemmAcc(a, 1, lda, n, ps, zs, 0, ps.paddedCols());
                     for (int r = 0; r < n; r++) {
                         for (int j = 0; j < cols; j++) {
-                            assertThat((double) zv[2 + r * pv.paddedCols() + j]).as("%s kc=%d n=%d k=%d row %d col %d", shape, kc, n, k, r, j)
+                            assertThat((double) zv[2 + r * pv.paddedCols() + j])
+                                    .as("%s kc=%d n=%d k=%d row %d col %d", shape, kc, n, k, r, j)
                                     .isCloseTo(zs[r * ps.paddedCols() + j], org.assertj.core.data.Offset.offset(1e-4 * Math.sqrt(k)));
                         }
                     }
@@ -55,8 +57,10 @@ class PanelKernelsTest {
     void blockingFollowsTheRegisterCount() {
         int lanes = VectorKernels.lanes();
         Blocking wide = Blocking.forRegisters(lanes, 32), narrow = Blocking.forRegisters(lanes, 16);
-        assertThat(wide.accumulators() + wide.vectors() + 1).as("accumulators + panel row + broadcast fit 32 registers").isLessThanOrEqualTo(32);
-        assertThat(narrow.accumulators() + narrow.vectors() + 1).as("accumulators + panel row + broadcast fit 16 registers").isLessThanOrEqualTo(16);
+        assertThat(wide.accumulators() + wide.vectors() + 1).as("accumulators + panel row + broadcast fit 32 registers")
+                .isLessThanOrEqualTo(32);
+        assertThat(narrow.accumulators() + narrow.vectors() + 1).as("accumulators + panel row + broadcast fit 16 registers")
+                .isLessThanOrEqualTo(16);
         assertThat(wide.toString()).startsWith("6x4:");
         assertThat(narrow.toString()).startsWith("6x2:");
         // the panel slice of one inner block stays at 16 KiB (half an L1) within [32, 512] steps
@@ -79,8 +83,10 @@ class PanelKernelsTest {
         assertThat(best.panelWidth()).isEqualTo(chosen.vectors() * VectorKernels.lanes());
         // the build's extra executions pin the width: -Dexpect.vector.bits=256 with -XX:UseAVX=2, 128 with -XX:MaxVectorSize=16
         Integer bits = Integer.getInteger("expect.vector.bits");
-        if (bits != null) assertThat(VectorKernels.lanes() * 32).as("species width in bits").isEqualTo(bits);
-        if (Integer.valueOf(256).equals(bits)) assertThat(Blocking.vectorRegisters()).as("AVX2 has 16 vector registers").isEqualTo(16);
+        if (bits != null)
+            assertThat(VectorKernels.lanes() * 32).as("species width in bits").isEqualTo(bits);
+        if (Integer.valueOf(256).equals(bits))
+            assertThat(Blocking.vectorRegisters()).as("AVX2 has 16 vector registers").isEqualTo(16);
     }
 
     @Test
@@ -98,7 +104,8 @@ class PanelKernelsTest {
 
     static float[] gaussian(Random rnd, int n) {
         float[] f = new float[n];
-        for (int i = 0; i < n; i++) f[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < n; i++)
+            f[i] = (float) rnd.nextGaussian();
         return f;
     }
 }

@@ -83,7 +83,7 @@ class TopKKernelTest {
     @MethodSource("kernels")
     void zeroKOrEmptyInputSelectsNothing(Kernels kernels) {
         int[] idx = new int[2];
-        assertThat(kernels.topK(new float[] {1f, 2f}, 2, 0, idx)).isZero();
+        assertThat(kernels.topK(new float[]{ 1f, 2f }, 2, 0, idx)).isZero();
         assertThat(kernels.topK(new float[0], 0, 2, idx)).isZero();
     }
 }

@@ -28,10 +28,10 @@ class BlockingParityTest {
         StepModel sm = StepModel.compile(model, VectorKernels.withBlocking(Blocking.parse(shape, VectorKernels.lanes())));
         assertThat(sm.describeKernels()).contains(shape);
         int[][] seqs = StepperTest.randomSequences(70, 10, 60, rnd);
-        for (int maxBatch : new int[] {1, 13, 64}) {
+        for (int maxBatch : new int[]{ 1, 13, 64 }) {
             float[][][] out = StepperTest.streamTokens(sm, seqs, maxBatch, rnd);
             for (int key = 0; key < seqs.length; key += 3) {
-                Tensor ref = model.predict(Tensor.ofTokens(new int[][] {seqs[key]}));
+                Tensor ref = model.predict(Tensor.ofTokens(new int[][]{ seqs[key] }));
                 for (int t = 0; t < seqs[key].length; t++) {
                     for (int j = 0; j < 45; j++) {
                         assertThat((double) out[key][t][j]).as("%s key %d step %d class %d batch %d", shape, key, t, j, maxBatch)

@@ -2,12 +2,12 @@ package io.seqstream.model.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.testkit.SharedData;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.Npy;
 import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
+import io.seqstream.testkit.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +46,7 @@ class OnnxPeerParityTest {
     }
 
     @ParameterizedTest(name = "H={0} {1}")
-    @CsvSource({"128, vector", "128, scalar", "256, vector", "256, scalar"})
+    @CsvSource({ "128, vector", "128, scalar", "256, vector", "256, scalar" })
     void stepperMatchesOnnxRuntimeReferenceRun(int units, String kernels) throws IOException {
         Path dir = peerDir(units);
         Sequential m = peerModel(dir, units);
@@ -62,7 +62,8 @@ class OnnxPeerParityTest {
         int keys = 4, steps = 6;
         assertThat(sm.stateSize()).isEqualTo(2 * units);
         float[][] states = new float[keys][];
-        for (int k = 0; k < keys; k++) states[k] = sm.newState();
+        for (int k = 0; k < keys; k++)
+            states[k] = sm.newState();
         float[][] out = new float[keys][10];
         Stepper st = sm.newStepper(keys);
         double worst = 0;
@@ -79,8 +80,10 @@ class OnnxPeerParityTest {
         }
         for (int k = 0; k < keys; k++) {
             for (int j = 0; j < units; j++) {
-                assertThat(states[k][j]).as("h key %d unit %d", k, j).isCloseTo(refH[k * units + j], org.assertj.core.data.Offset.offset(TOL));
-                assertThat(states[k][units + j]).as("c key %d unit %d", k, j).isCloseTo(refC[k * units + j], org.assertj.core.data.Offset.offset(TOL));
+                assertThat(states[k][j]).as("h key %d unit %d", k, j).isCloseTo(refH[k * units + j],
+                        org.assertj.core.data.Offset.offset(TOL));
+                assertThat(states[k][units + j]).as("c key %d unit %d", k, j).isCloseTo(refC[k * units + j],
+                        org.assertj.core.data.Offset.offset(TOL));
             }
         }
         assertThat(worst).isLessThan(TOL);

@@ -18,9 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The per-key stepper against whole-sequence predict(): any interleaving of keys, any batch composition,
@@ -32,11 +32,13 @@ class StepperTest {
     static Sequential tokenModel(int vocab, int emb, int units, int classes, boolean stateful, long seed) {
         Sequential m = new Sequential("tokens");
         Embedding.Builder e = Embedding.builder(vocab, emb).seed(seed);
-        if (stateful) e.batchInputShape(1, -1);
+        if (stateful)
+            e.batchInputShape(1, -1);
         m.add(e.build());
         m.add(LSTM.builder(units).returnSequences(true).stateful(stateful).seed(seed + 1).build());
         m.add(Dense.builder(classes).activation("softmax").seed(seed + 2).build());
-        if (!stateful) m.build(-1);
+        if (!stateful)
+            m.build(-1);
         return m;
     }
 
@@ -56,18 +58,23 @@ class StepperTest {
     static float[][][] streamTokens(StepModel sm, int[][] seqs, int maxBatch, Random rnd) {
         int keys = seqs.length;
         float[][] states = new float[keys][];
-        for (int i = 0; i < keys; i++) states[i] = sm.newState();
+        for (int i = 0; i < keys; i++)
+            states[i] = sm.newState();
         int[] pos = new int[keys];
         float[][][] out = new float[keys][][];
-        for (int i = 0; i < keys; i++) out[i] = new float[seqs[i].length][sm.outputSize()];
+        for (int i = 0; i < keys; i++)
+            out[i] = new float[seqs[i].length][sm.outputSize()];
         Stepper st = sm.newStepper(maxBatch);
         float[][] bs = new float[maxBatch][];
         float[][] bo = new float[maxBatch][];
         int[] bt = new int[maxBatch];
         while (true) {
             List<Integer> live = new ArrayList<>();
-            for (int i = 0; i < keys; i++) if (pos[i] < seqs[i].length) live.add(i);
-            if (live.isEmpty()) break;
+            for (int i = 0; i < keys; i++)
+                if (pos[i] < seqs[i].length)
+                    live.add(i);
+            if (live.isEmpty())
+                break;
             java.util.Collections.shuffle(live, rnd);
             int n = 1 + rnd.nextInt(Math.min(maxBatch, live.size()));
             for (int b = 0; b < n; b++) {
@@ -86,22 +93,23 @@ class StepperTest {
         int[][] s = new int[keys][];
         for (int i = 0; i < keys; i++) {
             s[i] = new int[1 + rnd.nextInt(maxLen)];
-            for (int t = 0; t < s[i].length; t++) s[i][t] = rnd.nextInt(vocab);
+            for (int t = 0; t < s[i].length; t++)
+                s[i][t] = rnd.nextInt(vocab);
         }
         return s;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "scalar"})
+    @ValueSource(strings = { "vector", "scalar" })
     void anyInterleavingEqualsWholeSequencePredict(String which) {
         Random rnd = new Random(7);
         Sequential model = tokenModel(50, 8, 20, 5, false, 11);
         StepModel sm = StepModel.compile(model, kernels(which));
         int[][] seqs = randomSequences(30, 25, 50, rnd);
-        for (int maxBatch : new int[] {1, 7, 64}) {
+        for (int maxBatch : new int[]{ 1, 7, 64 }) {
             float[][][] out = streamTokens(sm, seqs, maxBatch, rnd);
             for (int key = 0; key < seqs.length; key++) {
-                Tensor ref = model.predict(Tensor.ofTokens(new int[][] {seqs[key]}));
+                Tensor ref = model.predict(Tensor.ofTokens(new int[][]{ seqs[key] }));
                 for (int t = 0; t < seqs[key].length; t++) {
                     for (int j = 0; j < 5; j++) {
                         assertThat((double) out[key][t][j]).as("key %d step %d class %d batch %d", key, t, j, maxBatch)
@@ -114,7 +122,7 @@ class StepperTest {
 
     /** A softmax over a vocabulary (wide Dense, packed product, padded rows) against predict. */
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "scalar"})
+    @ValueSource(strings = { "vector", "scalar" })
     void wideSoftmaxHeadEqualsPredict(String which) {
         Random rnd = new Random(17);
         Sequential model = tokenModel(70, 8, 24, 70, false, 31);
@@ -122,7 +130,7 @@ class StepperTest {
         int[][] seqs = randomSequences(20, 12, 70, rnd);
         float[][][] out = streamTokens(sm, seqs, 16, rnd);
         for (int key = 0; key < seqs.length; key++) {
-            Tensor ref = model.predict(Tensor.ofTokens(new int[][] {seqs[key]}));
+            Tensor ref = model.predict(Tensor.ofTokens(new int[][]{ seqs[key] }));
             for (int t = 0; t < seqs[key].length; t++) {
                 double sum = 0;
                 for (int j = 0; j < 70; j++) {
@@ -141,12 +149,13 @@ class StepperTest {
         StepModel sm = StepModel.compile(stateful);
         int[] seq = randomSequences(1, 1, 40, rnd)[0];
         seq = new int[40];
-        for (int t = 0; t < seq.length; t++) seq[t] = rnd.nextInt(40);
-        float[][][] stepped = streamTokens(sm, new int[][] {seq}, 1, rnd);
+        for (int t = 0; t < seq.length; t++)
+            seq[t] = rnd.nextInt(40);
+        float[][][] stepped = streamTokens(sm, new int[][]{ seq }, 1, rnd);
         int t = 0;
         while (t < seq.length) { // random chunking through the stateful Keras-style model
             int len = Math.min(seq.length - t, 1 + rnd.nextInt(9));
-            Tensor chunk = Tensor.ofTokens(new int[][] {Arrays.copyOfRange(seq, t, t + len)});
+            Tensor chunk = Tensor.ofTokens(new int[][]{ Arrays.copyOfRange(seq, t, t + len) });
             Tensor y = stateful.predict(chunk);
             for (int i = 0; i < len; i++) {
                 for (int j = 0; j < 4; j++) {
@@ -157,15 +166,16 @@ class StepperTest {
         }
         // a zero state is reset_states: stepping seq[0] from zeros equals the fresh first output
         stateful.resetStates();
-        Tensor first = stateful.predict(Tensor.ofTokens(new int[][] {{seq[0]}}));
-        float[][] st = {sm.newState()};
-        float[][] o = {new float[4]};
-        sm.newStepper(1).stepTokens(st, new int[] {seq[0]}, 1, o);
-        for (int j = 0; j < 4; j++) assertThat((double) o[0][j]).isCloseTo(first.get(0, 0, j), org.assertj.core.data.Offset.offset(TOL));
+        Tensor first = stateful.predict(Tensor.ofTokens(new int[][]{ { seq[0] } }));
+        float[][] st = { sm.newState() };
+        float[][] o = { new float[4] };
+        sm.newStepper(1).stepTokens(st, new int[]{ seq[0] }, 1, o);
+        for (int j = 0; j < 4; j++)
+            assertThat((double) o[0][j]).isCloseTo(first.get(0, 0, j), org.assertj.core.data.Offset.offset(TOL));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "scalar"})
+    @ValueSource(strings = { "vector", "scalar" })
     void stackedFeatureModel(String which) {
         Random rnd = new Random(9);
         Sequential model = featureModel(5, 21);
@@ -175,18 +185,25 @@ class StepperTest {
         float[][][] seqs = new float[keys][][];
         for (int i = 0; i < keys; i++) {
             seqs[i] = new float[1 + rnd.nextInt(15)][5];
-            for (float[] row : seqs[i]) for (int f = 0; f < 5; f++) row[f] = (float) rnd.nextGaussian();
+            for (float[] row : seqs[i])
+                for (int f = 0; f < 5; f++)
+                    row[f] = (float) rnd.nextGaussian();
         }
         float[][] states = new float[keys][];
-        for (int i = 0; i < keys; i++) states[i] = sm.newState();
+        for (int i = 0; i < keys; i++)
+            states[i] = sm.newState();
         int[] pos = new int[keys];
         float[][][] out = new float[keys][][];
-        for (int i = 0; i < keys; i++) out[i] = new float[seqs[i].length][3];
+        for (int i = 0; i < keys; i++)
+            out[i] = new float[seqs[i].length][3];
         Stepper st = sm.newStepper(5);
         while (true) {
             List<Integer> live = new ArrayList<>();
-            for (int i = 0; i < keys; i++) if (pos[i] < seqs[i].length) live.add(i);
-            if (live.isEmpty()) break;
+            for (int i = 0; i < keys; i++)
+                if (pos[i] < seqs[i].length)
+                    live.add(i);
+            if (live.isEmpty())
+                break;
             java.util.Collections.shuffle(live, rnd);
             int n = 1 + rnd.nextInt(Math.min(5, live.size()));
             float[][] bs = new float[n][], bf = new float[n][], bo = new float[n][];
@@ -202,7 +219,8 @@ class StepperTest {
         for (int key = 0; key < keys; key++) {
             int len = seqs[key].length;
             float[] flat = new float[len * 5];
-            for (int t = 0; t < len; t++) System.arraycopy(seqs[key][t], 0, flat, t * 5, 5);
+            for (int t = 0; t < len; t++)
+                System.arraycopy(seqs[key][t], 0, flat, t * 5, 5);
             Tensor ref = model.predict(Tensor.wrap(flat, 1, len, 5));
             for (int t = 0; t < len; t++) {
                 for (int j = 0; j < 3; j++) {
@@ -216,20 +234,22 @@ class StepperTest {
     void badEventsAreRejectedWithReasons() {
         StepModel tokens = StepModel.compile(tokenModel(10, 4, 8, 3, false, 1));
         Stepper st = tokens.newStepper(2);
-        float[][] s = {tokens.newState()};
-        float[][] o = {new float[3]};
-        assertThatThrownBy(() -> st.stepTokens(s, new int[] {10}, 1, o)).hasMessageContaining("token id 10").hasMessageContaining("[0, 10)");
-        assertThatThrownBy(() -> st.stepTokens(new float[][] {new float[3]}, new int[] {1}, 1, o)).hasMessageContaining("state has length 3");
-        assertThatThrownBy(() -> st.stepTokens(new float[][] {s[0], s[0], s[0]}, new int[] {1, 1, 1}, 3, new float[3][3]))
+        float[][] s = { tokens.newState() };
+        float[][] o = { new float[3] };
+        assertThatThrownBy(() -> st.stepTokens(s, new int[]{ 10 }, 1, o)).hasMessageContaining("token id 10")
+                .hasMessageContaining("[0, 10)");
+        assertThatThrownBy(() -> st.stepTokens(new float[][]{ new float[3] }, new int[]{ 1 }, 1, o))
+                .hasMessageContaining("state has length 3");
+        assertThatThrownBy(() -> st.stepTokens(new float[][]{ s[0], s[0], s[0] }, new int[]{ 1, 1, 1 }, 3, new float[3][3]))
                 .hasMessageContaining("maxBatch 2");
         assertThat(tokens.checkToken(-1)).get().asString().contains("-1");
 
         StepModel feats = StepModel.compile(featureModel(5, 2));
         Stepper fs = feats.newStepper(1);
-        float[][] fsState = {feats.newState()};
-        assertThatThrownBy(() -> fs.stepFeatures(fsState, new float[][] {new float[4]}, 1, new float[][] {new float[3]}))
+        float[][] fsState = { feats.newState() };
+        assertThatThrownBy(() -> fs.stepFeatures(fsState, new float[][]{ new float[4] }, 1, new float[][]{ new float[3] }))
                 .hasMessageContaining("length 4").hasMessageContaining("needs 5");
-        assertThatThrownBy(() -> fs.stepFeatures(fsState, new float[][] {{0, 1, Float.NaN, 0, 0}}, 1, new float[][] {new float[3]}))
+        assertThatThrownBy(() -> fs.stepFeatures(fsState, new float[][]{ { 0, 1, Float.NaN, 0, 0 } }, 1, new float[][]{ new float[3] }))
                 .hasMessageContaining("feature 2 is NaN");
         assertThat(fsState[0]).containsOnly(0f); // nothing was stepped
     }

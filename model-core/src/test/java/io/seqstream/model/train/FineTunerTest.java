@@ -21,7 +21,8 @@ class FineTunerTest {
         for (int i = 0; i < count; i++) {
             int[] s = new int[length + 1];
             s[0] = rnd.nextInt(vocab);
-            for (int t = 1; t <= length; t++) s[t] = rnd.nextDouble() < 0.9 ? (s[t - 1] + 3) % vocab : rnd.nextInt(vocab);
+            for (int t = 1; t <= length; t++)
+                s[t] = rnd.nextDouble() < 0.9 ? (s[t - 1] + 3) % vocab : rnd.nextInt(vocab);
             w.add(s);
         }
         return w;
@@ -38,7 +39,8 @@ class FineTunerTest {
 
         SequenceExamples ex = SequenceExamples.nextEvent(windows(300, 10, vocab, new Random(5)), 10);
         List<String> lines = new ArrayList<>();
-        FineTuner.Result r = FineTuner.fineTune(streaming, ex, FineTuner.Options.defaults().withEpochs(10).withLearningRate(0.02).withProgress(lines::add),
+        FineTuner.Result r = FineTuner.fineTune(streaming, ex,
+                FineTuner.Options.defaults().withEpochs(10).withLearningRate(0.02).withProgress(lines::add),
                 "window test");
         assertThat(lines).hasSize(10).allMatch(l -> l.startsWith("Epoch"));
         assertThat(r.after().get("accuracy")).isGreaterThan(r.before().get("accuracy") + 0.3);
@@ -46,9 +48,10 @@ class FineTunerTest {
         assertThat(r.candidate().provenance().metrics()).containsKeys("before_accuracy", "after_accuracy");
         // the streaming model keeps its weights; the candidate runs as a stateful streaming model too
         List<Tensor> weightsAfter = streaming.getWeights();
-        for (int i = 0; i < weightsBefore.size(); i++) assertThat(weightsAfter.get(i).data()).containsExactly(weightsBefore.get(i).data());
+        for (int i = 0; i < weightsBefore.size(); i++)
+            assertThat(weightsAfter.get(i).data()).containsExactly(weightsBefore.get(i).data());
         Model cand = r.candidate();
-        assertThat(cand.predict(Tensor.ofTokens(new int[][] {{1, 4, 7}})).shape()).containsExactly(1, 3, vocab);
+        assertThat(cand.predict(Tensor.ofTokens(new int[][]{ { 1, 4, 7 } })).shape()).containsExactly(1, 3, vocab);
     }
 
     /** trainable=False: fit and the fine-tuner leave a frozen layer bit-identical and train the others. */
@@ -60,10 +63,12 @@ class FineTunerTest {
         m.add(io.seqstream.model.layers.GRU.builder(16).returnSequences(true).stateful(true).seed(2).build());
         m.add(Dense.builder(vocab).activation("softmax").seed(3).build());
         SequenceExamples ex = SequenceExamples.nextEvent(windows(120, 10, vocab, new Random(5)), 10);
-        FineTuner.Result r = FineTuner.fineTune(m, ex, FineTuner.Options.defaults().withEpochs(2).withLearningRate(0.02).withProgress(l -> {}), "frozen");
+        FineTuner.Result r = FineTuner.fineTune(m, ex, FineTuner.Options.defaults().withEpochs(2).withLearningRate(0.02).withProgress(l -> {
+        }), "frozen");
         List<Tensor> before = m.getWeights(), after = r.candidate().getWeights();
         assertThat(after.get(0).data()).as("frozen embedding").containsExactly(before.get(0).data());
-        for (int i = 1; i < before.size(); i++) assertThat(after.get(i).data()).as("weight " + i).isNotEqualTo(before.get(i).data());
+        for (int i = 1; i < before.size(); i++)
+            assertThat(after.get(i).data()).as("weight " + i).isNotEqualTo(before.get(i).data());
         assertThat(r.candidate().layers().get(0).trainable()).isFalse();
 
         // plain fit, and unfreezing takes effect at the next step
@@ -79,6 +84,7 @@ class FineTunerTest {
 
     @Test
     void windowsOfTheWrongLengthAreRefused() {
-        assertThatThrownBy(() -> SequenceExamples.nextEvent(List.of(new int[] {1, 2, 3}), 3)).hasMessageContaining("window 0 has 3 tokens");
+        assertThatThrownBy(() -> SequenceExamples.nextEvent(List.of(new int[]{ 1, 2, 3 }), 3))
+                .hasMessageContaining("window 0 has 3 tokens");
     }
 }

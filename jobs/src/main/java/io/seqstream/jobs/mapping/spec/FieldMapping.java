@@ -187,14 +187,16 @@ public final class FieldMapping implements Serializable {
             }
             int open = e.indexOf('(');
             if (open < 0 || !e.endsWith(")")) {
-                throw new IllegalArgumentException("'" + e + "' is not token(field), lookup(field), features(a, b, ...) or features(field[])");
+                throw new IllegalArgumentException(
+                        "'" + e + "' is not token(field), lookup(field), features(a, b, ...) or features(field[])");
             }
             String fn = e.substring(0, open).trim();
             String args = e.substring(open + 1, e.length() - 1).trim();
             out.add(switch (fn) {
                 case "token" -> new InputMapping.Token(FieldPath.parse(args));
                 case "lookup" -> new InputMapping.Lookup(FieldPath.parse(args));
-                case "features" -> args.endsWith("[]") ? new InputMapping.FeatureArray(FieldPath.parse(args.substring(0, args.length() - 2)))
+                case "features" -> args.endsWith("[]")
+                        ? new InputMapping.FeatureArray(FieldPath.parse(args.substring(0, args.length() - 2)))
                         : new InputMapping.Features(parseFields(args));
                 default -> throw new IllegalArgumentException("unknown input kind '" + fn + "' in '" + e
                         + "'; use token(field), lookup(field), features(a, b, ...) or features(field[])");

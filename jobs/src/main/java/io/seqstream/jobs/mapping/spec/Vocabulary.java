@@ -28,7 +28,8 @@ public final class Vocabulary implements Serializable {
         this.index = new HashMap<>(terms.size() * 2);
         for (String t : terms) {
             if (index.putIfAbsent(t, index.size() + 1) != null) {
-                throw new IllegalArgumentException(source + ": term '" + t + "' appears twice (a Keras lookup vocabulary has unique terms)");
+                throw new IllegalArgumentException(
+                        source + ": term '" + t + "' appears twice (a Keras lookup vocabulary has unique terms)");
             }
         }
         if (terms.isEmpty()) {
