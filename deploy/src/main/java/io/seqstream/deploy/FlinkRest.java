@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -227,6 +228,12 @@ public final class FlinkRest {
     /** Completed checkpoints of a job so far ({@code GET /jobs/:id/checkpoints}, counts.completed). */
     public long completedCheckpoints(String jobId) {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** The id of the checkpoint the job last restored from, or empty when it has not restored (a fresh start). */
+    public OptionalLong restoredCheckpoint(String jobId) {
+        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.hasNonNull("id") ? OptionalLong.of(restored.get("id").asLong()) : OptionalLong.empty();
     }
 
     /** The root exception of a job, if any (for error messages). */

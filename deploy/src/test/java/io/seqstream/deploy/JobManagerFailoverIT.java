@@ -31,11 +31,10 @@ import org.junit.jupiter.api.Timeout;
  * takes the leadership, recovers the job from ZooKeeper and its last checkpoint, and every event is predicted exactly
  * once (read_committed), steps without gap or duplicate, outputs equal to the per-key reference.
  *
- * <p>Not part of {@code mvn verify} (the name matches no test pattern) until it has passed here: run it with
- * {@code mvn -B -o -pl deploy -am package -DskipTests} and then
- * {@code mvn -B -o -pl deploy -am verify -Dtest=JobManagerFailoverScenario -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Runs in {@code mvn verify} with the other cluster tests (deploy's {@code cluster-e2e} execution, after the job jar
+ * is packaged), ~1.5 min.
  */
-class JobManagerFailoverScenario {
+class JobManagerFailoverIT {
     private static final int KEYS = 24;
     private static final int VOCAB = 16;
     private static final long MODEL_VERSION = 7;
@@ -101,7 +100,17 @@ class JobManagerFailoverScenario {
                         return false;
                     }
                 }, "the job running under " + standby);
-                log(t0, standby + " leads and runs the job");
+                long before = checkpoints;
+                awaitCondition(() -> {
+                    try {
+                        return next.restoredCheckpoint(job).isPresent();
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                }, "the job restored from a checkpoint under " + standby);
+                assertThat(next.restoredCheckpoint(job).getAsLong()).as("the checkpoint the standby restored")
+                        .isGreaterThan(before);
+                log(t0, standby + " leads and runs the job, restored from checkpoint " + next.restoredCheckpoint(job).getAsLong());
                 stream.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 check(model, sender, reader.awaitAtLeast(sender.sent(), WAIT, Duration.ofSeconds(3)), "after the failover");
                 log(t0, "after the failover: " + sender.sent() + " events, each predicted exactly once");
