@@ -84,6 +84,54 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void gruGatesResetAfter(float[] x, float[] rec, int g, float[] h, int n, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        for (int r = 0; r < n; r++)
+            gruResetAfterRow(x, rec, r * g, h, r * u, 0, u, act, recAct);
+    }
+
+    /** Units [from, u) of one row of {@link #gruGatesResetAfter} (offsets are the row's). */
+    static void gruResetAfterRow(float[] x, float[] rec, int zo, float[] h, int ho, int from, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        for (int j = from; j < u; j++) {
+            float zg = recAct.apply(x[zo + j] + rec[zo + j]);
+            float rg = recAct.apply(x[zo + u + j] + rec[zo + u + j]);
+            float cand = act.apply(x[zo + 2 * u + j] + rg * rec[zo + 2 * u + j]);
+            h[ho + j] = zg * h[ho + j] + (1f - zg) * cand;
+        }
+    }
+
+    @Override
+    public void gruResetGate(float[] x, int g, float[] rec, int gRec, float[] h, float[] rh, int n, int u, ActivationFunction recAct) {
+        for (int r = 0; r < n; r++)
+            gruResetGateRow(x, r * g, rec, r * gRec, h, rh, r * u, 0, u, recAct);
+    }
+
+    static void gruResetGateRow(float[] x, int xo, float[] rec, int ro, float[] h, float[] rh, int ho, int from, int u,
+            ActivationFunction recAct) {
+        for (int j = from; j < u; j++) {
+            rh[ho + j] = recAct.apply(x[xo + u + j] + rec[ro + u + j]) * h[ho + j];
+            x[xo + j] += rec[ro + j];
+        }
+    }
+
+    @Override
+    public void gruUpdate(float[] x, int g, float[] recH, int gRecH, float[] h, int n, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        for (int r = 0; r < n; r++)
+            gruUpdateRow(x, r * g, recH, r * gRecH, h, r * u, 0, u, act, recAct);
+    }
+
+    static void gruUpdateRow(float[] x, int xo, float[] recH, int ro, float[] h, int ho, int from, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        for (int j = from; j < u; j++) {
+            float zg = recAct.apply(x[xo + j]);
+            float cand = act.apply(x[xo + 2 * u + j] + recH[ro + j]);
+            h[ho + j] = zg * h[ho + j] + (1f - zg) * cand;
+        }
+    }
+
+    @Override
     public void lstmGatesBackward(float[] z, float[] gates, int zOff, float[] c, int cPrev, int cNext, float[] actC, int actCOff,
             float[] dh, float[] dc, float[] dz, int n, int u, ActivationFunction act, ActivationFunction rec) {
         for (int r = 0; r < n; r++) {

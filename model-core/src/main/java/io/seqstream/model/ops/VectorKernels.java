@@ -117,6 +117,60 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public void gruGatesResetAfter(float[] x, float[] rec, int g, float[] h, int n, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        int vecEnd = act == ActivationFunction.TANH && recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int r = 0; r < n; r++) {
+            int zo = r * g, ho = r * u;
+            for (int j = 0; j < vecEnd; j += L) {
+                FloatVector zg = sigmoid(FloatVector.fromArray(S, x, zo + j).add(FloatVector.fromArray(S, rec, zo + j)), one);
+                FloatVector rg = sigmoid(FloatVector.fromArray(S, x, zo + u + j).add(FloatVector.fromArray(S, rec, zo + u + j)), one);
+                FloatVector cand = FloatVector.fromArray(S, rec, zo + 2 * u + j).mul(rg).add(FloatVector.fromArray(S, x, zo + 2 * u + j))
+                        .lanewise(VectorOperators.TANH);
+                zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
+            }
+            ScalarKernels.gruResetAfterRow(x, rec, zo, h, ho, vecEnd, u, act, recAct);
+        }
+    }
+
+    @Override
+    public void gruResetGate(float[] x, int g, float[] rec, int gRec, float[] h, float[] rh, int n, int u, ActivationFunction recAct) {
+        int vecEnd = recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int r = 0; r < n; r++) {
+            int xo = r * g, ro = r * gRec, ho = r * u;
+            for (int j = 0; j < vecEnd; j += L) {
+                sigmoid(FloatVector.fromArray(S, x, xo + u + j).add(FloatVector.fromArray(S, rec, ro + u + j)), one)
+                        .mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
+                FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, rec, ro + j)).intoArray(x, xo + j);
+            }
+            ScalarKernels.gruResetGateRow(x, xo, rec, ro, h, rh, ho, vecEnd, u, recAct);
+        }
+    }
+
+    @Override
+    public void gruUpdate(float[] x, int g, float[] recH, int gRecH, float[] h, int n, int u, ActivationFunction act,
+            ActivationFunction recAct) {
+        int vecEnd = act == ActivationFunction.TANH && recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int r = 0; r < n; r++) {
+            int xo = r * g, ro = r * gRecH, ho = r * u;
+            for (int j = 0; j < vecEnd; j += L) {
+                FloatVector zg = sigmoid(FloatVector.fromArray(S, x, xo + j), one);
+                FloatVector cand = FloatVector.fromArray(S, x, xo + 2 * u + j).add(FloatVector.fromArray(S, recH, ro + j))
+                        .lanewise(VectorOperators.TANH);
+                zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
+            }
+            ScalarKernels.gruUpdateRow(x, xo, recH, ro, h, ho, vecEnd, u, act, recAct);
+        }
+    }
+
+    private static FloatVector sigmoid(FloatVector v, FloatVector one) {
+        return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+    }
+
     /** {@code dst[d..] = sigmoid(src[s..])} over {@code len} (whole vectors). */
     private static void sigmoidInto(float[] src, int s, float[] dst, int d, int len) {
         FloatVector one = FloatVector.broadcast(S, 1f);

@@ -293,37 +293,16 @@ public final class Stepper {
             for (int i = 0; i < n; i++)
                 System.arraycopy(r.recurrentBias(), 0, z2, i * g, g);
             k.gemmAcc(hb, 0, u, n, r.recurrent(), z2, 0, g);
-            for (int i = 0; i < n; i++) {
-                int zo = i * g, ho = i * u;
-                for (int j = 0; j < u; j++) {
-                    float zg = rec.apply(z[zo + j] + z2[zo + j]);
-                    float rg = rec.apply(z[zo + u + j] + z2[zo + u + j]);
-                    float cand = act.apply(z[zo + 2 * u + j] + rg * z2[zo + 2 * u + j]);
-                    hb[ho + j] = zg * hb[ho + j] + (1f - zg) * cand;
-                }
-            }
+            k.gruGatesResetAfter(z, z2, g, hb, n, u, act, rec);
         } else {
             int g2 = r.recurrentZr().paddedCols(), g1 = r.recurrentH().paddedCols();
             java.util.Arrays.fill(z2, 0, n * g2, 0f);
             k.gemmAcc(hb, 0, u, n, r.recurrentZr(), z2, 0, g2);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < u; j++)
-                    rh[i * u + j] = rec.apply(z[i * g + u + j] + z2[i * g2 + u + j]) * hb[i * u + j];
-            }
-            // z (update gate pre-activations) moves into its own slot before z2 is reused for the candidate product
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < u; j++)
-                    z[i * g + j] += z2[i * g2 + j];
+            // also completes z's update-gate pre-activations before z2 is reused for the candidate product
+            k.gruResetGate(z, g, z2, g2, hb, rh, n, u, rec);
             java.util.Arrays.fill(z2, 0, n * g1, 0f);
             k.gemmAcc(rh, 0, u, n, r.recurrentH(), z2, 0, g1);
-            for (int i = 0; i < n; i++) {
-                int zo = i * g, ho = i * u;
-                for (int j = 0; j < u; j++) {
-                    float zg = rec.apply(z[zo + j]);
-                    float cand = act.apply(z[zo + 2 * u + j] + z2[i * g1 + j]);
-                    hb[ho + j] = zg * hb[ho + j] + (1f - zg) * cand;
-                }
-            }
+            k.gruUpdate(z, g, z2, g1, hb, n, u, act, rec);
         }
         for (int i = 0; i < n; i++) {
             if (masked[i]) {
