@@ -11,6 +11,7 @@ import io.seqstream.jobs.retrain.RecentEvent;
 import io.seqstream.jobs.retrain.TrainerState;
 import io.seqstream.jobs.retrain.TrainingSequence;
 import io.seqstream.jobs.retrain.TrainingWindow;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -21,6 +22,9 @@ class FlinkTypesTest {
     @Test
     void dataPathTypesArePojosWithAvroFields() {
         assertThat(TypeInformation.of(ModelInput.class)).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<ModelInput> input = (PojoTypeInfo<ModelInput>) TypeInformation.of(ModelInput.class);
+        assertThat(input.getTypeAt(input.getFieldIndex("tokens"))).as("multi-input token ids").isInstanceOf(PrimitiveArrayTypeInfo.class);
+        assertThat(input.getTypeAt(input.getFieldIndex("features"))).isInstanceOf(PrimitiveArrayTypeInfo.class);
         assertThat(TypeInformation.of(KeyState.class)).isInstanceOf(PojoTypeInfo.class);
         TypeInformation<Ingested> ingested = TypeInformation.of(Ingested.class);
         assertThat(ingested).isInstanceOf(PojoTypeInfo.class);

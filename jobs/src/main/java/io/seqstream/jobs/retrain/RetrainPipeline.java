@@ -33,6 +33,11 @@ public final class RetrainPipeline {
 
     /** Checks that retraining can run with this model and config; the message says what to change. */
     public static void validate(ModelBackend model, JobConfig config) {
+        if (model.inputSpecs().size() != 1) {
+            // The trainer's windows hold one token id per event; several inputs per event are served, not retrained.
+            throw new ConfigException("retrain.enabled=true needs a model with one token input; " + model.description().split(" \\(")[0]
+                    + " takes " + model.inputSpecs().size() + " inputs " + model.describeInputs() + ": set retrain.enabled=false");
+        }
         if (!model.inputSpec().tokenInput()) {
             throw new ConfigException("retrain.enabled=true needs a token model (Embedding input); " + model.description()
                     + " takes " + model.inputSpec());
