@@ -33,17 +33,21 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
               --bad-every N       every N-th record is malformed, to show dead letters; 0 = none (default 10000)
               --seed S            random seed of the event stream (default 1)
               --format F          seqstream: the job's own Event records (default); json: JSON events as a shop writes
-                                  them ({"user": ..., "ts": ..., "event_type": "checkout", "amount": 12.5, ...}), read
-                                  through the job's field mapping (mapping.* keys, see jobs/CONFIG.md)
+                                  them ({"user": ..., "ts": ..., "event_type": "checkout", "amount": 12.5,
+                                  "seconds_since_last": 3.2, ...}), read through the job's field mapping (mapping.*
+                                  keys, see jobs/CONFIG.md) into a model with two inputs per event: the event type
+                                  (lookup vocabulary) and the numbers [amount, seconds_since_last]
               --retrain B         true: keep fine-tuning the model on 10 s windows of the stream and hot-swap better
                                   versions (training report: ./seqstream-demo-training-report.html); false: serve
-                                  the trained model only (default true)
+                                  the trained model only (default true; false with --format json: retraining takes
+                                  models with one token input)
             Job settings (see jobs/CONFIG.md), e.g. --batch.size 64 --state.backend rocksdb. The demo runs at-least-once
             (predictions visible at once); --delivery exactly-once makes them visible at each 1 s checkpoint instead.
             """;
 
     static DemoOptions parse(String... args) {
         Map<String, String> flags = new LinkedHashMap<>(Flags.parse(args));
+        boolean json = format(flags.remove("format"));
         DemoOptions o = new DemoOptions(
                 Flags.takeWholeNumber(flags, "events", 0),
                 (int) Flags.takeWholeNumber(flags, "keys", 5000),
@@ -55,8 +59,9 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
                 (int) Flags.takeWholeNumber(flags, "train-epochs", 8),
                 (int) Flags.takeWholeNumber(flags, "bad-every", 10_000),
                 Flags.takeWholeNumber(flags, "seed", 1),
-                boolFlag(flags.remove("retrain"), "retrain", true),
-                format(flags.remove("format")),
+                // The json demo's model has two inputs per event, which retraining does not take: off unless asked.
+                boolFlag(flags.remove("retrain"), "retrain", !json),
+                json,
                 Map.copyOf(flags));
         if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
             throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");
@@ -125,7 +130,7 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
             defaults.put("input.format", "json");
             defaults.put("mapping.key", "user");
             defaults.put("mapping.event-time", "ts");
-            defaults.put("mapping.inputs", "lookup(event_type)");
+            defaults.put("mapping.inputs", "lookup(event_type); features(amount, seconds_since_last)");
             defaults.put("mapping.vocabularies", "event_type:" + workDir.resolve(VOCABULARY_FILE));
             defaults.put("mapping.reset", "session_start == true");
             defaults.put("mapping.event-id", "event_id");
