@@ -211,8 +211,8 @@ class MultiInputStepOperatorTest {
 
         assertThat(i.isDeadLetter()).isTrue();
         assertThat(i.deadLetter.getErrorKind()).isEqualTo(ErrorKind.MISSING_FIELD);
-        assertThat(i.deadLetter.getMessage()).startsWith("shop/3@41: ").contains("'seconds_since_last'")
-                .contains("feature 1 of input 2");
+        assertThat(i.deadLetter.getMessage())
+                .isEqualTo("shop/3@41: field 'seconds_since_last' is missing; expected a number (feature 1 of input 2)");
         assertThat(i.deadLetter.getOffset()).isEqualTo(41);
     }
 
