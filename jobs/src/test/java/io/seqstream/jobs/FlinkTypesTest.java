@@ -39,6 +39,12 @@ class FlinkTypesTest {
                 TrainingWindow.class, TrainerState.class }) {
             assertThat(TypeInformation.of(c)).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
+        PojoTypeInfo<TrainingWindow> window = (PojoTypeInfo<TrainingWindow>) TypeInformation.of(TrainingWindow.class);
+        assertThat(window.getTypeAt(window.getFieldIndex("features")).isBasicType()).isFalse();
+        assertThat(window.getTypeAt(window.getFieldIndex("features")).toString()).as("multi-input numbers").doesNotContain("GenericType");
+        PojoTypeInfo<RecentEvent> recent = (PojoTypeInfo<RecentEvent>) TypeInformation.of(RecentEvent.class);
+        assertThat(recent.getTypeAt(recent.getFieldIndex("features"))).isInstanceOf(PrimitiveArrayTypeInfo.class);
+        assertThat(recent.getTypeAt(recent.getFieldIndex("tokens"))).isInstanceOf(PrimitiveArrayTypeInfo.class);
         PojoTypeInfo<TrainerState> trainer = (PojoTypeInfo<TrainerState>) TypeInformation.of(TrainerState.class);
         assertThat(trainer.getTypeAt(trainer.getFieldIndex("backlog")).toString()).contains("TrainingWindow");
     }

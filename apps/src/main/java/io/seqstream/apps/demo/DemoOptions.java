@@ -39,15 +39,13 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
                                   (lookup vocabulary) and the numbers [amount, seconds_since_last]
               --retrain B         true: keep fine-tuning the model on 10 s windows of the stream and hot-swap better
                                   versions (training report: ./seqstream-demo-training-report.html); false: serve
-                                  the trained model only (default true; false with --format json: retraining takes
-                                  models with one token input)
+                                  the trained model only (default true)
             Job settings (see jobs/CONFIG.md), e.g. --batch.size 64 --state.backend rocksdb. The demo runs at-least-once
             (predictions visible at once); --delivery exactly-once makes them visible at each 1 s checkpoint instead.
             """;
 
     static DemoOptions parse(String... args) {
         Map<String, String> flags = new LinkedHashMap<>(Flags.parse(args));
-        boolean json = format(flags.remove("format"));
         DemoOptions o = new DemoOptions(
                 Flags.takeWholeNumber(flags, "events", 0),
                 (int) Flags.takeWholeNumber(flags, "keys", 5000),
@@ -59,9 +57,8 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
                 (int) Flags.takeWholeNumber(flags, "train-epochs", 8),
                 (int) Flags.takeWholeNumber(flags, "bad-every", 10_000),
                 Flags.takeWholeNumber(flags, "seed", 1),
-                // The json demo's model has two inputs per event, which retraining does not take: off unless asked.
-                boolFlag(flags.remove("retrain"), "retrain", !json),
-                json,
+                boolFlag(flags.remove("retrain"), "retrain", true),
+                format(flags.remove("format")),
                 Map.copyOf(flags));
         if (o.keys < 1 || o.partitions < 1 || o.trainSamples < 16 || o.trainEpochs < 1) {
             throw new ConfigException("--keys and --partitions must be at least 1, --train-samples at least 16, --train-epochs at least 1");

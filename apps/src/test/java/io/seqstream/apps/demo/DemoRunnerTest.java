@@ -31,9 +31,11 @@ class DemoRunnerTest {
     @Timeout(120)
     void theJsonDemoRunsATwoInputModelOnStringEventTypesAndNumericFields() throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "demo-json-test-");
-        // The mapping names two inputs: the job starts only if the model the demo trains takes both per event.
+        // The mapping names two inputs: the job starts only if the model the demo trains takes both per event (and the
+        // trainer accepts it: retraining is on).
         DemoOptions o = DemoOptions.parse("--format", "json", "--events", "3000", "--keys", "200", "--rate", "0", "--train-samples", "128",
-                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64");
+                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64", "--retrain.report",
+                work.resolve("report.html").toString());
         DemoRunner runner = new DemoRunner(o, work);
 
         assertThat(runner.run()).isZero();
@@ -47,8 +49,7 @@ class DemoRunnerTest {
         JobConfig c = DemoOptions.parse("--format", "json").jobConfig("b", Path.of("/tmp/run"));
         assertThat(c.get(ConfigKeys.INPUT_FORMAT).configName()).isEqualTo("json");
         assertThat(c.get(ConfigKeys.MAPPING_INPUTS)).isEqualTo("lookup(event_type); features(amount, seconds_since_last)");
-        assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("the two-input model is served, not retrained").isFalse();
-        assertThat(DemoOptions.parse("--format", "json", "--retrain", "true").retrain()).isTrue();
+        assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("the two-input model is retrained too").isTrue();
         assertThat(c.get(ConfigKeys.MAPPING_VOCABULARIES)).isEqualTo("event_type:/tmp/run/" + DemoOptions.VOCABULARY_FILE);
         assertThat(DemoEventTypes.vocabularyTerms()).hasSize(SessionGenerator.VOCABULARY - 1).doesNotContain(DemoEventTypes.name(0));
         assertThat(DemoEventTypes.vocabularyTerms().indexOf(DemoEventTypes.name(7)) + 1).as("lookup index = token id").isEqualTo(7);

@@ -16,7 +16,6 @@ import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.mapping.InputDecoders;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.StepModelBackend;
-import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.source.IngestDecoder;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.Snapshots;
@@ -43,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A model with two inputs per event (an event type through a lookup vocabulary and two numeric fields) in the
  * stepping operator, fed from JSON records through the job's field mapping, in Flink's keyed harness (no broker):
  * predictions against model-core predict(), key state across checkpoint and restore, rewarm after a hot swap,
- * swap input checks, dead letters for missing numbers, and the config errors for what the job cannot do with it.
+ * swap input checks, dead letters for missing numbers, and the config errors for what the job cannot feed it.
  */
 class MultiInputStepOperatorTest {
     static final List<String> TYPES = List.of("view", "search", "add_to_cart", "checkout", "refund");
@@ -217,14 +216,10 @@ class MultiInputStepOperatorTest {
     }
 
     @Test
-    void theJobRefusesWhatItCannotFeedOrRetrainWithOneLineErrors() throws Exception {
+    void theJobRefusesWhatItCannotFeedWithOneLineErrors() throws Exception {
         assertThatThrownBy(() -> InputDecoders.forJob(JobConfig.defaults(), BACKEND.inputSpecs())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("input.format=seqstream").hasMessageContaining("2 inputs per event");
         assertThatThrownBy(() -> InputDecoders.forJob(config("--mapping.inputs", "lookup(event_type)"), BACKEND.inputSpecs()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("the model has 2");
-        assertThatThrownBy(() -> RetrainPipeline.validate(BACKEND, config("--retrain.enabled", "true")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("retrain.enabled=true needs a model with one token input; model 'test-token-and-features' v7 takes 2"
-                        + " inputs [event_type (token ids in [0, 6)), numbers (feature vectors of length 2)]: set retrain.enabled=false");
     }
 }
