@@ -26,7 +26,7 @@ public final class KafkaPredictionJob {
 
     /** {@code bounded}: stop at the end offsets the source sees when it starts (tests and benchmarks). */
     public static void build(StreamExecutionEnvironment env, ModelBackend model, JobConfig config, boolean bounded) {
-        IngestDecoder decoder = InputDecoders.forJob(config, model.inputSpec());
+        IngestDecoder decoder = InputDecoders.forJob(config, model.inputSpecs());
         PredictionJob.build(env,
                 bounded ? KafkaEventSource.bounded(config, decoder) : KafkaEventSource.create(config, decoder),
                 config.get(ConfigKeys.MODELS_WATCH) ? KafkaModelSource.forJob(config, bounded) : null,

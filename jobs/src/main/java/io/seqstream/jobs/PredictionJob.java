@@ -99,7 +99,7 @@ public final class PredictionJob {
         TypeInformation<ModelUpdate> updateType = TypeInformation.of(ModelUpdate.class);
         DataStream<ModelUpdate> external = models != null ? models : noModels(input.getExecutionEnvironment(), updateType);
         SwapOptions swap = SwapOptions.fromConfig(config);
-        SnapshotCheck check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange(), swap.trust());
+        SnapshotCheck check = new SnapshotCheck(model.inputSpecs(), model.outputSize(), swap.onShapeChange(), swap.trust());
         DataStream<ModelSnapshot> published = null;
         DataStream<ModelUpdate> updates = external;
         if (RetrainPipeline.enabled(config)) {

@@ -33,8 +33,10 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
               --bad-every N       every N-th record is malformed, to show dead letters; 0 = none (default 10000)
               --seed S            random seed of the event stream (default 1)
               --format F          seqstream: the job's own Event records (default); json: JSON events as a shop writes
-                                  them ({"user": ..., "ts": ..., "event_type": "checkout", "amount": 12.5, ...}), read
-                                  through the job's field mapping (mapping.* keys, see jobs/CONFIG.md)
+                                  them ({"user": ..., "ts": ..., "event_type": "checkout", "amount": 12.5,
+                                  "seconds_since_last": 3.2, ...}), read through the job's field mapping (mapping.*
+                                  keys, see jobs/CONFIG.md) into a model with two inputs per event: the event type
+                                  (lookup vocabulary) and the numbers [amount, seconds_since_last]
               --retrain B         true: keep fine-tuning the model on 10 s windows of the stream and hot-swap better
                                   versions (training report: ./seqstream-demo-training-report.html); false: serve
                                   the trained model only (default true)
@@ -125,7 +127,7 @@ record DemoOptions(long events, int keys, int rate, Optional<String> bootstrap, 
             defaults.put("input.format", "json");
             defaults.put("mapping.key", "user");
             defaults.put("mapping.event-time", "ts");
-            defaults.put("mapping.inputs", "lookup(event_type)");
+            defaults.put("mapping.inputs", "lookup(event_type); features(amount, seconds_since_last)");
             defaults.put("mapping.vocabularies", "event_type:" + workDir.resolve(VOCABULARY_FILE));
             defaults.put("mapping.reset", "session_start == true");
             defaults.put("mapping.event-id", "event_id");

@@ -98,9 +98,7 @@ final class DemoProducer implements Runnable {
 
     /** An event as a shop writes it: string event type, numeric fields, an id. */
     private byte[] jsonEvent(String user, long ts, SessionGenerator.Step s, long n, double secondsSinceLast) {
-        double amount = s.token() >= SessionGenerator.INTENTS + SessionGenerator.ACTIONS
-                ? Math.round(rnd.nextDouble() * 20_000) / 100.0
-                : 0;
+        double amount = DemoModel.amount(s.token(), rnd);
         return ("{\"user\":\"" + user + "\",\"ts\":" + ts + ",\"event_type\":\"" + DemoEventTypes.name(s.token())
                 + "\",\"session_start\":" + s.sessionStart() + ",\"amount\":" + amount + ",\"seconds_since_last\":" + secondsSinceLast
                 + ",\"event_id\":\"e" + n + "\"}").getBytes(StandardCharsets.UTF_8);

@@ -135,7 +135,15 @@ public final class DemoRunner {
             createTopics(bootstrap, config, options.partitions());
             say("[2/5] Model");
             Path modelPath = Path.of(config.get(ConfigKeys.MODEL_PATH));
-            if (!options.hasModelFile()) {
+            if (!options.hasModelFile() && options.json()) {
+                say("      training Embedding(event_type: " + SessionGenerator.VOCABULARY + ",16) + Normalization([amount,"
+                        + " seconds_since_last]) -> LSTM(48) -> Dense(" + SessionGenerator.VOCABULARY + ", softmax), two inputs per event,"
+                        + " on " + options.trainSamples() + " synthetic sessions");
+                // Seconds between a key's events: keys / rate on average (as fast as possible: next to none).
+                double meanGap = options.rate() > 0 ? (double) options.keys() / options.rate() : 0.001;
+                DemoModel.trainTwoInput(modelPath, options.seed(), options.trainSamples(), options.trainEpochs(), meanGap,
+                        DemoRunner::say);
+            } else if (!options.hasModelFile()) {
                 say("      training Embedding(" + SessionGenerator.VOCABULARY + ",16) -> LSTM(48) -> Dense(" + SessionGenerator.VOCABULARY
                         + ", softmax) on " + options.trainSamples() + " synthetic sessions");
                 DemoModel.train(modelPath, options.seed(), options.trainSamples(), options.trainEpochs(), DemoRunner::say);

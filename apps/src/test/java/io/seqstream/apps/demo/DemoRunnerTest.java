@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
+import io.seqstream.jobs.model.InputSpec;
+import io.seqstream.jobs.model.StepModelBackend;
+import io.seqstream.model.io.ModelFile;
 import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +29,13 @@ class DemoRunnerTest {
 
     @Test
     @Timeout(120)
-    void theJsonDemoReadsStringEventTypesThroughTheFieldMapping() throws Exception {
+    void theJsonDemoRunsATwoInputModelOnStringEventTypesAndNumericFields() throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "demo-json-test-");
+        // The mapping names two inputs: the job starts only if the model the demo trains takes both per event (and the
+        // trainer accepts it: retraining is on).
         DemoOptions o = DemoOptions.parse("--format", "json", "--events", "3000", "--keys", "200", "--rate", "0", "--train-samples", "128",
-                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64", "--retrain", "false");
+                "--train-epochs", "1", "--bad-every", "500", "--checkpoint.interval", "300ms", "--batch.size", "64", "--retrain.report",
+                work.resolve("report.html").toString());
         DemoRunner runner = new DemoRunner(o, work);
 
         assertThat(runner.run()).isZero();
@@ -42,11 +48,27 @@ class DemoRunnerTest {
     void theJsonFormatSetsTheMappingAUserWouldWrite() {
         JobConfig c = DemoOptions.parse("--format", "json").jobConfig("b", Path.of("/tmp/run"));
         assertThat(c.get(ConfigKeys.INPUT_FORMAT).configName()).isEqualTo("json");
-        assertThat(c.get(ConfigKeys.MAPPING_INPUTS)).isEqualTo("lookup(event_type)");
+        assertThat(c.get(ConfigKeys.MAPPING_INPUTS)).isEqualTo("lookup(event_type); features(amount, seconds_since_last)");
+        assertThat(c.get(ConfigKeys.RETRAIN_ENABLED)).as("the two-input model is retrained too").isTrue();
         assertThat(c.get(ConfigKeys.MAPPING_VOCABULARIES)).isEqualTo("event_type:/tmp/run/" + DemoOptions.VOCABULARY_FILE);
         assertThat(DemoEventTypes.vocabularyTerms()).hasSize(SessionGenerator.VOCABULARY - 1).doesNotContain(DemoEventTypes.name(0));
         assertThat(DemoEventTypes.vocabularyTerms().indexOf(DemoEventTypes.name(7)) + 1).as("lookup index = token id").isEqualTo(7);
         assertThatThrownBy(() -> DemoOptions.parse("--format", "xml")).hasMessageContaining("--format");
+    }
+
+    @Test
+    void theJsonDemosModelTakesTheEventTypeAndTwoNumbersPerEvent() throws Exception {
+        Path file = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "demo-two-inputs-", ".seqstream");
+        try {
+            DemoModel.trainTwoInput(file, 1, 64, 1, 1.0, line -> {
+            });
+            StepModelBackend b = StepModelBackend.of(ModelFile.load(file), 1);
+            assertThat(b.inputSpecs()).containsExactly(InputSpec.tokens(SessionGenerator.VOCABULARY), InputSpec.features(2));
+            assertThat(b.inputNames()).containsExactly("event_type", "amount_and_seconds_since_last");
+            assertThat(b.outputSize()).isEqualTo(SessionGenerator.VOCABULARY);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test

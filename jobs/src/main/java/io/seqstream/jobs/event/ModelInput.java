@@ -11,6 +11,10 @@ import java.util.Objects;
  *
  * <p>A Flink POJO (public fields, no-arg constructor). {@code features} is null for token models and
  * {@code token} is -1 for feature models: use {@link #hasFeatures()}.
+ *
+ * <p>A model with several inputs per event (e.g. a token input and a feature input) gets one event carrying all of
+ * them ({@link #isMultiInput()}): {@code tokens} holds the token ids of the model's token inputs and {@code features}
+ * the feature vectors of its feature inputs, concatenated, each in the model's input order; {@code token} is -1.
  */
 public final class ModelInput {
     public String key;
@@ -18,6 +22,8 @@ public final class ModelInput {
     public int token;
     public float[] features;
     public boolean reset;
+    /** Token ids of a multi-input event's token inputs, in input order; null for one-input events. */
+    public int[] tokens;
     /** The event's class label, -1 for none. */
     public int label = -1;
     /** Where the event was read (topic, partition, offset), written into its prediction; null / -1 when not from Kafka. */
@@ -54,9 +60,21 @@ public final class ModelInput {
         return new ModelInput(key, eventTime, -1, Objects.requireNonNull(features, "features"), reset, -1);
     }
 
+    /**
+     * An event of a model with several inputs: {@code tokens} for its token inputs and {@code features} for its
+     * feature inputs (concatenated), both in the model's input order; either may be empty, not null.
+     */
+    public static ModelInput inputs(String key, long eventTime, int[] tokens, float[] features, boolean reset) {
+        ModelInput m = new ModelInput(key, eventTime, -1, Objects.requireNonNull(features, "features"), reset, -1);
+        m.tokens = Objects.requireNonNull(tokens, "tokens");
+        return m;
+    }
+
     /** A copy with this label ({@code label < 0}: none). */
     public ModelInput withLabel(int label) {
-        return new ModelInput(key, eventTime, token, features, reset, Math.max(-1, label)).withJoinFieldsOf(this);
+        ModelInput m = new ModelInput(key, eventTime, token, features, reset, Math.max(-1, label));
+        m.tokens = tokens;
+        return m.withJoinFieldsOf(this);
     }
 
     /** This input, read at {@code topic/partition@offset} (set once, by the source's decoder). */
@@ -82,8 +100,14 @@ public final class ModelInput {
         return label >= 0;
     }
 
+    /** A one-input event with a feature vector (not a multi-input event). */
     public boolean hasFeatures() {
-        return features != null;
+        return features != null && tokens == null;
+    }
+
+    /** An event of a model with several inputs: see {@link #tokens}. */
+    public boolean isMultiInput() {
+        return tokens != null;
     }
 
     public String getKey() {
@@ -93,19 +117,23 @@ public final class ModelInput {
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelInput m && m.eventTime == eventTime && m.token == token && m.reset == reset && m.label == label
-                && Objects.equals(m.key, key) && Arrays.equals(m.features, features) && Objects.equals(m.sourceTopic, sourceTopic)
+                && Objects.equals(m.key, key) && Arrays.equals(m.features, features) && Arrays.equals(m.tokens, tokens)
+                && Objects.equals(m.sourceTopic, sourceTopic)
                 && m.sourcePartition == sourcePartition && m.sourceOffset == sourceOffset && Objects.equals(m.eventId, eventId)
                 && Arrays.equals(m.copied, copied);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, eventTime, token, reset, label) * 31 + Arrays.hashCode(features);
+        return (Objects.hash(key, eventTime, token, reset, label) * 31 + Arrays.hashCode(features)) * 31 + Arrays.hashCode(tokens);
     }
 
     @Override
     public String toString() {
-        return "ModelInput{" + key + " @" + eventTime + (hasFeatures() ? " features[" + features.length + "]" : " token " + token)
+        String payload = isMultiInput()
+                ? " tokens " + Arrays.toString(tokens) + " features[" + features.length + "]"
+                : hasFeatures() ? " features[" + features.length + "]" : " token " + token;
+        return "ModelInput{" + key + " @" + eventTime + payload
                 + (reset ? " reset" : "") + (hasLabel() ? " label " + label : "")
                 + (sourceTopic == null ? "" : " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset) + "}";
     }

@@ -35,14 +35,24 @@ public final class InputDecoders {
     }
 
     public static IngestDecoder forJob(JobConfig config, InputSpec modelInput) {
+        return forJob(config, List.of(modelInput));
+    }
+
+    /** The decoder for a model with these inputs per event, in order. */
+    public static IngestDecoder forJob(JobConfig config, List<InputSpec> modelInputs) {
         int maxRaw = config.get(ConfigKeys.DEAD_LETTER_MAX_RAW_BYTES);
         InputFormat format = config.get(ConfigKeys.INPUT_FORMAT);
         if (!format.mapped()) {
-            return new EventDecoder(new EventValidator(modelInput), maxRaw);
+            if (modelInputs.size() != 1) {
+                throw new ConfigException("input.format=" + format.name().toLowerCase().replace('_', '-') + ": the job's Event"
+                        + " records carry one token or one feature vector, but the model takes " + modelInputs.size() + " inputs per"
+                        + " event " + modelInputs + "; use input.format json, avro or avro-registry with mapping.inputs");
+            }
+            return new EventDecoder(new EventValidator(modelInputs.get(0)), maxRaw);
         }
         RecordMapper mapper;
         try {
-            mapper = new RecordMapper(mapping(config), List.of(modelInput));
+            mapper = new RecordMapper(mapping(config), modelInputs);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("mapping.* does not fit the model: " + e.getMessage());
         }

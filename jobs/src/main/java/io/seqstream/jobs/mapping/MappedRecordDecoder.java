@@ -16,9 +16,8 @@ import io.seqstream.schemas.ErrorKind;
  * carrying the source coordinates, event id and copied fields. Every bad record becomes a dead letter whose
  * message starts with {@code topic/partition@offset:} and names the field, the type expected and the value found.
  *
- * <p>The stepping operator steps one input per event today: a mapping with one model input becomes a token or a
- * feature event. Several inputs per event need the multi-input stepper; {@link #MappedRecordDecoder} refuses
- * them until the job can step them.
+ * <p>A mapping with one model input becomes a token or a feature event; with several (e.g. a token input and a
+ * feature input) one multi-input event ({@link ModelInput#isMultiInput()}) carrying them all.
  */
 public final class MappedRecordDecoder implements IngestDecoder {
     private static final long serialVersionUID = 1L;
@@ -28,10 +27,6 @@ public final class MappedRecordDecoder implements IngestDecoder {
     private final int maxRawBytes;
 
     public MappedRecordDecoder(RecordDecoder decoder, RecordMapper mapper, int maxRawBytes) {
-        if (mapper.mapping().inputs().size() != 1) {
-            throw new IllegalArgumentException("the job steps models with one input per event; mapping.inputs has "
-                    + mapper.mapping().inputs().size());
-        }
         this.decoder = decoder;
         this.mapper = mapper;
         this.maxRawBytes = maxRawBytes;
@@ -57,11 +52,40 @@ public final class MappedRecordDecoder implements IngestDecoder {
 
     static ModelInput toModelInput(MappedEvent m) {
         ModelInputs in = m.inputs();
+        if (in.size() > 1) {
+            ModelInput mi = multi(m.key(), m.eventTime(), in, m.reset());
+            mi.label = m.label();
+            return mi;
+        }
         ModelInput mi = in.kind(0) == ModelInputs.Kind.FEATURES
                 ? ModelInput.features(m.key(), m.eventTime(), in.features(0), m.reset())
                 : ModelInput.token(m.key(), m.eventTime(), in.token(0), m.reset());
         mi.label = m.label();
         return mi;
+    }
+
+    /** A multi-input event: the token ids, then the feature vectors concatenated, each in input order. */
+    private static ModelInput multi(String key, long eventTime, ModelInputs in, boolean reset) {
+        int tokens = 0, floats = 0;
+        for (int i = 0; i < in.size(); i++) {
+            if (in.kind(i) == ModelInputs.Kind.FEATURES) {
+                floats += in.features(i).length;
+            } else {
+                tokens++;
+            }
+        }
+        int[] t = new int[tokens];
+        float[] f = new float[floats];
+        for (int i = 0, ti = 0, fi = 0; i < in.size(); i++) {
+            if (in.kind(i) == ModelInputs.Kind.FEATURES) {
+                float[] x = in.features(i);
+                System.arraycopy(x, 0, f, fi, x.length);
+                fi += x.length;
+            } else {
+                t[ti++] = in.token(i);
+            }
+        }
+        return ModelInput.inputs(key, eventTime, t, f, reset);
     }
 
     private Ingested dead(String topic, int partition, long offset, long recordTimestamp, byte[] key, byte[] value, ErrorKind kind,

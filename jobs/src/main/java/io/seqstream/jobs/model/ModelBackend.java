@@ -1,6 +1,7 @@
 package io.seqstream.jobs.model;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,29 @@ import java.util.Optional;
  * {@link BatchStepper}.
  */
 public interface ModelBackend extends Serializable {
+    /** The model's input, for a model with one input per event; a model with several throws {@link ModelLoadException}. */
     InputSpec inputSpec();
+
+    /** The model's inputs per event, in its input order (one for most models). */
+    default List<InputSpec> inputSpecs() {
+        return List.of(inputSpec());
+    }
+
+    /** The names of the model's inputs, in {@link #inputSpecs()} order, for messages. */
+    default List<String> inputNames() {
+        return List.of("input");
+    }
+
+    /** The inputs as {@code name (spec)} for messages, e.g. {@code [event_type (token ids in [0, 9)), numbers (...)]}. */
+    default String describeInputs() {
+        List<InputSpec> specs = inputSpecs();
+        List<String> names = inputNames();
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < specs.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(names.get(i)).append(" (").append(specs.get(i)).append(')');
+        }
+        return sb.append(']').toString();
+    }
 
     /** Floats per key state; a zero array is a fresh key. */
     int stateSize();

@@ -4,8 +4,12 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.model.Model;
 import io.seqstream.model.io.ModelFile;
+import io.seqstream.model.stream.StepBatch;
+import io.seqstream.model.stream.StepInput;
 import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.stream.Stepper;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,7 +25,8 @@ public final class StepModelBackend implements ModelBackend {
     private final byte[] modelBytes;
     private final String name;
     private final long version;
-    private final InputSpec inputSpec;
+    private final List<InputSpec> inputSpecs;
+    private final List<String> inputNames;
     private final int stateSize;
     private final int outputSize;
     private transient StepModel compiled; // kept when built on a worker (a hot swap), so open() need not compile again
@@ -31,15 +36,30 @@ public final class StepModelBackend implements ModelBackend {
         this.modelBytes = modelBytes;
         this.name = name;
         this.version = version;
-        if (compiled.inputCount() != 1 || compiled.input(0).kind() == io.seqstream.model.stream.StepInput.Kind.STRING) {
-            // The job's events carry one token id or one feature vector; several inputs or strings need more in the event.
-            throw new ModelLoadException(
-                    "model '" + name + "' takes " + compiled.inputs().stream().map(i -> i.name() + " (" + i.kind().name().toLowerCase()
-                            + ")").toList() + " per event; the job feeds one token id or one feature vector per event");
+        List<InputSpec> specs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (StepInput in : compiled.inputs()) {
+            names.add(in.name());
+            specs.add(spec(name, in));
         }
-        this.inputSpec = compiled.tokenInput() ? InputSpec.tokens(compiled.vocabularySize()) : InputSpec.features(compiled.featureSize());
+        this.inputSpecs = List.copyOf(specs);
+        this.inputNames = List.copyOf(names);
         this.stateSize = compiled.stateSize();
         this.outputSize = compiled.outputSize();
+    }
+
+    /** The job's view of one model input; strings (a model-side StringLookup) are not fed by the job's events. */
+    private static InputSpec spec(String model, StepInput in) {
+        if (in.kind() == StepInput.Kind.STRING) {
+            throw new ModelLoadException("model '" + model + "': input '" + in.name() + "' takes strings (a StringLookup inside the"
+                    + " model); the job feeds token ids and numbers: map the strings with mapping.inputs lookup(field) and"
+                    + " mapping.vocabularies instead");
+        }
+        if (in.kind() == StepInput.Kind.TOKEN && in.vocabularySize() <= 0) {
+            throw new ModelLoadException("model '" + model + "': input '" + in.name() + "' reads token ids through an IntegerLookup;"
+                    + " the job feeds token ids in [0, vocabulary) only");
+        }
+        return in.kind() == StepInput.Kind.TOKEN ? InputSpec.tokens(in.vocabularySize()) : InputSpec.features(in.featureSize());
     }
 
     /** Compiles once here, so a model that cannot be stepped per key fails when the job is built, not on the workers. */
@@ -96,7 +116,21 @@ public final class StepModelBackend implements ModelBackend {
 
     @Override
     public InputSpec inputSpec() {
-        return inputSpec;
+        if (inputSpecs.size() != 1) {
+            throw new ModelLoadException("model '" + name + "' takes " + inputSpecs.size() + " inputs per event " + describeInputs()
+                    + "; this needs a model with one input");
+        }
+        return inputSpecs.get(0);
+    }
+
+    @Override
+    public List<InputSpec> inputSpecs() {
+        return inputSpecs;
+    }
+
+    @Override
+    public List<String> inputNames() {
+        return inputNames;
     }
 
     @Override
@@ -116,7 +150,8 @@ public final class StepModelBackend implements ModelBackend {
 
     @Override
     public String description() {
-        return "model '" + name + "' v" + version + " (" + inputSpec + ", state " + stateSize + " floats, output " + outputSize + ")";
+        String input = inputSpecs.size() == 1 ? inputSpecs.get(0).toString() : "inputs " + describeInputs();
+        return "model '" + name + "' v" + version + " (" + input + ", state " + stateSize + " floats, output " + outputSize + ")";
     }
 
     @Override
@@ -130,6 +165,11 @@ public final class StepModelBackend implements ModelBackend {
                 ? compiled
                 : StepModel.compile(ModelFile.fromBytes(modelBytes, "model '" + name + "' v" + version));
         Stepper stepper = model.newStepper(maxBatch);
+        // Per feature input and row, the slice of the event's concatenated features (the stepper keeps no copy).
+        float[][][] scratch = new float[inputSpecs.size()][][];
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = inputSpecs.get(i).tokenInput() ? null : new float[stepper.maxBatch()][inputSpecs.get(i).featureSize()];
+        }
         return new BatchStepper() {
             @Override
             public int maxBatch() {
@@ -144,6 +184,26 @@ public final class StepModelBackend implements ModelBackend {
             @Override
             public void stepFeatures(float[][] states, float[][] features, int n, float[][] outputs) {
                 stepper.stepFeatures(states, features, n, outputs);
+            }
+
+            @Override
+            public void stepInputs(float[][] states, int[][] tokens, float[][] features, int n, float[][] outputs) {
+                StepBatch batch = stepper.batch();
+                for (int r = 0; r < n; r++) {
+                    int t = 0, f = 0;
+                    for (int i = 0; i < inputSpecs.size(); i++) {
+                        InputSpec in = inputSpecs.get(i);
+                        if (in.tokenInput()) {
+                            batch.token(i, r, tokens[r][t++]);
+                        } else {
+                            float[] x = scratch[i][r];
+                            System.arraycopy(features[r], f, x, 0, x.length);
+                            f += x.length;
+                            batch.features(i, r, x);
+                        }
+                    }
+                }
+                stepper.step(states, batch, n, outputs);
             }
         };
     }

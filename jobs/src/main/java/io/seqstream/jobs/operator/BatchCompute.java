@@ -27,6 +27,9 @@ final class BatchCompute {
     private final PredictionWriter writer;
     private final boolean features;
     private final int featureSize;
+    /** Several inputs per event: token ids and concatenated features per event (ModelInput.tokens / features). */
+    private final boolean multi;
+    private final int tokenCount;
     private final SwapStatePolicy statePolicy;
     private final int rewarmEvents;
 
@@ -38,13 +41,22 @@ final class BatchCompute {
     private final float[][] rowFeatures;
     private final float[][] rowOutputs;
     private final int[] rowTokens;
+    private final int[][] rowTokenSets;
     private final int[] rowEvent;
 
     BatchCompute(BatchStepper stepper, PredictionWriter writer, InputSpec input, int outputSize, SwapOptions swap) {
+        this(stepper, writer, List.of(input), outputSize, swap);
+    }
+
+    /** {@code inputs}: the model's inputs per event, in order (several: multi-input events). */
+    BatchCompute(BatchStepper stepper, PredictionWriter writer, List<InputSpec> inputs, int outputSize, SwapOptions swap) {
         this.stepper = stepper;
         this.writer = writer;
-        this.features = !input.tokenInput();
-        this.featureSize = features ? input.featureSize() : 0;
+        this.multi = inputs.size() > 1;
+        this.tokenCount = (int) inputs.stream().filter(InputSpec::tokenInput).count();
+        this.features = tokenCount < inputs.size();
+        // Floats per event: all feature inputs' vectors, concatenated.
+        this.featureSize = inputs.stream().filter(i -> !i.tokenInput()).mapToInt(InputSpec::featureSize).sum();
         this.statePolicy = swap.statePolicy();
         this.rewarmEvents = swap.rewarmEvents();
         int b = stepper.maxBatch();
@@ -56,6 +68,7 @@ final class BatchCompute {
         rowFeatures = new float[rows][];
         rowOutputs = new float[rows][outputSize];
         rowTokens = new int[rows];
+        rowTokenSets = new int[rows][];
         rowEvent = new int[rows];
     }
 
@@ -88,7 +101,7 @@ final class BatchCompute {
         if (todo == null) {
             return;
         }
-        int f = featureSize;
+        int f = featureSize, t = tokenCount;
         for (int pos = 0; pos < longest; pos++) {
             int rows = 0;
             for (MicroBatch.Slot s : todo) {
@@ -96,10 +109,13 @@ final class BatchCompute {
                 if (pos >= ks.recentCount) {
                     continue;
                 }
-                int cap = features ? ks.recentFeatures.length / f : ks.recentTokens.length;
+                int cap = ringCapacity(ks);
                 int slot = Math.floorMod(ks.recentNext - ks.recentCount + pos, cap);
                 rowStates[rows] = ks.state;
-                if (features) {
+                if (multi) {
+                    rowTokenSets[rows] = t == 0 ? new int[0] : Arrays.copyOfRange(ks.recentTokens, slot * t, slot * t + t);
+                    rowFeatures[rows] = f == 0 ? new float[0] : Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
+                } else if (features) {
                     rowFeatures[rows] = Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
                 } else {
                     rowTokens[rows] = ks.recentTokens[slot];
@@ -114,6 +130,7 @@ final class BatchCompute {
             }
             Arrays.fill(rowStates, null);
             Arrays.fill(rowFeatures, null);
+            Arrays.fill(rowTokenSets, null);
         }
         for (MicroBatch.Slot s : todo) {
             s.rewarm = false;
@@ -152,7 +169,10 @@ final class BatchCompute {
                 remember(ks, e);
             }
             rowStates[rows] = ks.state;
-            if (features) {
+            if (multi) {
+                rowTokenSets[rows] = e.tokens;
+                rowFeatures[rows] = e.features;
+            } else if (features) {
                 rowFeatures[rows] = e.features;
             } else {
                 rowTokens[rows] = e.token;
@@ -174,14 +194,25 @@ final class BatchCompute {
         }
         Arrays.fill(rowStates, 0, rows, null);
         Arrays.fill(rowFeatures, 0, rows, null);
+        Arrays.fill(rowTokenSets, 0, rows, null);
     }
 
     private void step(int rows) {
-        if (features) {
+        if (multi) {
+            stepper.stepInputs(rowStates, rowTokenSets, rowFeatures, rows, rowOutputs);
+        } else if (features) {
             stepper.stepFeatures(rowStates, rowFeatures, rows, rowOutputs);
         } else {
             stepper.stepTokens(rowStates, rowTokens, rows, rowOutputs);
         }
+    }
+
+    /** Events the key's rewarm ring holds. */
+    private int ringCapacity(KeyState ks) {
+        if (tokenCount > 0 && ks.recentTokens != null) {
+            return ks.recentTokens.length / (multi ? tokenCount : 1);
+        }
+        return ks.recentFeatures.length / featureSize;
     }
 
     /** Appends a stepped event to its key's rewarm ring (rewarm policy only); a reset empties the ring first. */
@@ -190,7 +221,22 @@ final class BatchCompute {
         if (e.reset) {
             ks.recentCount = 0;
         }
-        if (e.hasFeatures()) {
+        if (multi) {
+            int t = tokenCount, f = featureSize;
+            if ((t > 0) != (ks.recentTokens != null) || (t > 0 && ks.recentTokens.length != k * t)
+                    || (f > 0) != (ks.recentFeatures != null) || (f > 0 && ks.recentFeatures.length != k * f)) {
+                ks.recentTokens = t > 0 ? new int[k * t] : null;
+                ks.recentFeatures = f > 0 ? new float[k * f] : null;
+                ks.recentCount = 0;
+                ks.recentNext = 0;
+            }
+            if (t > 0) {
+                System.arraycopy(e.tokens, 0, ks.recentTokens, ks.recentNext * t, t);
+            }
+            if (f > 0) {
+                System.arraycopy(e.features, 0, ks.recentFeatures, ks.recentNext * f, f);
+            }
+        } else if (e.hasFeatures()) {
             int f = e.features.length;
             if (ks.recentFeatures == null || ks.recentFeatures.length != k * f) {
                 ks.recentFeatures = new float[k * f];

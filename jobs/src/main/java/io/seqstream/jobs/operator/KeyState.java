@@ -21,9 +21,15 @@ public final class KeyState {
     public long expiryTimer;
     /** Version of the model that computed {@link #state}; 0 = unknown (a state from before versions were kept). */
     public long modelVersion;
-    /** Rewarm ring of token ids (token models), {@code swap.rewarm-events} long; null unless the policy is rewarm. */
+    /**
+     * Rewarm ring of token ids (token models), {@code swap.rewarm-events} long; for a model with several inputs per
+     * event, {@code swap.rewarm-events x} its token inputs. Null unless the policy is rewarm.
+     */
     public int[] recentTokens;
-    /** Rewarm ring of feature vectors (feature models), flattened, {@code swap.rewarm-events x featureSize}; else null. */
+    /**
+     * Rewarm ring of feature vectors (feature models), flattened, {@code swap.rewarm-events x featureSize}; for several
+     * inputs per event, each event's feature inputs concatenated. Else null.
+     */
     public float[] recentFeatures;
     /** Events in the rewarm ring (at most its capacity), all after the key's last reset. */
     public int recentCount;

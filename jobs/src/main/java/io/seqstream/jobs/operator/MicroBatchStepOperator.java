@@ -147,7 +147,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** The serving model's stepper and prediction writer. */
     private BatchCompute compute(ModelBackend active) {
         PredictionWriter writer = new PredictionWriter(active.outputSize(), options.topK(), options.fullOutput(), active.version());
-        return new BatchCompute(active.open(options.batchSize()), writer, active.inputSpec(), model.outputSize(), options.swap());
+        return new BatchCompute(active.open(options.batchSize()), writer, active.inputSpecs(), model.outputSize(), options.swap());
     }
 
     // Keys are counted once after a restore (rescaling changes which keys are ours), then tracked.

@@ -82,7 +82,7 @@ final class ModelSwapper {
     ModelSwapper(ModelBackend model, SwapOptions swap, Iterable<ActiveModelState> restoredActive, Iterable<ModelUpdate> restoredPending) {
         this.model = model;
         this.swap = swap;
-        this.check = new SnapshotCheck(model.inputSpec(), model.outputSize(), swap.onShapeChange(), swap.trust());
+        this.check = new SnapshotCheck(model.inputSpecs(), model.outputSize(), swap.onShapeChange(), swap.trust());
         ActiveModelState newest = null;
         for (ActiveModelState a : restoredActive) {
             if (newest == null || a.version > newest.version) {

@@ -4,6 +4,7 @@ import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.trust.TrustedKeys;
@@ -33,7 +34,13 @@ public final class RetrainPipeline {
 
     /** Checks that retraining can run with this model and config; the message says what to change. */
     public static void validate(ModelBackend model, JobConfig config) {
-        if (!model.inputSpec().tokenInput()) {
+        if (model.inputSpecs().size() > 1) {
+            // Next-event targets are the next event's token: exactly one token input (the others are numbers).
+            if (model.inputSpecs().stream().filter(InputSpec::tokenInput).count() != 1) {
+                throw new ConfigException("retrain.enabled=true needs a model with exactly one token input (the next event's token"
+                        + " is the target); " + model.description() + " takes " + model.describeInputs());
+            }
+        } else if (!model.inputSpec().tokenInput()) {
             throw new ConfigException("retrain.enabled=true needs a token model (Embedding input); " + model.description()
                     + " takes " + model.inputSpec());
         }

@@ -10,6 +10,7 @@ import io.seqstream.model.io.ModelFile;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.ModelSnapshot;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,7 +48,7 @@ public final class SnapshotCheck implements Serializable {
         }
     }
 
-    private final InputSpec inputSpec;
+    private final List<InputSpec> inputSpecs;
     private final int outputSize;
     private final ShapeChangePolicy onShapeChange;
     private final TrustedKeys trust;
@@ -58,10 +59,20 @@ public final class SnapshotCheck implements Serializable {
     }
 
     public SnapshotCheck(InputSpec inputSpec, int outputSize, ShapeChangePolicy onShapeChange, TrustedKeys trust) {
-        this.inputSpec = inputSpec;
+        this(List.of(inputSpec), outputSize, onShapeChange, trust);
+    }
+
+    /** {@code inputSpecs}: the job's model inputs per event, in order (a snapshot must take the same ones). */
+    public SnapshotCheck(List<InputSpec> inputSpecs, int outputSize, ShapeChangePolicy onShapeChange, TrustedKeys trust) {
+        this.inputSpecs = List.copyOf(inputSpecs);
         this.outputSize = outputSize;
         this.onShapeChange = onShapeChange;
         this.trust = trust;
+    }
+
+    /** One input as its spec, several as a list ({@code [token ids in [0, 9), feature vectors of length 2]}). */
+    private static String describe(List<InputSpec> specs) {
+        return specs.size() == 1 ? specs.get(0).toString() : specs.size() + " inputs " + specs;
     }
 
     /**
@@ -111,9 +122,9 @@ public final class SnapshotCheck implements Serializable {
         } catch (ModelLoadException e) {
             return new Result.Rejected(what + ": " + e.getMessage());
         }
-        if (!backend.inputSpec().equals(inputSpec)) {
-            return new Result.Rejected(what + ": incompatible input: it takes " + backend.inputSpec() + ", the job's events are "
-                    + inputSpec);
+        if (!backend.inputSpecs().equals(inputSpecs)) {
+            return new Result.Rejected(what + ": incompatible input: it takes " + describe(backend.inputSpecs()) + ", the job's events"
+                    + " are " + describe(inputSpecs));
         }
         if (backend.outputSize() != outputSize) {
             return new Result.Rejected(what + ": incompatible output: " + backend.outputSize() + " classes, the job's model has "

@@ -14,6 +14,8 @@ public final class TrainingWindow {
     public long offered;
     public int[][] tokens;
     public int[][] labels;
+    /** Multi-input models: per sequence, its events' numbers ({@link TrainingSequence#features}); else null. */
+    public float[][] features;
     /** Event time of the oldest event in the sample (Long.MAX_VALUE when empty). */
     public long firstEventTime = Long.MAX_VALUE;
 
@@ -28,11 +30,16 @@ public final class TrainingWindow {
         w.tokens = new int[sample.size()][];
         boolean labelled = !sample.isEmpty() && sample.get(0).labels != null;
         w.labels = labelled ? new int[sample.size()][] : null;
+        boolean numbers = !sample.isEmpty() && sample.get(0).features != null;
+        w.features = numbers ? new float[sample.size()][] : null;
         for (int i = 0; i < sample.size(); i++) {
             TrainingSequence s = sample.get(i);
             w.tokens[i] = s.tokens;
             if (labelled) {
                 w.labels[i] = s.labels;
+            }
+            if (numbers) {
+                w.features[i] = s.features;
             }
             w.firstEventTime = Math.min(w.firstEventTime, s.firstEventTime);
         }
@@ -43,7 +50,8 @@ public final class TrainingWindow {
     public List<TrainingSequence> sequences() {
         List<TrainingSequence> out = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
-            out.add(new TrainingSequence(windowStart, windowEnd, tokens[i], labels == null ? null : labels[i], firstEventTime));
+            out.add(new TrainingSequence(windowStart, windowEnd, tokens[i], labels == null ? null : labels[i], firstEventTime)
+                    .withFeatures(features == null ? null : features[i]));
         }
         return out;
     }

@@ -67,7 +67,12 @@ public final class WindowAssembler extends KeyedProcessFunction<String, ModelInp
             count.clear();
             return;
         }
-        events.add(new RecentEvent(e.token, e.label, e.eventTime));
+        RecentEvent r = new RecentEvent(e.token, e.label, e.eventTime);
+        if (e.isMultiInput()) {
+            r.tokens = e.tokens;
+            r.features = e.features;
+        }
+        events.add(r);
         int n = (count.value() == null ? 0 : count.value()) + 1;
         if (n >= 2 * capacity()) { // trim now and then, not per event
             List<RecentEvent> all = list();
@@ -105,18 +110,27 @@ public final class WindowAssembler extends KeyedProcessFunction<String, ModelInp
         boolean labels = options.target() == RetrainTarget.LABEL;
         int emitted = 0;
         for (int end = last; end - len + 1 >= 0 && emitted < options.sequencesPerKey() && all.get(end).time >= windowStart; end -= len) {
-            int[] tokens = new int[len];
+            RecentEvent head = all.get(end - len + 1);
+            boolean multi = head.tokens != null; // several inputs per event: token ids and numbers of each event
+            int nt = multi ? head.tokens.length : 1, nf = multi ? head.features.length : 0;
+            int[] tokens = new int[len * nt];
+            float[] numbers = multi ? new float[len * nf] : null;
             int[] lab = labels ? new int[len] : null;
             long first = Long.MAX_VALUE;
             for (int i = 0; i < len; i++) {
                 RecentEvent r = all.get(end - len + 1 + i);
-                tokens[i] = r.token;
+                if (multi) {
+                    System.arraycopy(r.tokens, 0, tokens, i * nt, nt);
+                    System.arraycopy(r.features, 0, numbers, i * nf, nf);
+                } else {
+                    tokens[i] = r.token;
+                }
                 if (labels) {
                     lab[i] = r.label;
                 }
                 first = Math.min(first, r.time);
             }
-            out.collect(new TrainingSequence(windowStart, windowEnd, tokens, lab, first));
+            out.collect(new TrainingSequence(windowStart, windowEnd, tokens, lab, first).withFeatures(numbers));
             emitted++;
         }
         sequencesOut.inc(emitted);

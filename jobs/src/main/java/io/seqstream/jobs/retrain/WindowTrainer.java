@@ -2,6 +2,9 @@ package io.seqstream.jobs.retrain;
 
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.model.Model;
+import io.seqstream.model.Tensor;
+import io.seqstream.model.stream.StepInput;
+import io.seqstream.model.stream.StepModel;
 import io.seqstream.model.train.FineTuner;
 import io.seqstream.model.train.SequenceExamples;
 import io.seqstream.schemas.ModelSnapshot;
@@ -75,6 +78,69 @@ public final class WindowTrainer implements Serializable {
     }
 
     /**
+     * The window's sequences for a model with several inputs per event (the window has {@code features}): one tensor
+     * per model input, in its input order (token ids (n, T), numbers (n, T, F)), then the targets (n, T): the next
+     * event's token of the model's one token input, or the labels. Same seeded order as {@link #examples}.
+     */
+    public List<Tensor> multiInputExamples(Model serving, TrainingWindow w) {
+        List<StepInput> inputs = StepModel.compileScalar(serving).inputs();
+        int nt = 0, nf = 0;
+        for (StepInput in : inputs) {
+            if (in.kind() == StepInput.Kind.FEATURES) {
+                nf += in.featureSize();
+            } else {
+                nt++;
+            }
+        }
+        boolean labelled = w.labels != null;
+        if (!labelled && nt != 1) {
+            throw new IllegalArgumentException("next-event targets need exactly one token input; model '" + serving.name() + "' has " + nt);
+        }
+        int t = options.sequenceLength(), events = labelled ? t : t + 1, n = w.size();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(w.windowEnd));
+        float[][] xs = new float[inputs.size()][];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = new float[n * t * (inputs.get(i).kind() == StepInput.Kind.FEATURES ? inputs.get(i).featureSize() : 1)];
+        }
+        float[] y = new float[n * t];
+        for (int s = 0; s < n; s++) {
+            int src = order.get(s);
+            int[] tok = w.tokens[src];
+            float[] num = w.features[src];
+            if (tok.length != events * nt || num.length != events * nf) {
+                throw new IllegalArgumentException("window " + w + ": sequence " + src + " has " + tok.length + " token ids and "
+                        + num.length + " numbers; " + events + " events of model '" + serving.name() + "' need " + events * nt + " and "
+                        + events * nf);
+            }
+            for (int step = 0; step < t; step++) {
+                int ti = 0, fo = 0;
+                for (int i = 0; i < xs.length; i++) {
+                    StepInput in = inputs.get(i);
+                    if (in.kind() == StepInput.Kind.FEATURES) {
+                        int f = in.featureSize();
+                        System.arraycopy(num, step * nf + fo, xs[i], (s * t + step) * f, f);
+                        fo += f;
+                    } else {
+                        xs[i][s * t + step] = tok[step * nt + ti++];
+                    }
+                }
+                y[s * t + step] = labelled ? w.labels[src][step] : tok[(step + 1) * nt];
+            }
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < xs.length; i++) {
+            StepInput in = inputs.get(i);
+            out.add(in.kind() == StepInput.Kind.FEATURES ? Tensor.wrap(xs[i], n, t, in.featureSize()) : Tensor.wrap(xs[i], n, t));
+        }
+        out.add(Tensor.wrap(y, n, t));
+        return out;
+    }
+
+    /**
      * Fine-tunes {@code serving} (version {@code servingVersion}) on {@code w}; a published candidate becomes
      * {@code candidateVersion}. Progress lines (one per epoch) go to {@code progress}.
      */
@@ -84,7 +150,14 @@ public final class WindowTrainer implements Serializable {
         }
         String description = String.format(Locale.ROOT, "fine-tuned from v%d on window [%d, %d): %d of %d sequences, %d epochs",
                 servingVersion, w.windowStart, w.windowEnd, w.size(), w.offered, options.epochs());
-        FineTuner.Result r = FineTuner.fineTune(serving, examples(w), options.fineTunerOptions(w.windowEnd, progress), description);
+        FineTuner.Options fineTuning = options.fineTunerOptions(w.windowEnd, progress);
+        FineTuner.Result r;
+        if (w.features == null) {
+            r = FineTuner.fineTune(serving, examples(w), fineTuning, description);
+        } else {
+            List<Tensor> xy = multiInputExamples(serving, w);
+            r = FineTuner.fineTune(serving, xy.subList(0, xy.size() - 1), xy.get(xy.size() - 1), fineTuning, description);
+        }
         double gain = r.accuracyGain();
         String verdict = String.format(Locale.ROOT, "holdout accuracy %.4f -> %.4f (%+.4f, margin %.4f)", r.before().get("accuracy"),
                 r.after().get("accuracy"), gain, options.minImprovement());

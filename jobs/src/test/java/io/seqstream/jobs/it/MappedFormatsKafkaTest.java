@@ -44,6 +44,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Users' own topics through the whole job on the real in-process broker: a JSON topic whose string event types go
@@ -302,5 +304,99 @@ class MappedFormatsKafkaTest {
                 assertThat(d.getMessage()).contains("@" + d.getOffset() + ": schema id 999 is unknown to the registry");
             });
         }
+    }
+
+    /**
+     * A model with two inputs per event, {@code Embedding(event_type) ⊕ [amount, seconds_since_last] -> LSTM -> Dense},
+     * fed from one record per event (JSON or registry Avro); a record without a number is a dead letter naming the
+     * field and its offset.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "json", "avro-registry" })
+    @Timeout(180)
+    void aTwoInputModelFromOneRecordPerEvent(String format) throws Exception {
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
+            Path vocab = Files.createTempFile(Path.of(TMP), "types", ".txt");
+            Files.write(vocab, ShopEvents.TYPES);
+            JobConfig config = setUp("two-inputs-" + format, "input.format", format, "registry.url", registry.url(),
+                    "mapping.key", "user_id", "mapping.event-time", "ts",
+                    "mapping.inputs", "lookup(event_type); features(amount, seconds_since_last)",
+                    "mapping.vocabularies", "event_type:" + vocab, "mapping.reset", "event_type == session_start",
+                    "mapping.event-id", "event_id", "output.format", "json");
+            Model model = TestModels.tokenAndFeaturesModel(TYPES, 12, 5, 47);
+            String topic = config.get(ConfigKeys.TOPIC_EVENTS);
+            // The bad record's schema lets seconds_since_last be null (registry) or the JSON leaves it out.
+            org.apache.avro.Schema nullable = new org.apache.avro.Schema.Parser().parse(ShopEvents.SCHEMA.toString()
+                    .replace("{\"name\":\"seconds_since_last\",\"type\":\"float\"}",
+                            "{\"name\":\"seconds_since_last\",\"type\":[\"null\",\"float\"]}"));
+            int v1 = format.equals("json") ? 0 : registry.register(topic + "-value", ShopEvents.SCHEMA);
+            int v2 = format.equals("json") ? 0 : registry.register(topic + "-value", nullable);
+            List<ShopEvents.Shop> events = shopEvents(120, 12, 13);
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            List<Integer> bad = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                ShopEvents.Shop s = events.get(i);
+                byte[] key = s.user().getBytes(StandardCharsets.UTF_8);
+                if (i % 400 == 200) {
+                    Map<String, Object> f = new LinkedHashMap<>(s.fields());
+                    f.put("seconds_since_last", null);
+                    bad.add(records.size());
+                    records.add(new ProducerRecord<>(topic, key, value(format, v2, nullable, f)));
+                }
+                records.add(new ProducerRecord<>(topic, key, value(format, v1, ShopEvents.SCHEMA, s.fields())));
+            }
+            List<RecordMetadata> written = KafkaTopics.write(kafka.bootstrapServers(), records);
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            KafkaPredictionJob.build(env, StepModelBackend.of(model, 1), config, true);
+            env.execute("two-input model it (" + format + ")");
+
+            Map<String, List<ModelInput>> sent = new LinkedHashMap<>();
+            for (ShopEvents.Shop s : events) {
+                int token = ShopEvents.TYPES.indexOf(s.type()) + 1; // lookup: 0 is OOV
+                sent.computeIfAbsent(s.user(), k -> new ArrayList<>()).add(ModelInput.inputs(s.user(), s.ts(), new int[]{ token },
+                        new float[]{ (float) s.amount(), s.secondsSinceLast() }, s.type().equals("session_start")));
+            }
+            Map<String, List<float[]>> outputs = new LinkedHashMap<>();
+            Map<String, List<Long>> steps = new LinkedHashMap<>();
+            List<ConsumerRecord<byte[], byte[]>> out = awaitCommitted(config.get(ConfigKeys.TOPIC_PREDICTIONS), events.size());
+            assertThat(out).hasSize(events.size());
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                JsonNode p = JSON.readTree(r.value());
+                float[] o = new float[5];
+                for (int j = 0; j < o.length; j++) {
+                    o[j] = (float) p.get("output").get(j).asDouble();
+                }
+                outputs.computeIfAbsent(p.get("key").asText(), k -> new ArrayList<>()).add(o);
+                steps.computeIfAbsent(p.get("key").asText(), k -> new ArrayList<>()).add(p.get("step").asLong());
+            }
+            assertMatchesReference(model, sent, outputs, steps);
+
+            List<DeadLetter> dead = awaitCommitted(config.get(ConfigKeys.TOPIC_DEAD_LETTERS), bad.size()).stream()
+                    .map(r -> AvroCodec.decode(r.value(), DeadLetter.class)).toList();
+            assertThat(dead).extracting(d -> d.getPartition() + "@" + d.getOffset()).containsExactlyInAnyOrderElementsOf(
+                    bad.stream().map(i -> written.get(i).partition() + "@" + written.get(i).offset()).toList());
+            assertThat(dead).allSatisfy(d -> {
+                assertThat(d.getErrorKind()).isEqualTo(ErrorKind.MISSING_FIELD);
+                assertThat(d.getMessage()).startsWith(topic + "/" + d.getPartition() + "@" + d.getOffset() + ": ")
+                        .contains("'seconds_since_last'");
+            });
+        }
+    }
+
+    /** A record value of {@code format}: JSON (null fields left out) or registry-framed Avro of {@code schema}. */
+    static byte[] value(String format, int schemaId, org.apache.avro.Schema schema, Map<String, Object> fields) throws Exception {
+        if (format.equals("json")) {
+            Map<String, Object> present = new LinkedHashMap<>();
+            fields.forEach((k, v) -> {
+                if (v != null) {
+                    present.put(k, v);
+                }
+            });
+            return JSON.writeValueAsBytes(present);
+        }
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+        fields.forEach(r::put);
+        return ShopEvents.framed(schemaId, ShopEvents.avroBytes(schema, r));
     }
 }

@@ -92,13 +92,40 @@ class ModelLoaderTest {
         }
     }
 
+    /** Keras' two-input golden model (token + features per step) steps per key like Keras' predict, from .keras and .h5. */
     @Test
-    void aModelWithSeveralInputsPerEventIsRefusedNamingThem() {
+    void aKerasModelWithATokenAndAFeatureInputPerStepMatchesKeras() throws Exception {
         Path golden = Path.of(System.getProperty("shared.dir", "../../shared"), "golden", "keras3-seq", "per_step_token_and_features");
         assertThat(golden).as("golden case (-Dshared.dir) " + golden).isDirectory();
-        assertThatThrownBy(() -> StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve("model.keras").toString())))
-                .hasMessageContaining("event_type (token)").hasMessageContaining("numeric (features)")
-                .hasMessageContaining("one token id or one feature vector per event");
+        long[] ids = Npy.read(golden.resolve("inputs_0.npy")).longs();
+        Tensor feats = Npy.readTensor(golden.resolve("inputs_1.npy"));
+        Tensor expected = Npy.readTensor(golden.resolve("expected.npy"));
+        int keys = expected.dim(0), classes = expected.dim(1), steps = ids.length / keys, f = feats.dim(2);
+        for (String file : new String[]{ "model.keras", "model.h5" }) {
+            StepModelBackend b = StepModelBackend.fromConfig(JobConfig.fromArgs("--model.path", golden.resolve(file).toString()));
+            assertThat(b.inputSpecs()).containsExactly(InputSpec.tokens(25), InputSpec.features(f));
+            assertThat(b.inputNames()).containsExactly("event_type", "numeric");
+            assertThatThrownBy(b::inputSpec).isInstanceOf(ModelLoadException.class).hasMessageContaining("takes 2 inputs per event")
+                    .hasMessageContaining("event_type (token ids in [0, 25))")
+                    .hasMessageContaining("numeric (feature vectors of length 3)");
+            BatchStepper stepper = b.open(keys);
+            float[][] states = new float[keys][b.stateSize()];
+            float[][] out = new float[keys][classes];
+            for (int t = 0; t < steps; t++) {
+                int[][] tokens = new int[keys][];
+                float[][] numbers = new float[keys][f];
+                for (int k = 0; k < keys; k++) {
+                    tokens[k] = new int[]{ (int) ids[k * steps + t] };
+                    System.arraycopy(feats.data(), (k * steps + t) * f, numbers[k], 0, f);
+                }
+                stepper.stepInputs(states, tokens, numbers, keys, out);
+            }
+            for (int k = 0; k < keys; k++) {
+                for (int c = 0; c < classes; c++) {
+                    assertThat((double) out[k][c]).as("%s key %d class %d", file, k, c).isCloseTo(expected.get(k, c), within(1e-5));
+                }
+            }
+        }
     }
 
     @Test

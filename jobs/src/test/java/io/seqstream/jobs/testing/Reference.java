@@ -3,6 +3,8 @@ package io.seqstream.jobs.testing;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.model.Model;
 import io.seqstream.model.Tensor;
+import io.seqstream.model.stream.StepInput;
+import io.seqstream.model.stream.StepModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,10 +39,38 @@ public final class Reference {
         return steps;
     }
 
+    /** predict() with one tensor per model input, split from the events' token ids and concatenated features. */
+    private static Tensor predictInputs(Model model, List<ModelInput> seg) {
+        int len = seg.size();
+        List<Tensor> xs = new ArrayList<>();
+        int t = 0, f = 0;
+        for (StepInput in : StepModel.compileScalar(model).inputs()) { // only for the inputs' kinds and widths
+            if (in.kind() == StepInput.Kind.TOKEN) {
+                int[] ids = new int[len];
+                for (int s = 0; s < len; s++) {
+                    ids[s] = seg.get(s).tokens[t];
+                }
+                xs.add(Tensor.ofTokens(new int[][]{ ids }));
+                t++;
+            } else {
+                int w = in.featureSize();
+                float[] flat = new float[len * w];
+                for (int s = 0; s < len; s++) {
+                    System.arraycopy(seg.get(s).features, f, flat, s * w, w);
+                }
+                xs.add(Tensor.wrap(flat, 1, len, w));
+                f += w;
+            }
+        }
+        return model.predict(xs).get(0);
+    }
+
     private static List<float[]> predictSegment(Model model, List<ModelInput> seg) {
         int len = seg.size();
         Tensor y;
-        if (seg.get(0).hasFeatures()) {
+        if (seg.get(0).isMultiInput()) {
+            y = predictInputs(model, seg);
+        } else if (seg.get(0).hasFeatures()) {
             int f = seg.get(0).features.length;
             float[] flat = new float[len * f];
             for (int t = 0; t < len; t++) {

@@ -5,8 +5,10 @@ import io.seqstream.model.History;
 import io.seqstream.model.Model;
 import io.seqstream.model.Models;
 import io.seqstream.model.Provenance;
+import io.seqstream.model.Tensor;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -57,28 +59,46 @@ public final class FineTuner {
     }
 
     public static Result fineTune(Model current, SequenceExamples examples, Options opt, String description) {
+        return fineTune(current, List.of(examples.inputs()), examples.targets(), opt, description);
+    }
+
+    /**
+     * Fine-tunes a model with several inputs: {@code inputs} holds one tensor per model input, in the model's input
+     * order, each with the windows on axis 0 (e.g. token ids (windows, length) and features (windows, length, F));
+     * {@code targets} the class ids (windows, length).
+     */
+    public static Result fineTune(Model current, List<Tensor> inputs, Tensor targets, Options opt, String description) {
         long t0 = System.nanoTime();
-        int n = examples.size();
+        int n = targets.dim(0);
+        for (Tensor x : inputs) {
+            if (x.dim(0) != n)
+                throw new IllegalArgumentException("every input needs " + n + " windows (the targets'), got " + x.shapeString());
+        }
         int holdout = Math.max(1, (int) Math.round(n * opt.holdoutFraction()));
         if (n - holdout < 1)
             throw new IllegalArgumentException("need at least 2 windows to fine-tune, got " + n);
-        SequenceExamples train = examples.slice(0, n - holdout), test = examples.slice(n - holdout, n);
+        List<Tensor> trainX = slice(inputs, 0, n - holdout), testX = slice(inputs, n - holdout, n);
+        List<Tensor> trainY = List.of(targets.sliceBatch(0, n - holdout)), testY = List.of(targets.sliceBatch(n - holdout, n));
 
         Model reference = Models.statelessCopy(current);
         reference.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(opt.learningRate()), "accuracy");
-        Map<String, Double> before = reference.evaluate(test.inputs(), test.targets());
+        Map<String, Double> before = reference.evaluate(testX, testY);
 
         Model candidate = Models.statelessCopy(current);
         candidate.compile(Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Optimizer.Adam(opt.learningRate()), "accuracy");
-        History h = candidate.fit(train.inputs(), train.targets(),
+        History h = candidate.fit(trainX, trainY,
                 FitOptions.builder().epochs(opt.epochs()).batchSize(opt.batchSize()).seed(opt.seed()).progress(opt.progress()).build());
-        Map<String, Double> after = candidate.evaluate(test.inputs(), test.targets());
+        Map<String, Double> after = candidate.evaluate(testX, testY);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         before.forEach((k, v) -> metrics.put("before_" + k, v));
         after.forEach((k, v) -> metrics.put("after_" + k, v));
-        metrics.put("train_windows", (double) train.size());
+        metrics.put("train_windows", (double) (n - holdout));
         candidate.setProvenance(new Provenance(description, Instant.now(), metrics, current.provenance().properties()));
-        return new Result(candidate, before, after, h, train.size(), test.size(), (System.nanoTime() - t0) / 1_000_000);
+        return new Result(candidate, before, after, h, n - holdout, holdout, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static List<Tensor> slice(List<Tensor> xs, int from, int to) {
+        return xs.stream().map(x -> x.sliceBatch(from, to)).toList();
     }
 }
