@@ -23,6 +23,7 @@ public final class CommandLines {
     /** A command line for an annotated command and the subcommands it declares, with these rules. */
     public static CommandLine of(Object command) {
         CommandLine cli = new CommandLine(command);
+        cli.setExpandAtFiles(false); // an argument is what it says, never the name of a file to read
         cli.setParameterExceptionHandler(CommandLines::usageError);
         cli.setExecutionExceptionHandler((e, c, r) -> {
             c.getErr().println(c.getCommandSpec().root().name() + ": " + oneLine(e));

@@ -44,6 +44,7 @@ class SubmitCliTest {
         run("--rest").assertUserError("--rest");
         run("status").assertUserError("JOB_ID");
         run("status", "j1", "--run-dir").assertUserError("--run-dir");
+        assertThat(CommandLines.of(new SubmitCli()).isExpandAtFiles()).as("job arguments such as @key are passed as they are").isFalse();
     }
 
     @Test

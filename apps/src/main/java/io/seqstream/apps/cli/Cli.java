@@ -34,6 +34,8 @@ public final class Cli {
 
     /** Sets the project's error handling on a command line and the subcommands it has now. */
     public static CommandLine configure(CommandLine cli) {
+        // "@key" and "@timestamp" are field mapping values (jobs/CONFIG.md), not argument files to read.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler(Cli::usageError);
         cli.setExecutionExceptionHandler((e, c, r) -> failure(e, c, r));
         return cli;

@@ -70,7 +70,7 @@ class DemoOptionsTest {
         Path model = Files.writeString(dir.resolve("m.h5"), "");
         CliRun r = run("--events", "10", "--keys", "7", "--bootstrap", "127.0.0.1:9092,b:1", "--model", model.toString(), "--format",
                 "json",
-                "--retrain", "false", "--batch.size", "64");
+                "--retrain", "false", "--batch.size", "64", "--mapping.key", "@key");
         assertThat(r.code()).as(r.err()).isZero();
         DemoOptions o = started.get(0);
         assertThat(o.events()).isEqualTo(10);
@@ -79,7 +79,8 @@ class DemoOptionsTest {
         assertThat(o.bootstrap()).hasValue("127.0.0.1:9092,b:1");
         assertThat(o.json()).isTrue();
         assertThat(o.retrain()).isFalse();
-        assertThat(o.jobFlags()).containsExactly(java.util.Map.entry("batch.size", "64"));
+        assertThat(o.jobFlags()).containsExactly(java.util.Map.entry("batch.size", "64"), java.util.Map.entry("mapping.key", "@key"));
+        assertThat(DemoOptions.commandLine(new DemoOptions()).isExpandAtFiles()).as("@key is a value, not a file to read").isFalse();
         assertThat(o.jobConfig("b:1", dir).get(ConfigKeys.BATCH_SIZE)).isEqualTo(64);
     }
 }
