@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The program arguments of {@link io.seqstream.jobs.PredictionJobMain}, the job jar's entry point on a cluster:
+ * The program arguments of {@code PredictionJobMain}, the job jar's entry point on a cluster:
  * {@code --name value} or {@code --name=value}, in order; the last of a repeated flag wins. The names are not
  * checked here: {@link JobConfig#withFlags} refuses an unknown key or a bad value, naming the flag.
  *

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The job jar's argument parser ({@link io.seqstream.jobs.PredictionJobMain} on a cluster). */
+/** The job jar's argument parser ({@code PredictionJobMain} on a cluster). */
 class FlagsTest {
     @Test
     void bothFormsInOrderAndTheLastOfARepeatedFlagWins() {
