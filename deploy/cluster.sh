@@ -9,19 +9,20 @@ usage() {
 usage: cluster.sh start|stop|status|add-taskmanager|stop-taskmanager NAME [--run-dir DIR] [options]
 
   cluster.sh start [--taskmanagers N] [--slots N] [--jm-memory 1024m] [--tm-memory 2048m]
-                   [--partitions N] [--no-kafka] [--flink-conf KEY=VALUE]...
+                   [--partitions N] [--no-kafka] [--standby-jobmanagers N] [--flink-conf KEY=VALUE]...
   cluster.sh status        exit 0 when every process is alive, Flink has TaskManagers and Kafka answers
   cluster.sh stop          stops only the processes named by the run folder's pid files
 
 Run folder: --run-dir DIR, else $SEQSTREAM_RUN_DIR, else deploy/run. It holds conf/ (FLINK_CONF_DIR),
 logs/, pids/, cluster.properties (ports), job.properties (a job config for this cluster), checkpoints/,
-savepoints/. Build first: mvn -B -pl deploy -am package -DskipTests
+savepoints/. Every option: cluster.sh --help, cluster.sh COMMAND --help (after the build).
+Build first: mvn -B -pl deploy -am package -DskipTests
 USAGE
 }
 
 case "${1:-}" in
   "") usage >&2; exit 2 ;;
-  -h|--help|help) usage; exit 0 ;;
+  -h|help) usage; exit 0 ;;
 esac
 require_build
 

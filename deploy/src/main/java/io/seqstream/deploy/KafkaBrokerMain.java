@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A Kafka broker as its own process, for the local cluster: jobs' {@link EmbeddedKafka} (a real KRaft broker,
@@ -20,34 +24,43 @@ import org.slf4j.LoggerFactory;
  * deletes its log dir (the data lives as long as the process).
  *
  * <pre>KafkaBrokerMain --data-dir DIR --bootstrap-file FILE [--topic NAME:PARTITIONS[:compact]]...</pre>
+ * A bad command line is one line on stderr and exit code 2 ({@link CommandLines}).
  */
-public final class KafkaBrokerMain {
+@Command(name = "KafkaBrokerMain", mixinStandardHelpOptions = true, version = "seqstream broker 0.1.0", sortOptions = false, description = {
+        "A Kafka broker process for the local cluster (cluster.sh starts it): 127.0.0.1, free ports, the given topics; "
+                + "writes its bootstrap address to --bootstrap-file once ready, runs until SIGTERM." }, optionListHeading = "%nOptions:%n")
+public final class KafkaBrokerMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerMain.class);
-    static final String USAGE = "usage: KafkaBrokerMain --data-dir DIR --bootstrap-file FILE [--topic NAME:PARTITIONS[:compact]]...";
 
-    private KafkaBrokerMain() {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the broker's log dir (deleted at shutdown)")
+    Path dataDir;
+    @Option(names = "--bootstrap-file", required = true, paramLabel = "FILE", description = "where the bootstrap address is written once the broker serves")
+    Path bootstrapFile;
+    @Option(names = "--topic", paramLabel = "NAME:PARTITIONS[:compact]", converter = TopicConverter.class, description = "a topic to create "
+            + "(repeatable)")
+    List<TopicSpec> topics = new ArrayList<>();
+
+    /** {@code --topic} values, through {@link TopicSpec#parse}. */
+    static final class TopicConverter implements CommandLine.ITypeConverter<TopicSpec> {
+        @Override
+        public TopicSpec convert(String value) {
+            try {
+                return TopicSpec.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        Path dataDir = null;
-        Path bootstrapFile = null;
-        List<TopicSpec> topics = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                fail("option " + a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--data-dir" -> dataDir = Path.of(v);
-                case "--bootstrap-file" -> bootstrapFile = Path.of(v);
-                case "--topic" -> topics.add(TopicSpec.parse(v));
-                default -> fail("unknown option " + a);
-            }
+    public static void main(String[] args) {
+        int code = CommandLines.of(new KafkaBrokerMain()).execute(args);
+        if (code != CommandLines.OK) {
+            System.exit(code); // after a clean run the JVM is already shutting down (SIGTERM): exiting again would block
         }
-        if (dataDir == null || bootstrapFile == null) {
-            fail("--data-dir and --bootstrap-file are required");
-        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Files.deleteIfExists(bootstrapFile); // a stale address must never be read as this broker's
 
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir);
@@ -70,6 +83,7 @@ public final class KafkaBrokerMain {
         LOG.info("Kafka broker ready at {} with topics {}", kafka.bootstrapServers(), topics);
         System.out.println("Kafka broker ready at " + kafka.bootstrapServers() + " with topics " + topics);
         stopped.await();
+        return CommandLines.OK;
     }
 
     private static void writeAtomically(Path file, String text) {
@@ -80,11 +94,5 @@ public final class KafkaBrokerMain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    private static void fail(String message) {
-        System.err.println(message);
-        System.err.println(USAGE);
-        System.exit(2);
     }
 }

@@ -1,59 +1,170 @@
 package io.seqstream.apps.bench;
 
-import io.seqstream.jobs.config.ConfigException;
-import io.seqstream.jobs.config.Flags;
-import java.util.LinkedHashMap;
+import io.seqstream.apps.cli.Cli;
+import io.seqstream.apps.cli.JobFlags;
+import io.seqstream.jobs.config.JobConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The benchmark's flags; every other flag is a job config key (jobs/CONFIG.md) for all variants. */
-record BenchOptions(long events, int keys, long dl4jEvents, long warmupEvents, int rounds, int latencyRate, int latencySeconds,
-        List<String> variants, int partitions, int vocab, int embedding, int units, List<String> formats, Map<String, String> jobFlags) {
-
+/**
+ * {@code ./seqstream bench}: the end-to-end benchmark's command line; every job config key (jobs/CONFIG.md) is an
+ * option too and applies to all variants. Everything is checked before a broker starts.
+ */
+@Command(name = "seqstream bench", mixinStandardHelpOptions = true, version = "seqstream bench 0.1.0", sortOptions = false, description = {
+        "The end-to-end benchmark: the job with model-core's stepper, with DL4J and with a no-op model (docs/BENCHMARKS.md).",
+        "--latency-vs-load runs the latency-per-delivery-mode benchmark instead (see 'seqstream bench --latency-vs-load --help')." }, optionListHeading = "%nOptions:%n")
+final class BenchOptions implements Callable<Integer> {
     static final List<String> ALL_VARIANTS = List.of("seqstream", "dl4j", "noop");
     static final List<String> ALL_FORMATS = List.of("seqstream", "json", "avro-registry");
-    static final String USAGE = """
-            Usage: seqstream bench [options] [--<job config key> <value> ...]
-              --events N           events of the throughput run (default 1000000)
-              --keys K             distinct keys (default 10000)
-              --dl4j-events N      events of the DL4J variant's throughput run (default 30000: it is ~50x slower)
-              --warmup-events N    unreported warm-up run of each variant before its rounds (default 500000; DL4J: at most --dl4j-events)
-              --rounds R           measured rounds; each runs every variant (DL4J after the others), in a rotating order; medians (default 3)
-              --latency-rate R     events/s of the latency run (default 5000; lowered to half a variant's throughput)
-              --latency-seconds S  length of the latency run (default 10)
-              --variants LIST      comma-separated, of seqstream,dl4j,noop (default all)
-              --partitions P       partitions of the benchmark topics (default 2)
-              --vocab V --embedding E --units H   model Embedding(V,E) -> LSTM(H) -> Dense(V, softmax) (default 1000, 64, 128)
-              --formats LIST       input formats compared by job-only throughput of the seqstream variant, of
-                                   seqstream,json,avro-registry (user events with a string event type through the field
-                                   mapping; a local schema registry for avro-registry). Default: seqstream (no comparison)
-            Job settings (see jobs/CONFIG.md), e.g. --batch.size 512 --parallelism 2 --delivery at-least-once
-            """;
 
+    @Option(names = "--events", paramLabel = "N", description = "events of the throughput run (default: ${DEFAULT-VALUE})")
+    long events = 1_000_000;
+    @Option(names = "--keys", paramLabel = "K", description = "distinct keys (default: ${DEFAULT-VALUE})")
+    int keys = 10_000;
+    @Option(names = "--dl4j-events", paramLabel = "N", description = "events of the DL4J variant's throughput run (default: ${DEFAULT-VALUE}: it is ~50x slower)")
+    long dl4jEvents = 30_000;
+    @Option(names = "--warmup-events", paramLabel = "N", description = "unreported warm-up run of each variant before its rounds (default: "
+            + "${DEFAULT-VALUE}; DL4J: at most --dl4j-events)")
+    long warmupEvents = 500_000;
+    @Option(names = "--rounds", paramLabel = "R", description = "measured rounds; each runs every variant (DL4J after the others), in a "
+            + "rotating order; medians (default: ${DEFAULT-VALUE})")
+    int rounds = 3;
+    @Option(names = "--latency-rate", paramLabel = "R", description = "events/s of the latency run (default: ${DEFAULT-VALUE}; lowered to half a variant's throughput)")
+    int latencyRate = 5000;
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "length of the latency run (default: ${DEFAULT-VALUE})")
+    int latencySeconds = 10;
+    @Option(names = "--variants", paramLabel = "LIST", split = ",", description = "comma-separated, of seqstream,dl4j,noop (default: all)")
+    List<String> variants = ALL_VARIANTS;
+    @Option(names = "--partitions", paramLabel = "P", description = "partitions of the benchmark topics (default: ${DEFAULT-VALUE})")
+    int partitions = 2;
+    @Option(names = "--vocab", paramLabel = "V", description = "model Embedding(V,E) -> LSTM(H) -> Dense(V, softmax): V (default: ${DEFAULT-VALUE})")
+    int vocab = 1000;
+    @Option(names = "--embedding", paramLabel = "E", description = "E (default: ${DEFAULT-VALUE})")
+    int embedding = 64;
+    @Option(names = "--units", paramLabel = "H", description = "H (default: ${DEFAULT-VALUE})")
+    int units = 128;
+    @Option(names = "--formats", paramLabel = "LIST", split = ",", description = "input formats compared by job-only throughput of the "
+            + "seqstream variant, of seqstream,json,avro-registry (user events with a string event type through the field mapping; a "
+            + "local schema registry for avro-registry). Default: seqstream (no comparison)")
+    List<String> formats = List.of("seqstream");
+
+    @Spec
+    CommandSpec spec;
+    private JobFlags jobFlags;
+    private Function<BenchOptions, Integer> runner = EndToEndBenchmark::run;
+
+    static CommandLine commandLine(BenchOptions o) {
+        CommandLine cli = Cli.commandLine(o);
+        o.jobFlags = JobFlags.addTo(cli.getCommandSpec());
+        return cli;
+    }
+
+    /** Parses and checks a command line; a mistake is a {@link ParameterException} or a config exception. */
     static BenchOptions parse(String... args) {
-        Map<String, String> f = new LinkedHashMap<>(Flags.parse(args));
-        List<String> variants = List.of(f.getOrDefault("variants", String.join(",", ALL_VARIANTS)).split(","));
-        f.remove("variants");
-        List<String> formats = List.of(f.getOrDefault("formats", "seqstream").split(","));
-        f.remove("formats");
+        BenchOptions o = new BenchOptions();
+        commandLine(o).parseArgs(args);
+        o.validate();
+        return o;
+    }
+
+    BenchOptions withRunner(Function<BenchOptions, Integer> r) {
+        this.runner = r;
+        return this;
+    }
+
+    @Override
+    public Integer call() {
+        validate();
+        return runner.apply(this);
+    }
+
+    private void validate() {
         for (String v : formats) {
             if (!ALL_FORMATS.contains(v)) {
-                throw new ConfigException("--formats: unknown format '" + v + "', valid: " + ALL_FORMATS);
+                throw new ParameterException(spec.commandLine(), "--formats: unknown format '" + v + "', valid: " + ALL_FORMATS);
             }
         }
         for (String v : variants) {
             if (!ALL_VARIANTS.contains(v)) {
-                throw new ConfigException("--variants: unknown variant '" + v + "', valid: " + ALL_VARIANTS);
+                throw new ParameterException(spec.commandLine(), "--variants: unknown variant '" + v + "', valid: " + ALL_VARIANTS);
             }
         }
-        return new BenchOptions(num(f, "events", 1_000_000), (int) num(f, "keys", 10_000), num(f, "dl4j-events", 30_000),
-                num(f, "warmup-events", 500_000), (int) Math.max(1, num(f, "rounds", 3)), (int) num(f, "latency-rate", 5000),
-                (int) num(f, "latency-seconds", 10), variants,
-                (int) num(f, "partitions", 2), (int) num(f, "vocab", 1000), (int) num(f, "embedding", 64), (int) num(f, "units", 128),
-                formats, Map.copyOf(f));
+        Bench.atLeast(spec, "--events", events, 0);
+        Bench.atLeast(spec, "--keys", keys, 1);
+        Bench.atLeast(spec, "--dl4j-events", dl4jEvents, 0);
+        Bench.atLeast(spec, "--warmup-events", warmupEvents, 0);
+        Bench.atLeast(spec, "--rounds", rounds, 1);
+        Bench.atLeast(spec, "--latency-rate", latencyRate, 1);
+        Bench.atLeast(spec, "--latency-seconds", latencySeconds, 1);
+        Bench.atLeast(spec, "--partitions", partitions, 1);
+        Bench.atLeast(spec, "--vocab", vocab, 2);
+        Bench.atLeast(spec, "--embedding", embedding, 1);
+        Bench.atLeast(spec, "--units", units, 1);
+        JobConfig.fromFlags(jobFlags()); // a bad job flag or --config file fails here, before anything runs
     }
 
-    private static long num(Map<String, String> flags, String name, long dflt) {
-        return Flags.takeWholeNumber(flags, name, dflt);
+    long events() {
+        return events;
+    }
+
+    int keys() {
+        return keys;
+    }
+
+    long dl4jEvents() {
+        return dl4jEvents;
+    }
+
+    long warmupEvents() {
+        return warmupEvents;
+    }
+
+    int rounds() {
+        return rounds;
+    }
+
+    int latencyRate() {
+        return latencyRate;
+    }
+
+    int latencySeconds() {
+        return latencySeconds;
+    }
+
+    List<String> variants() {
+        return variants;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    int vocab() {
+        return vocab;
+    }
+
+    int embedding() {
+        return embedding;
+    }
+
+    int units() {
+        return units;
+    }
+
+    List<String> formats() {
+        return formats;
+    }
+
+    /** The job flags given: config key to raw value, in command-line order. */
+    Map<String, String> jobFlags() {
+        return jobFlags.values();
     }
 }

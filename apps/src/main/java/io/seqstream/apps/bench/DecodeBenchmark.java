@@ -1,5 +1,6 @@
 package io.seqstream.apps.bench;
 
+import io.seqstream.apps.cli.Cli;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.mapping.InputDecoders;
@@ -20,11 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./seqstream decode-bench}: the source's per-record cost of each input format, alone: the decoder the job
@@ -34,13 +40,25 @@ import org.apache.avro.io.EncoderFactory;
  * CPU time per record (medians of rotating rounds), so other processes on a shared machine inflate it less than
  * wall time; compare it with the job-only CPU time per event of {@code ./seqstream bench}.
  */
-public final class DecodeBenchmark {
-    private DecodeBenchmark() {
+@Command(name = "seqstream decode-bench", mixinStandardHelpOptions = true, version = "seqstream decode-bench 0.1.0", description = {
+        "Per-record CPU time of each input format's decoding (seqstream, json, avro-registry) in the job's Kafka deserializer: "
+                + "decode, field mapping, model input (docs/BENCHMARKS.md)." })
+public final class DecodeBenchmark implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", description = "records per round and format (default: ${DEFAULT-VALUE})")
+    int records = 200_000;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "R", description = "measured rounds, after one warm-up round (default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(Cli.commandLine(new DecodeBenchmark()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    @Override
+    public Integer call() throws Exception {
+        Bench.atLeast(spec, "N", records, 1);
+        Bench.atLeast(spec, "R", rounds, 1);
         int vocab = 1000;
         Path dir = Files.createTempDirectory("seqstream-decode-bench-");
         Path vocabulary = dir.resolve("event-types.txt");
@@ -95,6 +113,7 @@ public final class DecodeBenchmark {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        return Cli.OK;
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -2,7 +2,6 @@ package io.seqstream.apps.bench;
 
 import io.seqstream.apps.LocalFlink;
 import io.seqstream.jobs.KafkaPredictionJob;
-import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.model.StepModelBackend;
@@ -70,34 +69,33 @@ public final class EndToEndBenchmark {
         this.base = JobConfig.fromFlags(defaults);
     }
 
-    public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(BenchOptions.USAGE);
-            return;
-        }
-        BenchOptions o;
+    public static void main(String[] args) {
+        int code = BenchOptions.commandLine(new BenchOptions()).execute(args);
+        System.exit(code); // Kafka and Flink leave non-daemon threads behind
+    }
+
+    /** Runs the benchmark with checked options and prints its tables. */
+    static int run(BenchOptions o) {
         try {
-            o = BenchOptions.parse(args);
-        } catch (ConfigException e) {
-            System.err.println("seqstream bench: " + e.getMessage());
-            System.err.print(BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        Path work = Files.createTempDirectory("seqstream-bench-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
-            EndToEndBenchmark bench = new EndToEndBenchmark(o, work, kafka);
-            List<BenchResult> results = bench.runAll();
-            System.out.println();
-            System.out.print(table(o, results));
-            if (!bench.formatRates.isEmpty()) {
+            Path work = Files.createTempDirectory("seqstream-bench-");
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
+                EndToEndBenchmark bench = new EndToEndBenchmark(o, work, kafka);
+                List<BenchResult> results = bench.runAll();
                 System.out.println();
-                System.out.print(formatTable(o, bench.formatRates));
+                System.out.print(table(o, results));
+                if (!bench.formatRates.isEmpty()) {
+                    System.out.println();
+                    System.out.print(formatTable(o, bench.formatRates));
+                }
+            } finally {
+                TempDirs.deleteRecursively(work);
             }
-        } finally {
-            TempDirs.deleteRecursively(work);
+            return 0;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the benchmark failed: " + e.getMessage(), e);
         }
-        System.exit(0); // Kafka and Flink leave non-daemon threads behind
     }
 
     private List<BenchResult> runAll() throws Exception {

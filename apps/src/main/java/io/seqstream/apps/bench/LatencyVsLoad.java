@@ -2,9 +2,7 @@ package io.seqstream.apps.bench;
 
 import io.seqstream.apps.LocalFlink;
 import io.seqstream.jobs.KafkaPredictionJob;
-import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
-import io.seqstream.jobs.config.Flags;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Sequential;
@@ -36,16 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * a chart page ({@link BenchChartPage}).
  */
 public final class LatencyVsLoad {
-    static final String USAGE = """
-            Usage: seqstream bench --latency-vs-load [options] [--<job config key> <value> ...]
-              --loads LIST         fractions of the maximum throughput (default 0.1,0.5,0.9)
-              --intervals LIST     exactly-once checkpoint intervals (default 200ms,1s,10s)
-              --seconds S          measured seconds per point, at least 3 checkpoint intervals (default 10)
-              --max-events N       events of each maximum-throughput run (default 300000)
-              --keys K --partitions P --vocab V --embedding E --units H   as for the end-to-end benchmark (10000, 2, 1000, 64, 128)
-              --out DIR            where latency-vs-load.md and latency-vs-load.html go (default: the current directory)
-            """;
-
     /** A delivery mode: at-least-once, or exactly-once with a checkpoint interval. */
     record Mode(String delivery, String interval) {
         String label() {
@@ -70,63 +58,49 @@ public final class LatencyVsLoad {
     private final long maxEvents;
     private int run;
 
-    private LatencyVsLoad(EmbeddedKafka kafka, Path work, Map<String, String> f) {
+    private LatencyVsLoad(EmbeddedKafka kafka, Path work, LatencyVsLoadOptions o) {
         this.kafka = kafka;
         this.work = work;
-        this.keys = (int) Flags.takeWholeNumber(f, "keys", 10_000);
-        this.partitions = (int) Flags.takeWholeNumber(f, "partitions", 2);
-        this.vocab = (int) Flags.takeWholeNumber(f, "vocab", 1000);
-        this.embedding = (int) Flags.takeWholeNumber(f, "embedding", 64);
-        this.units = (int) Flags.takeWholeNumber(f, "units", 128);
-        this.seconds = (int) Flags.takeWholeNumber(f, "seconds", 10);
-        this.maxEvents = Flags.takeWholeNumber(f, "max-events", 300_000);
-        this.jobFlags = f;
+        this.keys = o.keys;
+        this.partitions = o.partitions;
+        this.vocab = o.vocab;
+        this.embedding = o.embedding;
+        this.units = o.units;
+        this.seconds = o.seconds;
+        this.maxEvents = o.maxEvents;
+        this.jobFlags = o.jobFlags();
     }
 
-    public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(USAGE);
-            return;
-        }
-        Map<String, String> f;
-        List<Double> loads = new ArrayList<>();
+    public static void main(String[] args) {
+        int code = LatencyVsLoadOptions.commandLine(new LatencyVsLoadOptions()).execute(args);
+        System.exit(code); // Kafka and Flink leave non-daemon threads behind
+    }
+
+    /** Runs the benchmark with checked options, prints the table and writes the files. */
+    static int run(LatencyVsLoadOptions o) {
         try {
-            // --latency-vs-load (how the launcher chooses this runner) is a switch without a value.
-            f = new LinkedHashMap<>(Flags.parse(java.util.Arrays.stream(args).filter(a -> !a.equals("--latency-vs-load"))
-                    .toArray(String[]::new)));
-            for (String s : f.getOrDefault("loads", "0.1,0.5,0.9").split(",")) {
-                double load = Double.parseDouble(s.trim());
-                if (!(load > 0 && load <= 1)) {
-                    throw new ConfigException("--loads: " + s.trim() + " is not a fraction in (0, 1]");
-                }
-                loads.add(load);
-            }
-        } catch (ConfigException | NumberFormatException e) {
-            System.err.println("seqstream bench: " + e.getMessage());
-            System.exit(2);
-            return;
+            runChecked(o);
+            return 0;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the benchmark failed: " + e.getMessage(), e);
         }
-        List<String> intervals = List.of(f.getOrDefault("intervals", "200ms,1s,10s").split(","));
-        Path out = Path.of(f.getOrDefault("out", "."));
-        f.remove("loads");
-        f.remove("intervals");
-        f.remove("out");
+    }
+
+    private static void runChecked(LatencyVsLoadOptions o) throws Exception {
         List<Mode> modes = new ArrayList<>();
         modes.add(new Mode("at-least-once", "1s"));
-        intervals.forEach(i -> modes.add(new Mode("exactly-once", i.trim())));
+        o.intervals.forEach(i -> modes.add(new Mode("exactly-once", i.trim())));
+        Path out = o.out;
         Path work = Files.createTempDirectory("seqstream-latency-");
         String loadBefore = loadAverage();
         Instant started = Instant.now();
         List<ModeResult> results;
         LatencyVsLoad bench;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
-            bench = new LatencyVsLoad(kafka, work, f);
-            JobConfig.fromFlags(bench.baseFlags()); // a bad job flag fails here, before anything runs
-            results = bench.runAll(modes, loads);
-        } catch (ConfigException e) {
-            System.err.println("seqstream bench: " + e.getMessage());
-            System.exit(2);
-            return;
+            bench = new LatencyVsLoad(kafka, work, o);
+            results = bench.runAll(modes, o.loads);
         } finally {
             deleteRecursively(work);
         }
@@ -142,7 +116,6 @@ public final class LatencyVsLoad {
                         results),
                 StandardCharsets.UTF_8);
         System.out.println("written: " + out.resolve("latency-vs-load.md") + ", " + out.resolve("latency-vs-load.html"));
-        System.exit(0); // Kafka and Flink leave non-daemon threads behind
     }
 
     private Map<String, String> baseFlags() {

@@ -1,9 +1,9 @@
 package io.seqstream.apps.bench;
 
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.apps.cli.Cli;
 import io.seqstream.jobs.JobEnvironment;
 import io.seqstream.jobs.PredictionJob;
-import io.seqstream.jobs.config.Flags;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,11 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code RetrainBenchmark}: the retraining figures of docs/BENCHMARKS.md, printed as Markdown tables.
@@ -63,27 +69,58 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Options: {@code --sequences 10000 --length 32 --units 128 --epochs 1 --rate 4000 --keys 2000 --seconds 10
  * --swap-every-ms 2000 --parts train,check,swap}.
  */
-public final class RetrainBenchmark {
+@Command(name = "seqstream retrain-bench", mixinStandardHelpOptions = true, version = "seqstream retrain-bench 0.1.0", sortOptions = false, description = {
+        "The retraining figures: a training round's time, the candidate's check, and hot swaps in a running job (docs/BENCHMARKS.md)." }, optionListHeading = "%nOptions:%n")
+public final class RetrainBenchmark implements Callable<Integer> {
     static final long DURING_MS = 200;
     static final long WARMUP_MS = 1000;
     // The MiniCluster runs in this JVM: its operators report here.
     static final ConcurrentLinkedQueue<Long> SWAP_NANOS = new ConcurrentLinkedQueue<>();
     static final ConcurrentLinkedQueue<long[]> OBSERVED = new ConcurrentLinkedQueue<>(); // key, step, sentNanos, latencyNanos, version
 
-    private RetrainBenchmark() {
+    @Option(names = "--sequences", paramLabel = "N", description = "training sequences of a round (default: ${DEFAULT-VALUE})")
+    int sequences = 10_000;
+    @Option(names = "--length", paramLabel = "L", description = "steps per training sequence (default: ${DEFAULT-VALUE})")
+    int length = 32;
+    @Option(names = "--units", paramLabel = "H", description = "LSTM units of Embedding(40,16) -> LSTM(H) -> Dense(40) (default: ${DEFAULT-VALUE})")
+    int units = 128;
+    @Option(names = "--epochs", paramLabel = "E", description = "training epochs (default: ${DEFAULT-VALUE})")
+    int epochs = 1;
+    @Option(names = "--rate", paramLabel = "R", description = "events/s of the hot-swap run (default: ${DEFAULT-VALUE})")
+    int rate = 4000;
+    @Option(names = "--keys", paramLabel = "K", description = "keys of the hot-swap run (default: ${DEFAULT-VALUE})")
+    int keys = 2000;
+    @Option(names = "--seconds", paramLabel = "S", description = "length of the hot-swap run (default: ${DEFAULT-VALUE})")
+    int seconds = 10;
+    @Option(names = "--swap-every-ms", paramLabel = "MS", description = "a model swap every MS milliseconds (default: ${DEFAULT-VALUE})")
+    long swapEvery = 2000;
+    @Option(names = "--parts", paramLabel = "LIST", split = ",", description = "what to run, of train,check,swap (default: train,check,swap)")
+    Set<String> parts = Set.of("train", "check", "swap");
+    @Spec
+    CommandSpec spec;
+
+    RetrainBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> f = Flags.parse(args);
-        int sequences = Integer.parseInt(f.getOrDefault("sequences", "10000"));
-        int length = Integer.parseInt(f.getOrDefault("length", "32"));
-        int units = Integer.parseInt(f.getOrDefault("units", "128"));
-        int epochs = Integer.parseInt(f.getOrDefault("epochs", "1"));
-        int rate = Integer.parseInt(f.getOrDefault("rate", "4000"));
-        int keys = Integer.parseInt(f.getOrDefault("keys", "2000"));
-        int seconds = Integer.parseInt(f.getOrDefault("seconds", "10"));
-        long swapEvery = Long.parseLong(f.getOrDefault("swap-every-ms", "2000"));
-        Set<String> parts = Set.of(f.getOrDefault("parts", "train,check,swap").split(","));
+    public static void main(String[] args) {
+        System.exit(Cli.commandLine(new RetrainBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (String p : parts) {
+            if (!List.of("train", "check", "swap").contains(p)) {
+                throw new ParameterException(spec.commandLine(), "--parts: unknown part '" + p + "', valid: [train, check, swap]");
+            }
+        }
+        Bench.atLeast(spec, "--sequences", sequences, 2);
+        Bench.atLeast(spec, "--length", length, 2);
+        Bench.atLeast(spec, "--units", units, 1);
+        Bench.atLeast(spec, "--epochs", epochs, 1);
+        Bench.atLeast(spec, "--rate", rate, 1);
+        Bench.atLeast(spec, "--keys", keys, 1);
+        Bench.atLeast(spec, "--seconds", seconds, 1);
+        Bench.atLeast(spec, "--swap-every-ms", swapEvery, 1);
         System.out.printf(Locale.ROOT, "RetrainBenchmark: Java %s, %d cores, OMP_NUM_THREADS=%s%n%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
         Model model = model(units, 1);
@@ -96,6 +133,7 @@ public final class RetrainBenchmark {
         if (parts.contains("swap")) {
             swaps(model, model(units, 2), rate, keys, seconds, swapEvery);
         }
+        return Cli.OK;
     }
 
     static Model model(int units, long seed) {

@@ -3,6 +3,8 @@ package io.seqstream.apps.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.apps.LocalFlink;
+import io.seqstream.apps.cli.Cli;
+import io.seqstream.apps.cli.JobFlags;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
@@ -39,8 +41,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./seqstream scale-bench}: the prediction job at growing key counts and on both state backends. One JVM
@@ -59,35 +63,36 @@ import picocli.CommandLine.Unmatched;
  *       events at a fixed rate over the same keys give the computed latency p50/p99 with the state full.</li>
  * </ol>
  */
-@Command(name = "scale-bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
+@Command(name = "seqstream scale-bench", mixinStandardHelpOptions = true, sortOptions = false, optionListHeading = "%nOptions:%n", description = {
         "The prediction job at growing key counts on both state backends (docs/BENCHMARKS.md, State at scale).",
         "Any other --<job config key> <value> (jobs/CONFIG.md) applies to every run." })
 public final class ScaleBenchmark implements Callable<Integer> {
-    @Option(names = "--keys", split = ",", description = "Key counts (default ${DEFAULT-VALUE}).", defaultValue = "10000,100000,1000000")
+    @Option(names = "--keys", paramLabel = "N[,N...]", split = ",", description = "Key counts (default ${DEFAULT-VALUE}).", defaultValue = "10000,100000,1000000")
     List<Integer> keyCounts;
-    @Option(names = "--backends", split = ",", description = "State backends, of hashmap,rocksdb (default ${DEFAULT-VALUE}).", defaultValue = "hashmap,rocksdb")
+    @Option(names = "--backends", paramLabel = "B[,B...]", split = ",", description = "State backends, of hashmap,rocksdb (default ${DEFAULT-VALUE}).", defaultValue = "hashmap,rocksdb")
     List<String> backends;
-    @Option(names = "--hashmap-max-keys", description = "Largest key count run on the heap backend (default ${DEFAULT-VALUE}).", defaultValue = "1000000")
+    @Option(names = "--hashmap-max-keys", paramLabel = "N", description = "Largest key count run on the heap backend (default ${DEFAULT-VALUE}).", defaultValue = "1000000")
     long hashmapMaxKeys;
-    @Option(names = "--events-per-key", description = "Events per key in each run (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--events-per-key", paramLabel = "N", description = "Events per key in each run (default ${DEFAULT-VALUE}).", defaultValue = "2")
     int eventsPerKey;
-    @Option(names = "--min-events", description = "At least this many events per run: small key counts get more events per key "
+    @Option(names = "--min-events", paramLabel = "N", description = "At least this many events per run: small key counts get more events per key "
             + "(default ${DEFAULT-VALUE}).", defaultValue = "1000000")
     long minEvents;
-    @Option(names = "--checkpoint-interval", description = "Checkpoint interval of every run (default ${DEFAULT-VALUE}).", defaultValue = "10s")
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", description = "Checkpoint interval of every run (default ${DEFAULT-VALUE}).", defaultValue = "10s")
     String checkpointInterval;
-    @Option(names = "--latency-rate", description = "Events/s of the latency run after the restore (default ${DEFAULT-VALUE}).", defaultValue = "2000")
+    @Option(names = "--latency-rate", paramLabel = "R", description = "Events/s of the latency run after the restore (default ${DEFAULT-VALUE}).", defaultValue = "2000")
     int latencyRate;
-    @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of the latency run (default ${DEFAULT-VALUE}).", defaultValue = "10")
     int latencySeconds;
-    @Option(names = "--warmup-events", description = "Unreported warm-up run (10k keys, heap) before the cells (default ${DEFAULT-VALUE}).", defaultValue = "300000")
+    @Option(names = "--warmup-events", paramLabel = "N", description = "Unreported warm-up run (10k keys, heap) before the cells (default ${DEFAULT-VALUE}).", defaultValue = "300000")
     long warmupEvents;
-    @Option(names = "--partitions", description = "Partitions of the benchmark topics (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--partitions", paramLabel = "P", description = "Partitions of the benchmark topics (default ${DEFAULT-VALUE}).", defaultValue = "2")
     int partitions;
-    @Option(names = "--units", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).", defaultValue = "128")
+    @Option(names = "--units", paramLabel = "H", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).", defaultValue = "128")
     int units;
-    @Unmatched
-    List<String> jobFlags = new ArrayList<>();
+    private JobFlags jobFlags;
+    @Spec
+    CommandSpec spec;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -97,8 +102,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
     private int run;
 
     public static void main(String[] args) {
-        int rc = new CommandLine(new ScaleBenchmark()).execute(args);
-        System.exit(rc); // Kafka and Flink leave non-daemon threads behind
+        System.exit(commandLine(new ScaleBenchmark()).execute(args)); // Kafka and Flink leave non-daemon threads behind
+    }
+
+    /** The command line, job keys included. */
+    static CommandLine commandLine(ScaleBenchmark b) {
+        CommandLine cli = Cli.commandLine(b);
+        b.jobFlags = JobFlags.addTo(cli.getCommandSpec());
+        return cli;
     }
 
     /** One cell's figures. */
@@ -110,6 +121,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String b : backends) {
+            if (!List.of("hashmap", "rocksdb").contains(b)) {
+                throw new ParameterException(spec.commandLine(),
+                        "--backends: unknown state backend '" + b + "', valid: [hashmap, rocksdb]");
+            }
+        }
+        for (int k : keyCounts) {
+            Bench.atLeast(spec, "--keys", k, 1);
+        }
+        Bench.atLeast(spec, "--events-per-key", eventsPerKey, 1);
+        Bench.atLeast(spec, "--latency-rate", latencyRate, 1);
+        Bench.atLeast(spec, "--partitions", partitions, 1);
+        Bench.atLeast(spec, "--units", units, 1);
+        JobConfig.defaults().with("checkpoint.interval", checkpointInterval, "--checkpoint-interval");
+        JobConfig.fromFlags(jobFlags.values()); // a bad job flag or --config file fails here, before anything runs
         Sequential m = new Sequential("bench");
         m.add(Embedding.builder(1000, 64).seed(1).build());
         m.add(LSTM.builder(units).returnSequences(true).seed(2).build());
@@ -120,7 +146,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         List<Cell> cells = new ArrayList<>();
         try (EmbeddedKafka k = EmbeddedKafka.start(work)) {
             kafka = k;
-            log("model: " + model.description() + "; job flags " + jobFlags + "; checkpoint interval " + checkpointInterval);
+            log("model: " + model.description() + "; job flags " + jobFlags.values() + "; checkpoint interval " + checkpointInterval);
             if (warmupEvents > 0) {
                 log("warm-up (not reported)");
                 try (EventWriter w = new EventWriter(kafka.bootstrapServers(), 10_000, 1000, 7)) {
@@ -273,9 +299,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         f.put("checkpoint.dir", work.resolve("checkpoints").toUri().toString());
         f.put("state.backend", backend);
         f.put("models.watch", "false");
-        for (int i = 0; i + 1 < jobFlags.size(); i += 2) {
-            f.put(jobFlags.get(i).replaceFirst("^--", ""), jobFlags.get(i + 1));
-        }
+        f.putAll(jobFlags.values());
         f.put("topics.events", eventsTopic);
         f.put("topics.predictions", id + "-predictions");
         f.put("topics.dead-letters", id + "-dead-letters");

@@ -2,7 +2,6 @@ package io.seqstream.apps.demo;
 
 import io.seqstream.apps.LocalFlink;
 import io.seqstream.jobs.KafkaPredictionJob;
-import io.seqstream.jobs.config.ConfigException;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.model.ModelBackend;
@@ -65,23 +64,7 @@ public final class DemoRunner {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(DemoOptions.USAGE);
-            return;
-        }
-        DemoOptions options;
-        try {
-            options = DemoOptions.parse(args);
-            // Every job flag (and a --config file) is checked now, before a broker starts: a typo costs a line, not a run.
-            options.jobConfig(options.bootstrap().orElse("127.0.0.1:9092"), Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (ConfigException | UncheckedIOException e) {
-            System.err.println("seqstream demo: " + e.getMessage());
-            System.err.print(DemoOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        int code = new DemoRunner(options, createWorkDir()).run();
-        System.exit(code);
+        System.exit(DemoOptions.commandLine(new DemoOptions()).execute(args));
     }
 
     static Path createWorkDir() {

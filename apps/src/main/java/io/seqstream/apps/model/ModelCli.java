@@ -1,5 +1,6 @@
 package io.seqstream.apps.model;
 
+import io.seqstream.apps.cli.Cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,14 +24,7 @@ public final class ModelCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ModelCli());
-        // One line instead of picocli's message + full usage.
-        cli.setParameterExceptionHandler((e, a) -> {
-            CommandLine c = e.getCommandLine();
-            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName()
-                    + " --help')");
-            return CliCommand.USER_ERROR;
-        });
-        System.exit(cli.execute(args));
+        // One line naming the mistake instead of picocli's message + full usage (the rules of every command: Cli).
+        System.exit(Cli.commandLine(new ModelCli()).execute(args));
     }
 }

@@ -1,5 +1,7 @@
 package io.seqstream.apps.models;
 
+import io.seqstream.apps.cli.Cli;
+import io.seqstream.apps.cli.JobFlags;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
@@ -21,6 +23,7 @@ import io.seqstream.model.train.TrainingReport;
 import io.seqstream.schemas.Event;
 import io.seqstream.schemas.ModelSnapshot;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +34,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code seqstream models}: the model versions of the models topic by hand.
@@ -45,35 +55,22 @@ import java.util.Properties;
  *   <li>{@code keygen --out PREFIX}: a new Ed25519 key pair for signing snapshots.</li>
  * </ul>
  * {@code --signing-key FILE} signs what {@code train --publish}, {@code rollback} and {@code publish} publish.
- * Exit codes: 0 done, 1 failure, 2 bad usage, 3 {@code train --publish} whose candidate did not beat the margin.
+ * Exit codes: 0 done, 1 failure, 2 bad usage (one line on stderr: {@link Cli}), 3 {@code train --publish} whose candidate
+ * did not beat the margin.
  */
-public final class ModelsCommand {
-    static final String USAGE = """
-            Usage: seqstream models <command> [options]
-              train     fine-tune a model offline, write it, and optionally publish it as the next version
-                        --model FILE            base model (seqstream model file or Keras .h5); --version N overrides its version
-                        --events FILE           events as CSV lines key,token[,label] (in order per key; '#' comments)
-                        --topic T --bootstrap B or the events of topic T (Avro Event records, read to its end)
-                        [--out FILE]            candidate model file (default: <model>-v<next version>.seqstream beside it)
-                        [--publish]             publish it to --models-topic (default models) at --bootstrap if it beats the base
-                        [--always]              publish even if it is not better
-                        [--target next-event|label] [--sequence-length 32] [--epochs 2] [--batch-size 64]
-                        [--learning-rate 0.003] [--holdout 0.2] [--min-improvement 0.01] [--sample-size 10000]
-                        [--report FILE]         training report (HTML)
-              list      --bootstrap B [--topic models]        the versions on the models topic
-              rollback  --version V --bootstrap B [--topic models]
-                                                  republish version V as the new current (highest) version
-              publish   --model FILE --bootstrap B [--topic models] [--version N]
-                                                  publish a model file (default version: highest on the topic + 1)
-              keygen    --out PREFIX                  a new Ed25519 key pair: PREFIX.key (private) and PREFIX.pub (public)
-            train --publish, rollback and publish sign the snapshot with --signing-key FILE (PEM private key) when given;
-            jobs with models.trusted-keys serve only snapshots signed by a trusted key.
-            Kafka client settings: --kafka.client.<property> <value> (e.g. security settings).
-            """;
-    private static final List<String> SWITCHES = List.of("publish", "always");
+@Command(name = "seqstream models", mixinStandardHelpOptions = true, version = "seqstream models 0.1.0", description = {
+        "Model versions on the models topic by hand: train, list, rollback, publish; keygen makes a signing key pair." }, footer = {
+                "%ntrain --publish, rollback and publish sign the snapshot with --signing-key FILE (PEM private key) when given; jobs with "
+                        + "models.trusted-keys serve only snapshots signed by a trusted key.",
+                "Exit codes: 0 done, 1 failure, 2 bad usage, 3 train --publish whose candidate did not beat the margin." })
+public final class ModelsCommand implements Callable<Integer> {
+    /** Exit code of {@code train --publish} when the candidate did not beat the margin. */
+    static final int NOT_PUBLISHED = 3;
 
     private final PrintStream out;
     private final PrintStream err;
+    @Spec
+    CommandSpec spec;
 
     public ModelsCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -86,183 +83,285 @@ public final class ModelsCommand {
 
     /** Runs one command; returns the exit code. */
     public int run(String... args) {
-        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        Map<String, String> f;
-        try {
-            f = flags(args);
-        } catch (IllegalArgumentException e) {
-            err.println("seqstream models: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        try {
-            return switch (args[0]) {
-                case "train" -> train(f);
-                case "list" -> list(f);
-                case "rollback" -> rollback(f);
-                case "publish" -> publish(f);
-                case "keygen" -> keygen(f);
-                default -> {
-                    err.println("seqstream models: unknown command '" + args[0] + "'");
-                    err.print(USAGE);
-                    yield 2;
-                }
-            };
-        } catch (UsageException e) {
-            err.println("seqstream models " + args[0] + ": " + e.getMessage());
-            return 2;
-        } catch (RuntimeException e) {
-            err.println("seqstream models " + args[0] + " failed: " + e.getMessage());
-            return 1;
-        }
+        return commandLine().execute(args);
     }
 
-    private static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String m) {
-            super(m);
-        }
-    }
-
-    /** {@code --name value}, {@code --name=value}, and the switches {@code --publish}, {@code --always} without a value. */
-    static Map<String, String> flags(String[] args) {
-        Map<String, String> f = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || a.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "': options are written --name value");
+    /** The command line with its subcommands, writing to this command's streams. */
+    CommandLine commandLine() {
+        CommandLine cli = new CommandLine(this);
+        Train train = new Train();
+        ListVersions list = new ListVersions();
+        Rollback rollback = new Rollback();
+        Publish publish = new Publish();
+        cli.addSubcommand(train);
+        cli.addSubcommand(list);
+        cli.addSubcommand(rollback);
+        cli.addSubcommand(publish);
+        cli.addSubcommand(new Keygen());
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        train.kafka = JobFlags.kafkaClientOnly(cli.getSubcommands().get("train").getCommandSpec());
+        list.kafka = JobFlags.kafkaClientOnly(cli.getSubcommands().get("list").getCommandSpec());
+        rollback.kafka = JobFlags.kafkaClientOnly(cli.getSubcommands().get("rollback").getCommandSpec());
+        publish.kafka = JobFlags.kafkaClientOnly(cli.getSubcommands().get("publish").getCommandSpec());
+        Cli.configure(cli);
+        // A failure that is no user mistake (a broker, a file that cannot be written) stays one line, exit code 1.
+        cli.setExecutionExceptionHandler((e, c, r) -> {
+            if (Cli.isUserError(e)) {
+                return Cli.userError(c, Cli.oneLine(e));
             }
-            String body = a.substring(2);
-            int eq = body.indexOf('=');
-            if (eq >= 0) {
-                f.put(body.substring(0, eq), body.substring(eq + 1));
-            } else if (SWITCHES.contains(body)) {
-                f.put(body, "true");
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                f.put(body, args[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + body + " needs a value");
-            }
-        }
-        return f;
-    }
-
-    private static String need(Map<String, String> f, String name) {
-        String v = f.get(name);
-        if (v == null || v.isBlank()) {
-            throw new UsageException("--" + name + " is required");
-        }
-        return v;
-    }
-
-    private static Properties kafkaClient(Map<String, String> f) {
-        Properties p = new Properties();
-        f.forEach((k, v) -> {
-            if (k.startsWith(ConfigKeys.KAFKA_CLIENT_PREFIX)) {
-                p.setProperty(k.substring(ConfigKeys.KAFKA_CLIENT_PREFIX.length()), v);
-            }
+            c.getErr().println(c.getCommandSpec().qualifiedName() + " failed: " + Cli.oneLine(e));
+            c.getErr().flush();
+            return Cli.FAILED;
         });
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: train, list, rollback, publish or keygen");
+    }
+
+    private static Properties kafkaClient(JobFlags f) {
+        Properties p = new Properties();
+        f.values().forEach((k, v) -> p.setProperty(k.substring(ConfigKeys.KAFKA_CLIENT_PREFIX.length()), v));
         return p;
     }
 
-    /** The training settings: the job's retrain.* keys and defaults, under the command's flag names. */
-    static RetrainOptions options(Map<String, String> f) {
-        JobConfig c = JobConfig.defaults();
-        String[][] names = { { "target", "retrain.target" }, { "sequence-length", "retrain.sequence-length" },
-                { "epochs", "retrain.epochs" },
-                { "batch-size", "retrain.batch-size" }, { "learning-rate", "retrain.learning-rate" }, { "holdout", "retrain.holdout" },
-                { "min-improvement", "retrain.min-improvement" }, { "sample-size", "retrain.sample-size" },
-                { "always", "retrain.publish-always" },
-                { "report", "retrain.report" } };
-        for (String[] n : names) {
-            if (f.containsKey(n[0])) {
-                c = c.with(n[1], f.get(n[0]));
-            }
-        }
-        return RetrainOptions.fromConfig(c.with("retrain.min-sequences", "2"));
+    /** The signer of {@code --signing-key}, else unsigned; read before anything is published. */
+    private static ModelSigner signer(Path signingKey) {
+        return signingKey != null ? ModelSigner.fromFile(signingKey) : ModelSigner.unsigned();
     }
 
-    private int train(Map<String, String> f) {
-        Path modelPath = Path.of(need(f, "model"));
-        boolean publish = f.containsKey("publish");
-        String modelsTopic = f.getOrDefault("models-topic", "models");
-        RetrainOptions o = options(f);
-        Model base = ModelLoader.load(modelPath);
-        StepModelBackend backend = StepModelBackend.of(base, 1);
-        if (!backend.inputSpec().tokenInput()) {
-            throw new UsageException(modelPath + " takes " + backend.inputSpec() + "; training needs a token model");
-        }
-        long baseVersion = f.containsKey("version") ? Long.parseLong(f.get("version")) : versionOf(base);
-        Map<String, List<ModelInput>> events;
-        String source;
-        if (f.containsKey("events")) {
-            Path file = Path.of(f.get("events"));
-            events = EventFiles.readCsv(file);
-            source = file.toString();
-        } else if (f.containsKey("topic")) {
-            String topic = f.get("topic");
-            events = fromTopic(need(f, "bootstrap"), topic, kafkaClient(f), backend.inputSpec());
-            source = "topic " + topic;
-        } else {
-            throw new UsageException("--events FILE or --topic T --bootstrap B is required");
-        }
-        long next = baseVersion + 1;
-        if (publish) {
-            next = Math.max(next, highest(ModelsTopic.snapshots(need(f, "bootstrap"), modelsTopic, kafkaClient(f), new ArrayList<>())) + 1);
-        }
-        TrainingWindow w = EventFiles.window(events, o, backend.outputSize(), 1);
-        out.printf(Locale.ROOT, "training v%d of '%s' on %s: %d keys, %d sequences of %d steps (%s), %d epochs%n", baseVersion, base.name(),
-                source, events.size(), w.size(), o.sequenceLength(), o.target().configName(), o.epochs());
-        if (w.size() < 2) {
-            throw new IllegalStateException("the events give " + w.size() + " training sequences; at least 2 are needed (keys need "
-                    + o.eventsPerSequence() + " consecutive events each)");
-        }
-        WindowTrainer.Outcome r = new WindowTrainer(o.publishAlways() ? o : alwaysCandidate(o)).train(base, baseVersion, w, next,
-                line -> out.println("  " + line));
-        double before = r.result().before().get("accuracy");
-        double after = r.result().after().get("accuracy");
-        boolean better = after - before >= o.minImprovement();
-        // A path or a Flink file system URI (file://, s3://, ...).
-        String outFile = f.containsKey("out") ? f.get("out") : defaultOut(modelPath, next).toString();
-        try {
-            FlinkFiles.write(outFile, ModelSnapshots.modelBytes(r.snapshot()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + outFile, e);
-        }
-        out.printf(Locale.ROOT, "holdout accuracy v%d %.4f -> candidate %.4f (%+.4f; margin %.4f): %s%n", baseVersion, before, after,
-                after - before, o.minImprovement(), better ? "better" : "not better");
-        out.println("candidate written to " + outFile);
-        if (o.reportPath() != null) {
-            TrainingReport report = new TrainingReport("seqstream models train: " + base.name());
-            List<Double> loss = r.result().history().get("loss");
-            for (int e = 0; e < loss.size(); e++) {
-                report.addEpoch(1, e + 1, loss.get(e));
+    @Command(name = "train", sortOptions = false, description = {
+            "Fine-tune a model offline on a CSV file or a topic of events (the streaming trainer's round), write the candidate, and "
+                    + "with --publish publish it as the next version when it beats the base model by --min-improvement (or --always)." }, optionListHeading = "%nOptions:%n")
+    final class Train implements Callable<Integer> {
+        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
+        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "base model (seqstream model file or Keras .h5)")
+        Path model;
+        @Option(names = "--version", paramLabel = "N", description = "the base model's version (default: its file's, else 1)")
+        Long version;
+        @Option(names = "--events", paramLabel = "FILE", description = "events as CSV lines key,token[,label] (in order per key; '#' comments)")
+        Path events;
+        @Option(names = "--topic", paramLabel = "T", description = "or the events of topic T at --bootstrap (Avro Event records, read to its end)")
+        String topic;
+        @Option(names = "--bootstrap", paramLabel = "B", description = "Kafka bootstrap servers (for --topic and --publish)")
+        String bootstrap;
+        @Option(names = "--out", paramLabel = "FILE", description = "candidate model file, a path or a Flink file system URI (default: "
+                + "<model>-v<next version>.seqstream beside the model)")
+        String outFile;
+        @Option(names = "--publish", description = "publish the candidate to --models-topic at --bootstrap if it beats the base")
+        boolean publish;
+        @Option(names = "--always", description = "publish even if it is not better")
+        boolean always;
+        @Option(names = "--models-topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
+        String modelsTopic = "models";
+        @Option(names = "--signing-key", paramLabel = "FILE", description = "sign the published snapshot with this PEM private key")
+        Path signingKey;
+        @Option(names = "--target", paramLabel = "next-event|label", description = "what the model learns (default: the job's retrain.target)")
+        String target;
+        @Option(names = "--sequence-length", paramLabel = "N", description = "steps per training sequence (default: the job's retrain.sequence-length)")
+        String sequenceLength;
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: the job's retrain.epochs)")
+        String epochs;
+        @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default: the job's retrain.batch-size)")
+        String batchSize;
+        @Option(names = "--learning-rate", paramLabel = "X", description = "learning rate (default: the job's retrain.learning-rate)")
+        String learningRate;
+        @Option(names = "--holdout", paramLabel = "F", description = "holdout fraction (default: the job's retrain.holdout)")
+        String holdout;
+        @Option(names = "--min-improvement", paramLabel = "X", description = "accuracy margin to beat (default: the job's retrain.min-improvement)")
+        String minImprovement;
+        @Option(names = "--sample-size", paramLabel = "N", description = "most sequences of a round (default: the job's retrain.sample-size)")
+        String sampleSize;
+        @Option(names = "--report", paramLabel = "FILE", description = "training report (HTML)")
+        String report;
+        @Spec
+        CommandSpec spec;
+        JobFlags kafka;
+
+        /** The training settings: the job's retrain.* keys and defaults, under this command's option names. */
+        RetrainOptions options() {
+            JobConfig c = JobConfig.defaults();
+            Object[][] names = { { "--target", "retrain.target", target },
+                    { "--sequence-length", "retrain.sequence-length", sequenceLength },
+                    { "--epochs", "retrain.epochs", epochs }, { "--batch-size", "retrain.batch-size", batchSize },
+                    { "--learning-rate", "retrain.learning-rate", learningRate }, { "--holdout", "retrain.holdout", holdout },
+                    { "--min-improvement", "retrain.min-improvement", minImprovement },
+                    { "--sample-size", "retrain.sample-size", sampleSize },
+                    { "--always", "retrain.publish-always", always ? "true" : null }, { "--report", "retrain.report", report } };
+            for (Object[] n : names) {
+                if (n[2] != null) {
+                    c = c.with((String) n[1], (String) n[2], "option " + n[0]);
+                }
             }
-            report.addRound(
-                    new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after, publish && (better || o.publishAlways()),
-                            "offline on " + source));
+            return RetrainOptions.fromConfig(c.with("retrain.min-sequences", "2"));
+        }
+
+        private String bootstrap() {
+            if (bootstrap == null || bootstrap.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--bootstrap is required with " + (publish ? "--publish" : "--topic"));
+            }
+            return bootstrap;
+        }
+
+        @Override
+        public Integer call() {
+            if (events == null && topic == null) {
+                throw new ParameterException(spec.commandLine(), "--events FILE or --topic T --bootstrap B is required");
+            }
+            if (publish || events == null) {
+                bootstrap();
+            }
+            RetrainOptions o = options(); // bad values are one line now, before the model is read
+            ModelSigner signer = signer(signingKey);
+            Model base = ModelLoader.load(model);
+            StepModelBackend backend = StepModelBackend.of(base, 1);
+            if (!backend.inputSpec().tokenInput()) {
+                throw new ParameterException(spec.commandLine(),
+                        model + " takes " + backend.inputSpec() + "; training needs a token model");
+            }
+            long baseVersion = version != null ? version : versionOf(base);
+            Map<String, List<ModelInput>> byKey;
+            String source;
+            if (events != null) {
+                byKey = EventFiles.readCsv(events);
+                source = events.toString();
+            } else {
+                byKey = fromTopic(bootstrap(), topic, kafkaClient(kafka), backend.inputSpec());
+                source = "topic " + topic;
+            }
+            long next = baseVersion + 1;
+            if (publish) {
+                next = Math.max(next, highest(ModelsTopic.snapshots(bootstrap(), modelsTopic, kafkaClient(kafka), new ArrayList<>())) + 1);
+            }
+            TrainingWindow w = EventFiles.window(byKey, o, backend.outputSize(), 1);
+            out.printf(Locale.ROOT, "training v%d of '%s' on %s: %d keys, %d sequences of %d steps (%s), %d epochs%n", baseVersion,
+                    base.name(),
+                    source, byKey.size(), w.size(), o.sequenceLength(), o.target().configName(), o.epochs());
+            if (w.size() < 2) {
+                throw new IllegalStateException("the events give " + w.size() + " training sequences; at least 2 are needed (keys need "
+                        + o.eventsPerSequence() + " consecutive events each)");
+            }
+            WindowTrainer.Outcome r = new WindowTrainer(o.publishAlways() ? o : alwaysCandidate(o)).train(base, baseVersion, w, next,
+                    line -> out.println("  " + line));
+            double before = r.result().before().get("accuracy");
+            double after = r.result().after().get("accuracy");
+            boolean better = after - before >= o.minImprovement();
+            // A path or a Flink file system URI (file://, s3://, ...).
+            String candidateFile = outFile != null ? outFile : defaultOut(model, next).toString();
             try {
-                FlinkFiles.write(o.reportPath(), report.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                FlinkFiles.write(candidateFile, ModelSnapshots.modelBytes(r.snapshot()));
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write " + o.reportPath(), e);
+                throw new java.io.UncheckedIOException("cannot write " + candidateFile, e);
             }
-            out.println("training report: " + o.reportPath());
+            out.printf(Locale.ROOT, "holdout accuracy v%d %.4f -> candidate %.4f (%+.4f; margin %.4f): %s%n", baseVersion, before, after,
+                    after - before, o.minImprovement(), better ? "better" : "not better");
+            out.println("candidate written to " + candidateFile);
+            if (o.reportPath() != null) {
+                TrainingReport page = new TrainingReport("seqstream models train: " + base.name());
+                List<Double> loss = r.result().history().get("loss");
+                for (int e = 0; e < loss.size(); e++) {
+                    page.addEpoch(1, e + 1, loss.get(e));
+                }
+                page.addRound(new TrainingReport.Round(1, Instant.now(), baseVersion, next, before, after,
+                        publish && (better || o.publishAlways()), "offline on " + source));
+                try {
+                    FlinkFiles.write(o.reportPath(), page.html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write " + o.reportPath(), e);
+                }
+                out.println("training report: " + o.reportPath());
+            }
+            if (!publish) {
+                return Cli.OK;
+            }
+            if (!better && !o.publishAlways()) {
+                out.println("not published: the candidate does not beat v" + baseVersion + " by " + o.minImprovement()
+                        + " (--always publishes anyway)");
+                return NOT_PUBLISHED;
+            }
+            ModelsTopic.publish(bootstrap(), modelsTopic, kafkaClient(kafka), signer.sign(r.snapshot()));
+            out.printf("published v%d (parent v%d) to %s%n", next, baseVersion, modelsTopic);
+            return Cli.OK;
         }
-        if (!publish) {
-            return 0;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false, description = {
+            "Every version on the models topic with parent, time, window, holdout metrics and checksum status." }, optionListHeading = "%nOptions:%n")
+    final class ListVersions implements Callable<Integer> {
+        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
+        String bootstrap;
+        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
+        String topic = "models";
+        JobFlags kafka;
+
+        @Override
+        public Integer call() {
+            return list(bootstrap, topic, kafkaClient(kafka));
         }
-        if (!better && !o.publishAlways()) {
-            out.println("not published: the candidate does not beat v" + baseVersion + " by " + o.minImprovement()
-                    + " (--always publishes anyway)");
-            return 3;
+    }
+
+    @Command(name = "rollback", sortOptions = false, description = {
+            "Republish version V's model as a new highest version (parent V), so every job swaps back to it." }, optionListHeading = "%nOptions:%n")
+    final class Rollback implements Callable<Integer> {
+        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
+        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Option(names = "--version", required = true, paramLabel = "V", description = "the version to serve again")
+        long version;
+        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
+        String bootstrap;
+        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
+        String topic = "models";
+        @Option(names = "--signing-key", paramLabel = "FILE", description = "sign the snapshot with this PEM private key")
+        Path signingKey;
+        JobFlags kafka;
+
+        @Override
+        public Integer call() {
+            return rollback(version, bootstrap, topic, signer(signingKey), kafkaClient(kafka));
         }
-        ModelsTopic.publish(need(f, "bootstrap"), modelsTopic, kafkaClient(f), signer(f).sign(r.snapshot()));
-        out.printf("published v%d (parent v%d) to %s%n", next, baseVersion, modelsTopic);
-        return 0;
+    }
+
+    @Command(name = "publish", sortOptions = false, description = {
+            "Publish a model file as the next version (default: the highest on the topic + 1)." }, optionListHeading = "%nOptions:%n")
+    final class Publish implements Callable<Integer> {
+        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
+        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "the model file (seqstream model file or Keras .h5)")
+        Path model;
+        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
+        String bootstrap;
+        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
+        String topic = "models";
+        @Option(names = "--version", paramLabel = "N", description = "the version to publish (default: the highest on the topic + 1, at least the file's)")
+        Long version;
+        @Option(names = "--signing-key", paramLabel = "FILE", description = "sign the snapshot with this PEM private key")
+        Path signingKey;
+        JobFlags kafka;
+
+        @Override
+        public Integer call() {
+            return publish(model, bootstrap, topic, version, signer(signingKey), kafkaClient(kafka));
+        }
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true, description = {
+            "A new Ed25519 key pair for signing snapshots: PREFIX.key (private) and PREFIX.pub (public)." }, optionListHeading = "%nOptions:%n")
+    final class Keygen implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "where the key files go: PREFIX.key and PREFIX.pub")
+        String prefix;
+
+        @Override
+        public Integer call() {
+            return keygen(prefix);
+        }
     }
 
     private static RetrainOptions alwaysCandidate(RetrainOptions o) {
@@ -312,10 +411,9 @@ public final class ModelsCommand {
         return ModelSnapshots.sha256Hex(ModelSnapshots.modelBytes(s)).equals(s.getSha256());
     }
 
-    private int list(Map<String, String> f) {
-        String topic = f.getOrDefault("topic", "models");
+    private int list(String bootstrap, String topic, Properties kafkaClient) {
         List<String> problems = new ArrayList<>();
-        List<ModelSnapshot> all = ModelsTopic.snapshots(need(f, "bootstrap"), topic, kafkaClient(f), problems);
+        List<ModelSnapshot> all = ModelsTopic.snapshots(bootstrap, topic, kafkaClient, problems);
         Map<Long, ModelSnapshot> latest = new LinkedHashMap<>(); // compaction keeps the last record per version; so do we
         all.forEach(s -> latest.put(s.getVersion(), s));
         List<ModelSnapshot> versions = latest.values().stream().sorted(Comparator.comparingLong(ModelSnapshot::getVersion)).toList();
@@ -355,11 +453,8 @@ public final class ModelsCommand {
                         .substring(5, 19);
     }
 
-    private int rollback(Map<String, String> f) {
-        String topic = f.getOrDefault("topic", "models");
-        long v = Long.parseLong(need(f, "version"));
-        String bootstrap = need(f, "bootstrap");
-        List<ModelSnapshot> all = ModelsTopic.snapshots(bootstrap, topic, kafkaClient(f), new ArrayList<>());
+    private int rollback(long v, String bootstrap, String topic, ModelSigner signer, Properties kafkaClient) {
+        List<ModelSnapshot> all = ModelsTopic.snapshots(bootstrap, topic, kafkaClient, new ArrayList<>());
         ModelSnapshot target = all.stream().filter(s -> s.getVersion() == v).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException("version " + v + " is not on " + topic + " (versions: "
                         + all.stream().map(ModelSnapshot::getVersion).distinct().sorted().toList() + ")"));
@@ -375,18 +470,12 @@ public final class ModelsCommand {
         Model m = ModelFile.fromBytes(ModelSnapshots.modelBytes(target), "v" + v);
         ModelSnapshot s = ModelSnapshots.create(m, next, v, target.getWindowStart(), target.getWindowEnd(), target.getMetrics(),
                 "rollback to v" + v + " (replacing v" + highest + ")");
-        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), signer(f).sign(s));
+        ModelsTopic.publish(bootstrap, topic, kafkaClient, signer.sign(s));
         out.printf("rolled back: v%d (the model of v%d) is now the current version on %s%n", next, v, topic);
         return 0;
     }
 
-    /** The signer of {@code --signing-key}, else unsigned; read before anything is published. */
-    private static ModelSigner signer(Map<String, String> f) {
-        return f.containsKey("signing-key") ? ModelSigner.fromFile(Path.of(f.get("signing-key"))) : ModelSigner.unsigned();
-    }
-
-    private int keygen(Map<String, String> f) {
-        String prefix = need(f, "out");
+    private int keygen(String prefix) {
         Path priv = Path.of(prefix + ".key");
         Path pub = Path.of(prefix + ".pub");
         if (java.nio.file.Files.exists(priv) || java.nio.file.Files.exists(pub)) {
@@ -399,21 +488,18 @@ public final class ModelsCommand {
         return 0;
     }
 
-    private int publish(Map<String, String> f) {
-        String topic = f.getOrDefault("topic", "models");
-        String bootstrap = need(f, "bootstrap");
-        Path file = Path.of(need(f, "model"));
+    private int publish(Path file, String bootstrap, String topic, Long version, ModelSigner signer, Properties kafkaClient) {
         Model m = ModelLoader.load(file);
         StepModelBackend.of(m, 1); // it must be steppable per key
-        long highest = highest(ModelsTopic.snapshots(bootstrap, topic, kafkaClient(f), new ArrayList<>()));
-        long v = f.containsKey("version") ? Long.parseLong(f.get("version")) : Math.max(highest + 1, versionOf(m));
+        long highest = highest(ModelsTopic.snapshots(bootstrap, topic, kafkaClient, new ArrayList<>()));
+        long v = version != null ? version : Math.max(highest + 1, versionOf(m));
         if (v <= highest) {
             throw new IllegalStateException("version " + v + " is not above the highest version on " + topic + " (" + highest
                     + "): jobs would ignore it");
         }
         Long parent = m.provenance().property(ModelSnapshots.PARENT_PROPERTY).map(p -> Long.parseLong(p.trim())).orElse(null);
         ModelSnapshot s = ModelSnapshots.create(m, v, parent, 0, 0, m.provenance().metrics(), "published from " + file.getFileName());
-        ModelsTopic.publish(bootstrap, topic, kafkaClient(f), signer(f).sign(s));
+        ModelsTopic.publish(bootstrap, topic, kafkaClient, signer.sign(s));
         out.printf("published %s as v%d to %s%n", file, v, topic);
         return 0;
     }

@@ -91,8 +91,9 @@ class DemoRunnerTest {
         JobConfig eo = DemoOptions.parse("--delivery", "exactly-once").jobConfig("b", Path.of("/tmp"));
         assertThat(DemoRunner.deliveryNote(eo)).contains("exactly-once").contains("1000 ms").contains("--delivery at-least-once");
         assertThatThrownBy(() -> DemoOptions.parse("--retrain", "maybe")).hasMessageContaining("--retrain");
-        assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1").jobConfig("b", Path.of("/tmp")))
-                .hasMessageContaining("unknown config key 'batch.sise'");
+        assertThatThrownBy(() -> DemoOptions.parse("--batch.sise", "1")).hasMessageContaining("'--batch.sise'");
+        assertThatThrownBy(() -> DemoOptions.parse("--batch.size", "0").jobConfig("b", Path.of("/tmp")))
+                .hasMessageContaining("'batch.size' (flag --batch.size)");
     }
 
     @Test

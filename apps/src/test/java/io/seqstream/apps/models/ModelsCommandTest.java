@@ -2,6 +2,7 @@ package io.seqstream.apps.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.apps.cli.CliRun;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.retrain.EventFiles;
 import io.seqstream.jobs.retrain.RetrainOperatorTest;
@@ -78,7 +79,8 @@ class ModelsCommandTest {
         assertThat(byKey.get("a")).extracting(e -> e.label).containsExactly(-1, -1);
         assertThat(byKey.get("b").get(0).label).isEqualTo(7);
         Files.writeString(f, "a,1\na,x\n");
-        assertThat(run("train", "--model", "m", "--events", f.toString())).isEqualTo(1); // the model is missing first
+        assertThat(run("train", "--model", "m", "--events", f.toString())).isEqualTo(2); // the model is missing first: a user mistake
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("seqstream models train: ").contains("m");
         Path model = dir.resolve("m.seqstream");
         ModelFile.save(RetrainOperatorTest.model(3), model);
         assertThat(run("train", "--model", model.toString(), "--events", f.toString())).isEqualTo(1);
@@ -89,10 +91,49 @@ class ModelsCommandTest {
     void usageErrorsExitWith2() {
         assertThat(run()).isEqualTo(2);
         assertThat(run("train", "--events", "x.csv")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--model is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--model=FILE'");
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(run("rollback", "--version")).isEqualTo(2);
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rollback").contains("key,token[,label]");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rollback").contains("keygen");
+        assertThat(run("train", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("key,token[,label]");
+    }
+
+    CliRun cli(String... args) {
+        return CliRun.of(new ModelsCommand(System.out, System.err).commandLine(), args);
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        cli("--help").assertHelp("seqstream models", "train", "list", "rollback", "publish", "keygen", "--signing-key");
+        cli("help", "train").assertHelp("seqstream models train");
+        cli("train", "--help").assertHelp("--model=FILE", "--events=FILE", "--topic=T", "--bootstrap=B", "--out=FILE", "--publish",
+                "--always",
+                "--models-topic=T", "--signing-key=FILE", "--target", "--sequence-length=N", "--epochs=N", "--batch-size=N",
+                "--learning-rate=X", "--holdout=F", "--min-improvement=X", "--sample-size=N", "--report=FILE",
+                "--kafka.client.<property>=VALUE");
+        cli("list", "--help").assertHelp("--bootstrap=B", "--topic=T", "(default: models)", "--kafka.client.<property>=VALUE");
+        cli("rollback", "--help").assertHelp("--version=V", "--bootstrap=B", "--topic=T", "--signing-key=FILE");
+        cli("publish", "--help").assertHelp("--model=FILE", "--bootstrap=B", "--topic=T", "--version=N", "--signing-key=FILE");
+        cli("keygen", "--help").assertHelp("--out=PREFIX");
+    }
+
+    @Test
+    void aBadOptionOrValueIsOneLineNamingIt() throws Exception {
+        cli().assertUserError("seqstream models: a subcommand is required");
+        cli("frobnicate").assertUserError("seqstream models: ", "'frobnicate'");
+        cli("list", "--bootstrap", "b", "--topik", "t").assertUserError("seqstream models list: Unknown option: '--topik'",
+                "did you mean --topic?");
+        cli("list", "--bootstrap", "b", "--kafka.client.nonsense", "1").assertUserError("'--kafka.client.nonsense'");
+        cli("list").assertUserError("Missing required option: '--bootstrap=B'");
+        cli("rollback", "--version", "five", "--bootstrap", "b").assertUserError("--version", "'five'");
+        cli("publish", "--model", "m", "--bootstrap", "b", "--version", "x").assertUserError("--version", "'x'");
+        cli("train", "--model", "m").assertUserError("--events FILE or --topic T --bootstrap B is required");
+        cli("train", "--model", "m", "--topic", "t").assertUserError("--bootstrap is required with --topic");
+        cli("train", "--model", "m", "--events", "e.csv", "--epochs", "zero").assertUserError("'zero'", "retrain.epochs", "--epochs");
+        cli("train", "--model", "m", "--events", "e.csv", "--holdout", "2").assertUserError("'2'", "--holdout");
+        cli("train", "--model", dir.resolve("none.seqstream").toString(), "--events", "e.csv").assertUserError("none.seqstream");
+        cli("keygen").assertUserError("--out=PREFIX");
     }
 }

@@ -4,7 +4,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Command-line flags {@code --name value} or {@code --name=value}, in order; the last of a repeated flag wins. */
+/**
+ * The program arguments of {@code PredictionJobMain}, the job jar's entry point on a cluster:
+ * {@code --name value} or {@code --name=value}, in order; the last of a repeated flag wins. The names are not
+ * checked here: {@link JobConfig#withFlags} refuses an unknown key or a bad value, naming the flag.
+ *
+ * <p>Why a parser of its own rather than picocli, the one of every command in apps/ and deploy/: the job jar carries
+ * no command-line library (JobJarIT checks), and a cluster passes exactly this one form of arguments. The commands a
+ * user types ({@code ./seqstream job}, the demo, the benchmarks) parse the same keys with picocli (apps' JobFlags)
+ * and hand JobConfig a map.
+ */
 public final class Flags {
     private Flags() {
     }
@@ -27,22 +36,5 @@ public final class Flags {
             }
         }
         return Collections.unmodifiableMap(flags);
-    }
-
-    /** Removes {@code --name} from the runner's flags and reads it as a whole number >= 0, or the default. */
-    public static long takeWholeNumber(Map<String, String> flags, String name, long dflt) {
-        String v = flags.remove(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("--" + name + " needs a whole number >= 0, got '" + v + "'");
-        }
     }
 }

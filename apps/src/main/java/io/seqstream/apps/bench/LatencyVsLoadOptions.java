@@ -1,0 +1,89 @@
+package io.seqstream.apps.bench;
+
+import io.seqstream.apps.cli.Cli;
+import io.seqstream.apps.cli.JobFlags;
+import io.seqstream.jobs.config.JobConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./seqstream bench --latency-vs-load}: the command line of {@link LatencyVsLoad}; every job config key
+ * (jobs/CONFIG.md) is an option too. Everything is checked before a broker starts.
+ */
+@Command(name = "seqstream bench --latency-vs-load", mixinStandardHelpOptions = true, version = "seqstream bench 0.1.0", sortOptions = false, description = {
+        "What each delivery mode costs: maximum throughput, then event-to-visible-prediction latency at fractions of it, "
+                + "for at-least-once and for exactly-once at each checkpoint interval (docs/BENCHMARKS.md, Latency against load)." }, optionListHeading = "%nOptions:%n")
+final class LatencyVsLoadOptions implements Callable<Integer> {
+    @Option(names = "--latency-vs-load", description = "selects this benchmark (the launcher's switch)")
+    boolean selected;
+    @Option(names = "--loads", paramLabel = "LIST", split = ",", description = "fractions of the maximum throughput, each in (0, 1] (default: ${DEFAULT-VALUE})")
+    List<Double> loads = List.of(0.1, 0.5, 0.9);
+    @Option(names = "--intervals", paramLabel = "LIST", split = ",", description = "exactly-once checkpoint intervals (default: 200ms,1s,10s)")
+    List<String> intervals = List.of("200ms", "1s", "10s");
+    @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per point, at least 3 checkpoint intervals (default: ${DEFAULT-VALUE})")
+    int seconds = 10;
+    @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run (default: ${DEFAULT-VALUE})")
+    long maxEvents = 300_000;
+    @Option(names = "--keys", paramLabel = "K", description = "distinct keys (default: ${DEFAULT-VALUE})")
+    int keys = 10_000;
+    @Option(names = "--partitions", paramLabel = "P", description = "partitions of the benchmark topics (default: ${DEFAULT-VALUE})")
+    int partitions = 2;
+    @Option(names = "--vocab", paramLabel = "V", description = "model Embedding(V,E) -> LSTM(H) -> Dense(V, softmax): V (default: ${DEFAULT-VALUE})")
+    int vocab = 1000;
+    @Option(names = "--embedding", paramLabel = "E", description = "E (default: ${DEFAULT-VALUE})")
+    int embedding = 64;
+    @Option(names = "--units", paramLabel = "H", description = "H (default: ${DEFAULT-VALUE})")
+    int units = 128;
+    @Option(names = "--out", paramLabel = "DIR", description = "where latency-vs-load.md and latency-vs-load.html go (default: the current directory)")
+    Path out = Path.of(".");
+
+    @Spec
+    CommandSpec spec;
+    private JobFlags jobFlags;
+    private Function<LatencyVsLoadOptions, Integer> runner = LatencyVsLoad::run;
+
+    static CommandLine commandLine(LatencyVsLoadOptions o) {
+        CommandLine cli = Cli.commandLine(o);
+        o.jobFlags = JobFlags.addTo(cli.getCommandSpec());
+        return cli;
+    }
+
+    LatencyVsLoadOptions withRunner(Function<LatencyVsLoadOptions, Integer> r) {
+        this.runner = r;
+        return this;
+    }
+
+    @Override
+    public Integer call() {
+        for (double load : loads) {
+            if (!(load > 0 && load <= 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--loads: " + load + " is not a fraction in (0, 1]");
+            }
+        }
+        for (String i : intervals) {
+            JobConfig.defaults().with("checkpoint.interval", i.trim(), "--intervals"); // a bad duration is one line here
+        }
+        Bench.atLeast(spec, "--seconds", seconds, 1);
+        Bench.atLeast(spec, "--max-events", maxEvents, 1);
+        Bench.atLeast(spec, "--keys", keys, 1);
+        Bench.atLeast(spec, "--partitions", partitions, 1);
+        Bench.atLeast(spec, "--vocab", vocab, 2);
+        Bench.atLeast(spec, "--embedding", embedding, 1);
+        Bench.atLeast(spec, "--units", units, 1);
+        JobConfig.fromFlags(jobFlags()); // a bad job flag or --config file fails here, before anything runs
+        return runner.apply(this);
+    }
+
+    /** The job flags given: config key to raw value, in command-line order. */
+    Map<String, String> jobFlags() {
+        return jobFlags.values();
+    }
+}

@@ -1,0 +1,105 @@
+package io.seqstream.apps.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqstream.apps.cli.Cli;
+import io.seqstream.apps.cli.CliRun;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runners' command lines: help, and a bad option or value is one line and exit code 2 before anything runs. */
+class BenchCommandsTest {
+    final List<Object> started = new ArrayList<>();
+
+    CliRun bench(String... args) {
+        return CliRun.of(BenchOptions.commandLine(new BenchOptions().withRunner(o -> {
+            started.add(o);
+            return 0;
+        })), args);
+    }
+
+    CliRun latency(String... args) {
+        return CliRun.of(LatencyVsLoadOptions.commandLine(new LatencyVsLoadOptions().withRunner(o -> {
+            started.add(o);
+            return 0;
+        })), args);
+    }
+
+    @Test
+    void endToEndBenchmark() {
+        bench("--help").assertHelp("seqstream bench", "--events=N", "(default: 1000000)", "--keys=K", "--dl4j-events=N",
+                "--warmup-events=N",
+                "--rounds=R", "--latency-rate=R", "--latency-seconds=S", "--variants=LIST", "--partitions=P", "--vocab=V", "--embedding=E",
+                "--units=H", "--formats=LIST", "--latency-vs-load", "Job settings", "--batch.size=VALUE");
+        bench("--nope").assertUserError("Unknown option: '--nope'");
+        bench("--events", "lots").assertUserError("--events", "'lots'");
+        bench("--variants", "seqstream,tf").assertUserError("--variants", "'tf'");
+        bench("--formats", "xml").assertUserError("--formats", "'xml'");
+        bench("--rounds", "0").assertUserError("--rounds must be at least 1, got 0");
+        bench("--parallelism", "0").assertUserError("'0'", "parallelism");
+        assertThat(started).isEmpty();
+        CliRun ok = bench("--events", "5", "--variants", "seqstream,noop", "--batch.size", "64");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        BenchOptions o = (BenchOptions) started.get(0);
+        assertThat(o.events()).isEqualTo(5);
+        assertThat(o.keys()).isEqualTo(10_000);
+        assertThat(o.variants()).containsExactly("seqstream", "noop");
+        assertThat(o.formats()).containsExactly("seqstream");
+        assertThat(o.jobFlags()).containsEntry("batch.size", "64");
+    }
+
+    @Test
+    void latencyVsLoad() {
+        latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--seconds=S", "--max-events=N", "--keys=K",
+                "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--out=DIR", "Job settings");
+        latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads?");
+        latency("--loads", "0.5,x").assertUserError("--loads", "'x'");
+        latency("--loads", "1.5").assertUserError("--loads: 1.5 is not a fraction in (0, 1]");
+        latency("--intervals", "1s,soon").assertUserError("'soon'", "--intervals");
+        latency("--seconds", "0").assertUserError("--seconds must be at least 1, got 0");
+        latency("--delivery", "twice").assertUserError("'twice'", "delivery");
+        assertThat(started).isEmpty();
+        CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        LatencyVsLoadOptions o = (LatencyVsLoadOptions) started.get(0);
+        assertThat(o.loads).containsExactly(0.2);
+        assertThat(o.intervals).containsExactly("500ms");
+        assertThat(o.jobFlags()).containsEntry("batch.size", "8");
+    }
+
+    @Test
+    void scaleBenchmark() {
+        CliRun help = CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--help");
+        help.assertHelp("seqstream scale-bench", "--keys", "--backends", "--hashmap-max-keys", "--events-per-key", "--min-events",
+                "--checkpoint-interval", "--latency-rate", "--latency-seconds", "--warmup-events", "--partitions", "--units",
+                "Job settings");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--nope", "1").assertUserError("Unknown option: '--nope'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--keys", "10,many").assertUserError("--keys", "'many'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--backends", "heap").assertUserError("--backends", "'heap'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--checkpoint-interval", "often")
+                .assertUserError("'often'", "--checkpoint-interval");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--state.ttl", "forever").assertUserError("'forever'", "state.ttl");
+    }
+
+    @Test
+    void decodeBenchmark() {
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "--help").assertHelp("seqstream decode-bench", "records per round",
+                "measured rounds", "(default: 200000)",
+                "(default: 5)");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "--nope").assertUserError("Unknown option: '--nope'");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "many").assertUserError("'many'");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "0").assertUserError("N must be at least 1, got 0");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "10", "5", "7").assertUserError("'7'");
+    }
+
+    @Test
+    void retrainBenchmark() {
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--help").assertHelp("seqstream retrain-bench", "--sequences=N", "--length=L",
+                "--units=H", "--epochs=E", "--rate=R", "--keys=K", "--seconds=S", "--swap-every-ms=MS", "--parts=LIST", "(default: 10000)");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--nope").assertUserError("Unknown option: '--nope'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--units", "big").assertUserError("--units", "'big'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--parts", "train,fly").assertUserError("--parts", "'fly'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--epochs", "0").assertUserError("--epochs must be at least 1, got 0");
+    }
+}
