@@ -24,6 +24,9 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Runs {@link StepBenchmark} (or reads a JMH JSON result file) and prints markdown tables of
@@ -123,8 +126,27 @@ public final class BenchTable {
 
     static final double ACCEPT = Double.parseDouble(System.getProperty("bench.quiet.accept", "0.3"));
 
-    public static void main(String[] args) throws Exception {
-        List<String> files = new ArrayList<>(Arrays.asList(args));
+    /** The command line: JMH JSON result files to tabulate; none runs the benchmark (settings: the bench.* properties). */
+    @Command(name = "BenchTable", mixinStandardHelpOptions = true, description = "Runs StepBenchmark, or reads JMH JSON result "
+            + "files, and prints tables of microseconds per event per engine.")
+    static final class Args implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "RESULT.json", arity = "0..*", description = "JMH JSON result files to merge and tabulate; none: run "
+                + "the benchmark (or read the files of -Dbench.json)")
+        List<String> files = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            printTables(files);
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Args()).execute(args));
+    }
+
+    static void printTables(List<String> given) throws Exception {
+        List<String> files = new ArrayList<>(given);
         if (files.isEmpty() && System.getProperty("bench.json") != null)
             files.addAll(Arrays.asList(split(System.getProperty("bench.json"))));
         List<Cell> cells;

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * model-core's {@code fit} on the retraining shape, the counterpart of {@code bench/python/keras_fit_bench.py}:
@@ -24,9 +27,18 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.seqstream.bench.FitBenchmark [--epochs 4 --units 128 --sequences 8000]
  * </pre>
  */
-public final class FitBenchmark {
-    private FitBenchmark() {
-    }
+@Command(name = "FitBenchmark", mixinStandardHelpOptions = true, description = "model-core's fit on the retraining shape: seconds per epoch.")
+public final class FitBenchmark implements Runnable {
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs; the first is JIT warm-up (default: ${DEFAULT-VALUE})")
+    int epochs = 4;
+    @Option(names = "--units", paramLabel = "H", description = "LSTM units (default: ${DEFAULT-VALUE})")
+    int units = 128;
+    @Option(names = "--sequences", paramLabel = "N", description = "training sequences (default: ${DEFAULT-VALUE})")
+    int sequences = 8000;
+    @Option(names = "--length", paramLabel = "T", description = "time steps per sequence (default: ${DEFAULT-VALUE})")
+    int length = 32;
+    @Option(names = "--batch", paramLabel = "B", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch = 64;
 
     /** Median of all but the first (JIT warm-up) value. */
     static double laterMedian(List<Double> v) {
@@ -36,18 +48,14 @@ public final class FitBenchmark {
     }
 
     public static void main(String[] args) {
-        int epochs = 4, units = 128, sequences = 8000, length = 32, batch = 64;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            int v = Integer.parseInt(args[i + 1]);
-            switch (args[i]) {
-                case "--epochs" -> epochs = v;
-                case "--units" -> units = v;
-                case "--sequences" -> sequences = v;
-                case "--length" -> length = v;
-                case "--batch" -> batch = v;
-                default ->
-                    throw new IllegalArgumentException("unknown option " + args[i] + " (--epochs --units --sequences --length --batch)");
-            }
+        System.exit(new CommandLine(new FitBenchmark()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        if (epochs < 2 || units < 1 || sequences < 1 || length < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--epochs must be at least 2 (the first is warm-up); --units, --sequences, --length and --batch at least 1");
         }
         int vocab = 40;
         Random rnd = new Random(1);
