@@ -29,6 +29,7 @@ final class BatchCompute {
     private final int featureSize;
     private final SwapStatePolicy statePolicy;
     private final int rewarmEvents;
+    private final OnlineAccuracy accuracy;
 
     // Scratch, sized once.
     private final int[] order;
@@ -41,6 +42,13 @@ final class BatchCompute {
     private final int[] rowEvent;
 
     BatchCompute(BatchStepper stepper, PredictionWriter writer, InputSpec input, int outputSize, SwapOptions swap) {
+        this(stepper, writer, input, outputSize, swap, new OnlineAccuracy(OnlineAccuracy.Options.off(), outputSize));
+    }
+
+    /** {@code accuracy} judges each prediction as it is made ({@link MicroBatch#outcomes}). */
+    BatchCompute(BatchStepper stepper, PredictionWriter writer, InputSpec input, int outputSize, SwapOptions swap,
+            OnlineAccuracy accuracy) {
+        this.accuracy = accuracy;
         this.stepper = stepper;
         this.writer = writer;
         this.features = !input.tokenInput();
@@ -170,6 +178,7 @@ final class BatchCompute {
             ks.step++;
             int p = batch.predictionCount++;
             batch.predictions[p] = writer.create(e, ks.step, rowOutputs[row], batch.now);
+            batch.outcomes[p] = accuracy.judge(e, ks, batch.predictions[p]);
             batch.predictionEvent[p] = i;
         }
         Arrays.fill(rowStates, 0, rows, null);
