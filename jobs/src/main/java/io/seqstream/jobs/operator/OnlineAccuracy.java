@@ -62,6 +62,10 @@ public final class OnlineAccuracy {
     private final int outputSize;
     /** (window end, version) -> {right, total}. */
     private final TreeMap<Long, Map<Long, long[]>> open = new TreeMap<>();
+    // The tally counted last: consecutive predictions mostly share window and version, so no map lookup for them.
+    private long lastWindow = Long.MIN_VALUE;
+    private long lastVersion;
+    private long[] last;
 
     public OnlineAccuracy(Options options, int outputSize) {
         this.options = options;
@@ -99,8 +103,14 @@ public final class OnlineAccuracy {
         if (outcome == NONE) {
             return;
         }
-        long[] t = open.computeIfAbsent(windowEnd(eventTime, options.windowMs()), w -> new TreeMap<>()).computeIfAbsent(version,
-                v -> new long[2]);
+        long window = windowEnd(eventTime, options.windowMs());
+        long[] t = last;
+        if (t == null || window != lastWindow || version != lastVersion) {
+            t = open.computeIfAbsent(window, w -> new TreeMap<>()).computeIfAbsent(version, v -> new long[2]);
+            last = t;
+            lastWindow = window;
+            lastVersion = version;
+        }
         if (outcome == RIGHT) {
             t[0]++;
         }
@@ -127,7 +137,8 @@ public final class OnlineAccuracy {
         return open.size();
     }
 
-    private static List<AccuracyTally> take(Iterator<Map.Entry<Long, Map<Long, long[]>>> it) {
+    private List<AccuracyTally> take(Iterator<Map.Entry<Long, Map<Long, long[]>>> it) {
+        last = null; // it may be handed out now
         List<AccuracyTally> out = new ArrayList<>();
         while (it.hasNext()) {
             Map.Entry<Long, Map<Long, long[]>> w = it.next();

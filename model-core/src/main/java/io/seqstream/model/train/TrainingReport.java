@@ -175,7 +175,7 @@ public final class TrainingReport {
         for (OnlineWindow w : windows.values()) {
             points.add(new double[]{ w.end().toEpochMilli(), w.accuracy() });
             for (long v : w.versions()) {
-                if (seen.add(v) && seen.size() > 1 && points.size() > 1) {
+                if (seen.add(v) && points.size() > 1) { // not the first window's: nothing to compare
                     swaps.add(new double[]{ w.start().toEpochMilli(), v });
                 }
             }
