@@ -7,6 +7,7 @@ import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.operator.MicroBatchStepOperator;
 import io.seqstream.jobs.operator.SwapOptions;
+import io.seqstream.jobs.report.TrainingReportPipeline;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.retrain.SnapshotCheck;
@@ -116,7 +117,7 @@ public final class PredictionJob {
                         MicroBatchStepOperator.fromConfig(model, config))
                 .uid(STEP_UID);
         if (published != null) {
-            RetrainPipeline.attachReport(published, predictions.getSideOutput(MicroBatchStepOperator.ONLINE_ACCURACY), config);
+            TrainingReportPipeline.attach(published, predictions.getSideOutput(MicroBatchStepOperator.ONLINE_ACCURACY), config);
         }
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetterSplit.DEAD_LETTERS)
                 .union(predictions.getSideOutput(MicroBatchStepOperator.MODEL_DEAD_LETTERS));

@@ -1,7 +1,7 @@
 package io.seqstream.jobs.metrics;
 
 import io.seqstream.jobs.operator.StepMetrics;
-import io.seqstream.jobs.retrain.ReportMetrics;
+import io.seqstream.jobs.report.ReportMetrics;
 import io.seqstream.jobs.retrain.RetrainMetrics;
 import io.seqstream.jobs.validate.DeadLetterMetrics;
 import java.util.ArrayList;

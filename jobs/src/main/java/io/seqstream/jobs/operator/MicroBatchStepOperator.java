@@ -3,11 +3,13 @@ package io.seqstream.jobs.operator;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -205,7 +207,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
-    private void emitTallies(java.util.List<AccuracyTally> tallies) {
+    private void emitTallies(List<AccuracyTally> tallies) {
         for (AccuracyTally t : tallies) {
             output.collect(ONLINE_ACCURACY, new StreamRecord<>(t));
         }

@@ -4,6 +4,7 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.schemas.Prediction;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -72,11 +73,6 @@ public final class OnlineAccuracy {
         this.outputSize = outputSize;
     }
 
-    /** The window end (exclusive) of an event time: the next multiple of the window length above it. */
-    public static long windowEnd(long eventTime, long windowMs) {
-        return Math.floorDiv(eventTime, windowMs) * windowMs + windowMs;
-    }
-
     /**
      * Judges the prediction {@code p} just made for event {@code e} of the key whose state is {@code ks}, and for
      * next-event targets the key's previous prediction; remembers {@code p}'s top-1 class in {@code ks}. Reads only
@@ -103,7 +99,7 @@ public final class OnlineAccuracy {
         if (outcome == NONE) {
             return;
         }
-        long window = windowEnd(eventTime, options.windowMs());
+        long window = AccuracyTally.windowEnd(eventTime, options.windowMs());
         long[] t = last;
         if (t == null || window != lastWindow || version != lastVersion) {
             t = open.computeIfAbsent(window, w -> new TreeMap<>()).computeIfAbsent(version, v -> new long[2]);
@@ -117,12 +113,7 @@ public final class OnlineAccuracy {
         t[1]++;
     }
 
-    /** Whether a watermark completes the window ending (exclusive) at {@code windowEnd}: it passed the window's last ms. */
-    public static boolean complete(long windowEnd, long watermark) {
-        return windowEnd - 1 <= watermark;
-    }
-
-    /** Hands out and forgets the tallies of the windows {@code watermark} completes. */
+    /** Hands out and forgets the tallies of the windows {@code watermark} completes ({@link AccuracyTally#complete}). */
     List<AccuracyTally> ended(long watermark) {
         return take(open.headMap(watermark == Long.MAX_VALUE ? watermark : watermark + 1, true).entrySet().iterator());
     }

@@ -52,7 +52,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <h2>Rounds</h2>
  * Each finished round (loss per epoch, versions and holdout accuracies of serving model and candidate, published or
- * not) leaves on the side output {@link #ROUNDS} for the {@link TrainingReportOperator}, and so does each published
+ * not) leaves on the side output {@link #ROUNDS} for the training report ({@code report.TrainingReportOperator}), and so does each published
  * round read back from the models topic that this run does not know yet (after a restart: see
  * {@link TrainingReports}). The operator keeps its own {@link TrainingReport} of them, to tell which are known.
  */

@@ -5,7 +5,6 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
-import io.seqstream.jobs.operator.AccuracyTally;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.schemas.ModelSnapshot;
@@ -23,17 +22,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *        -> RetrainOperator (parallelism 1, trains on its own thread; 2nd input: the models stream)
  *        -> ModelSnapshots (to the models sink, and broadcast to the prediction operators)
  *
- * RetrainOperator's rounds (side output) + the prediction operators' online-accuracy tallies (side output)
- *        -> TrainingReportOperator (parallelism 1: the report page, the onlineAccuracy gauge)
  * </pre>
- * The report is an operator of its own because it needs the prediction operators' tallies, and the trainer
- * cannot take them: the prediction operators already take the trainer's snapshots (a cycle).
+ * The trainer's rounds (side output {@link RetrainOperator#ROUNDS}) go to the training report
+ * ({@code report.TrainingReportPipeline}).
  */
 public final class RetrainPipeline {
     public static final String ASSEMBLE_UID = "retrain-assemble";
     public static final String SAMPLE_UID = "retrain-sample";
     public static final String TRAIN_UID = "retrain-train";
-    public static final String REPORT_UID = "retrain-report";
 
     private RetrainPipeline() {
     }
@@ -89,18 +85,6 @@ public final class RetrainPipeline {
         return windows.connect(models)
                 .transform("retrain", new AvroTypeInfo<>(ModelSnapshot.class), trainer)
                 .uid(TRAIN_UID).setParallelism(1).setMaxParallelism(1);
-    }
-
-    /**
-     * The training report: the rounds of {@code trainer} (what {@link #attach} returned) and the prediction
-     * operators' online-accuracy tallies.
-     */
-    public static void attachReport(SingleOutputStreamOperator<ModelSnapshot> trainer, DataStream<AccuracyTally> tallies,
-            JobConfig config) {
-        RetrainOptions options = RetrainOptions.fromConfig(config);
-        trainer.getSideOutput(RetrainOperator.ROUNDS).connect(tallies)
-                .transform("training report", Types.VOID, new TrainingReportOperator(options.reportPath(), options.slideMs()))
-                .uid(REPORT_UID).setParallelism(1).setMaxParallelism(1);
     }
 
     /** Whether the config turns retraining on. */

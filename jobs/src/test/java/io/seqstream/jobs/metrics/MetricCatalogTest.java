@@ -3,7 +3,7 @@ package io.seqstream.jobs.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.operator.StepMetrics;
-import io.seqstream.jobs.retrain.ReportMetrics;
+import io.seqstream.jobs.report.ReportMetrics;
 import io.seqstream.jobs.retrain.RetrainMetrics;
 import io.seqstream.jobs.validate.DeadLetterMetrics;
 import io.seqstream.schemas.ErrorKind;

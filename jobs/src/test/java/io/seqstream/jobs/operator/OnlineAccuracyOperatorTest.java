@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.testing.Snapshots;
 import io.seqstream.schemas.Prediction;
@@ -86,7 +87,7 @@ class OnlineAccuracyOperatorTest {
             Integer previous = expiredAt.contains(e) ? null : lastTop.get(e.key);
             if (!e.reset && previous != null) {
                 expected.add(
-                        new AccuracyTally(OnlineAccuracy.windowEnd(e.eventTime, W), p.getModelVersion(), previous == e.token ? 1 : 0, 1));
+                        new AccuracyTally(AccuracyTally.windowEnd(e.eventTime, W), p.getModelVersion(), previous == e.token ? 1 : 0, 1));
             }
             lastTop.put(e.key, p.getTopK().get(0).getClassId());
         }
@@ -185,7 +186,7 @@ class OnlineAccuracyOperatorTest {
             for (ModelInput e : events) {
                 Prediction p = byKey.get(e.key).get(seen.merge(e.key, 1, Integer::sum) - 1);
                 if (e.label >= 0) {
-                    expected.add(new AccuracyTally(OnlineAccuracy.windowEnd(e.eventTime, W), 7,
+                    expected.add(new AccuracyTally(AccuracyTally.windowEnd(e.eventTime, W), 7,
                             p.getTopK().get(0).getClassId() == e.label ? 1 : 0, 1));
                 }
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.schemas.Prediction;
 import io.seqstream.schemas.TopClass;
 import java.util.List;
@@ -94,8 +95,8 @@ class OnlineAccuracyTest {
         assertThat(a.ended(999)).as("handed out once").isEmpty();
         assertThat(a.openWindows()).isOne();
         assertThat(a.ended(Long.MAX_VALUE)).containsExactly(new AccuracyTally(2000, 7, 0, 1));
-        assertThat(OnlineAccuracy.windowEnd(-1, W)).isZero();
-        assertThat(OnlineAccuracy.windowEnd(0, W)).isEqualTo(W);
+        assertThat(AccuracyTally.windowEnd(-1, W)).isZero();
+        assertThat(AccuracyTally.windowEnd(0, W)).isEqualTo(W);
     }
 
     @Test

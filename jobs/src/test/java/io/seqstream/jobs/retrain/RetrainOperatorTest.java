@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
 import io.seqstream.jobs.model.InputSpec;
+import io.seqstream.jobs.report.TrainingReportOperatorTest;
 import io.seqstream.jobs.testing.Snapshots;
 import io.seqstream.model.Model;
 import io.seqstream.model.Sequential;

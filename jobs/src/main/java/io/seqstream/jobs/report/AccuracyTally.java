@@ -1,11 +1,11 @@
-package io.seqstream.jobs.operator;
+package io.seqstream.jobs.report;
 
 import java.util.Objects;
 
 /**
  * Served predictions judged in one event-time window by one prediction subtask, per serving model version: how
- * many were right of how many. Partial: the training report sums the tallies of all subtasks and flushes
- * ({@link OnlineAccuracy}). A Flink POJO.
+ * many were right of how many (see {@code operator.OnlineAccuracy}, which counts them). Partial: the training
+ * report sums the tallies of all subtasks. A Flink POJO; also the window arithmetic both sides share.
  */
 public final class AccuracyTally {
     /** End of the window (exclusive), ms since the epoch; the window is {@code [windowEnd - retrain.interval, windowEnd)}. */
@@ -23,6 +23,16 @@ public final class AccuracyTally {
         this.modelVersion = modelVersion;
         this.right = right;
         this.total = total;
+    }
+
+    /** The window end (exclusive) of an event time: the next multiple of the window length above it. */
+    public static long windowEnd(long eventTime, long windowMs) {
+        return Math.floorDiv(eventTime, windowMs) * windowMs + windowMs;
+    }
+
+    /** Whether a watermark completes the window ending (exclusive) at {@code windowEnd}: it passed the window's last ms. */
+    public static boolean complete(long windowEnd, long watermark) {
+        return windowEnd - 1 <= watermark;
     }
 
     @Override

@@ -1,8 +1,8 @@
-package io.seqstream.jobs.retrain;
+package io.seqstream.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.jobs.operator.AccuracyTally;
+import io.seqstream.jobs.retrain.RoundResult;
 import io.seqstream.model.train.TrainingReport;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
-package io.seqstream.jobs.retrain;
+package io.seqstream.jobs.report;
 
-import io.seqstream.jobs.operator.AccuracyTally;
-import io.seqstream.jobs.operator.MicroBatchStepOperator;
-import io.seqstream.jobs.operator.OnlineAccuracy;
+import io.seqstream.jobs.retrain.RetrainOperator;
+import io.seqstream.jobs.retrain.RoundResult;
+import io.seqstream.jobs.retrain.TrainingReports;
 import io.seqstream.model.train.TrainingReport;
 import java.io.IOException;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The training report (parallelism 1): input 1, the trainer's finished rounds ({@link RetrainOperator#ROUNDS});
- * input 2, the prediction operators' online-accuracy tallies ({@link MicroBatchStepOperator#ONLINE_ACCURACY}). It
+ * input 2, the prediction operators' online-accuracy tallies (side output {@code MicroBatchStepOperator.ONLINE_ACCURACY}). It
  * keeps the model-core {@link TrainingReport} and rewrites it at {@code retrain.report} (when set) after each round
  * and each finished window.
  *
@@ -105,7 +105,7 @@ public final class TrainingReportOperator extends AbstractStreamOperator<Void>
     @Override
     public void processElement2(StreamRecord<AccuracyTally> record) {
         AccuracyTally t = record.getValue();
-        if (finished.containsKey(t.windowEnd) || OnlineAccuracy.complete(t.windowEnd, watermark)) {
+        if (finished.containsKey(t.windowEnd) || AccuracyTally.complete(t.windowEnd, watermark)) {
             add(finished, t); // late: the window was finished already
             publish(t.windowEnd);
             write();
@@ -123,7 +123,7 @@ public final class TrainingReportOperator extends AbstractStreamOperator<Void>
     public void processWatermark2(Watermark mark) {
         watermark = Math.max(watermark, mark.getTimestamp());
         boolean any = false;
-        while (!pending.isEmpty() && OnlineAccuracy.complete(pending.firstKey(), watermark)) {
+        while (!pending.isEmpty() && AccuracyTally.complete(pending.firstKey(), watermark)) {
             Map.Entry<Long, Map<Long, long[]>> w = pending.pollFirstEntry();
             finished.put(w.getKey(), w.getValue());
             publish(w.getKey());

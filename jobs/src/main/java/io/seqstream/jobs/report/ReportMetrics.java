@@ -1,4 +1,6 @@
-package io.seqstream.jobs.retrain;
+package io.seqstream.jobs.report;
+
+import io.seqstream.jobs.retrain.RetrainMetrics;
 
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
