@@ -58,7 +58,8 @@ class DashboardsTest {
         // The dashboard shows the job's main signals.
         assertThat(used).contains(MetricCatalog.OPERATOR_PREFIX + "eventToPredictionMs", MetricCatalog.OPERATOR_PREFIX + "eventTimeLagMs",
                 MetricCatalog.OPERATOR_PREFIX + "kind_deadLetters", MetricCatalog.OPERATOR_PREFIX + "modelVersion",
-                MetricCatalog.OPERATOR_PREFIX + "model_holdoutAccuracy", MetricCatalog.OPERATOR_PREFIX + "retrainRounds");
+                MetricCatalog.OPERATOR_PREFIX + "model_holdoutAccuracy", MetricCatalog.OPERATOR_PREFIX + "retrainRounds",
+                MetricCatalog.OPERATOR_PREFIX + "model_onlineAccuracy");
     }
 
     @Test

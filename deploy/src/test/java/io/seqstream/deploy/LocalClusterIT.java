@@ -181,7 +181,7 @@ class LocalClusterIT {
     /**
      * Prometheus: the TaskManager's /metrics has the job's metrics with sane values, the JobManager's the
      * checkpoint counts, and together they have every metric the dashboard and the alert rules use (except the
-     * trainer's: retraining is off here; RetrainDriftTest reads those).
+     * trainer's and the training report's: retraining is off here; RetrainDriftTest reads those).
      */
     private static void checkMetrics(LocalCluster cluster, int sent) throws IOException, InterruptedException {
         String p = MetricCatalog.OPERATOR_PREFIX;
@@ -206,7 +206,8 @@ class LocalClusterIT {
         assertThat(jm.sum("flink_jobmanager_job_numberOfCompletedCheckpoints")).as(jmUrl + " completed checkpoints").isPositive();
         assertThat(jm.sum("flink_jobmanager_numRegisteredTaskManagers")).isEqualTo(1);
         Set<String> trainer = new java.util.HashSet<>();
-        MetricCatalog.all().stream().filter(e -> e.operator().equals("retrain")).forEach(e -> trainer.add(e.prometheusName()));
+        MetricCatalog.all().stream().filter(e -> e.operator().equals("retrain") || e.operator().equals("training report"))
+                .forEach(e -> trainer.add(e.prometheusName()));
         Set<String> scraped = new java.util.TreeSet<>(tm.names());
         scraped.addAll(jm.names());
         for (String name : DashboardMetrics.allMetricNames(TestPaths.deployDir())) {

@@ -7,6 +7,7 @@ import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.operator.MicroBatchStepOperator;
 import io.seqstream.jobs.operator.SwapOptions;
+import io.seqstream.jobs.report.TrainingReportPipeline;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.retrain.SnapshotCheck;
@@ -35,7 +36,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>The stepping operator's second input is the broadcast models stream: the models source (the models
  * topic), and with {@code retrain.enabled} the snapshots of this job's trainer ({@link RetrainPipeline}),
- * which also go to the models sink. Rejected snapshots join the dead letters.
+ * which also go to the models sink. Rejected snapshots join the dead letters. With retraining, the stepping
+ * operator's online-accuracy tallies and the trainer's rounds meet in the training report operator.
  *
  * <p>Every operator has a fixed uid, so checkpoints and savepoints stay restorable across versions.
  */
@@ -100,7 +102,7 @@ public final class PredictionJob {
         DataStream<ModelUpdate> external = models != null ? models : noModels(input.getExecutionEnvironment(), updateType);
         SwapOptions swap = SwapOptions.fromConfig(config);
         SnapshotCheck check = new SnapshotCheck(model.inputSpecs(), model.outputSize(), swap.onShapeChange(), swap.trust());
-        DataStream<ModelSnapshot> published = null;
+        SingleOutputStreamOperator<ModelSnapshot> published = null;
         DataStream<ModelUpdate> updates = external;
         if (RetrainPipeline.enabled(config)) {
             published = RetrainPipeline.attach(valid, external, model, config, check);
@@ -114,6 +116,9 @@ public final class PredictionJob {
                 .transform("step " + model.description(), new AvroTypeInfo<>(Prediction.class),
                         MicroBatchStepOperator.fromConfig(model, config))
                 .uid(STEP_UID);
+        if (published != null) {
+            TrainingReportPipeline.attach(published, predictions.getSideOutput(MicroBatchStepOperator.ONLINE_ACCURACY), config);
+        }
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetterSplit.DEAD_LETTERS)
                 .union(predictions.getSideOutput(MicroBatchStepOperator.MODEL_DEAD_LETTERS));
         return new Outputs(predictions, deadLetters, published);

@@ -24,6 +24,8 @@ class PackageCyclesTest {
         assertThat(g.get("io.seqstream.jobs.event")).isEmpty();
         assertThat(g.get("io.seqstream.jobs.source")).doesNotContain("io.seqstream.jobs.operator");
         assertThat(g.get("io.seqstream.jobs.validate")).doesNotContain("io.seqstream.jobs.operator", "io.seqstream.jobs.source");
-        assertThat(g.get("io.seqstream.jobs.retrain")).doesNotContain("io.seqstream.jobs.operator", "io.seqstream.jobs.sink");
+        assertThat(g.get("io.seqstream.jobs.retrain")).doesNotContain("io.seqstream.jobs.operator", "io.seqstream.jobs.sink",
+                "io.seqstream.jobs.report");
+        assertThat(g.get("io.seqstream.jobs.report")).doesNotContain("io.seqstream.jobs.operator");
     }
 }

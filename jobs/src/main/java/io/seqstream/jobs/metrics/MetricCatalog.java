@@ -1,6 +1,7 @@
 package io.seqstream.jobs.metrics;
 
 import io.seqstream.jobs.operator.StepMetrics;
+import io.seqstream.jobs.report.ReportMetrics;
 import io.seqstream.jobs.retrain.RetrainMetrics;
 import io.seqstream.jobs.validate.DeadLetterMetrics;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class MetricCatalog {
         collect(out, "step", g -> new StepMetrics(g, () -> 0L, () -> 0L));
         collect(out, "dead-letter split", DeadLetterMetrics::new);
         collect(out, "retrain", RetrainMetrics::new);
+        collect(out, "training report", ReportMetrics::new);
         return List.copyOf(out);
     }
 

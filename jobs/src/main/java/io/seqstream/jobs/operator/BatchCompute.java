@@ -32,6 +32,7 @@ final class BatchCompute {
     private final int tokenCount;
     private final SwapStatePolicy statePolicy;
     private final int rewarmEvents;
+    private final OnlineAccuracy accuracy;
 
     // Scratch, sized once.
     private final int[] order;
@@ -45,11 +46,16 @@ final class BatchCompute {
     private final int[] rowEvent;
 
     BatchCompute(BatchStepper stepper, PredictionWriter writer, InputSpec input, int outputSize, SwapOptions swap) {
-        this(stepper, writer, List.of(input), outputSize, swap);
+        this(stepper, writer, List.of(input), outputSize, swap, new OnlineAccuracy(OnlineAccuracy.Options.off(), outputSize));
     }
 
-    /** {@code inputs}: the model's inputs per event, in order (several: multi-input events). */
-    BatchCompute(BatchStepper stepper, PredictionWriter writer, List<InputSpec> inputs, int outputSize, SwapOptions swap) {
+    /**
+     * {@code inputs}: the model's inputs per event, in order (several: multi-input events); {@code accuracy} judges each
+     * prediction as it is made ({@link MicroBatch#outcomes}).
+     */
+    BatchCompute(BatchStepper stepper, PredictionWriter writer, List<InputSpec> inputs, int outputSize, SwapOptions swap,
+            OnlineAccuracy accuracy) {
+        this.accuracy = accuracy;
         this.stepper = stepper;
         this.writer = writer;
         this.multi = inputs.size() > 1;
@@ -190,6 +196,7 @@ final class BatchCompute {
             ks.step++;
             int p = batch.predictionCount++;
             batch.predictions[p] = writer.create(e, ks.step, rowOutputs[row], batch.now);
+            batch.outcomes[p] = accuracy.judge(e, ks, batch.predictions[p]);
             batch.predictionEvent[p] = i;
         }
         Arrays.fill(rowStates, 0, rows, null);

@@ -4,7 +4,8 @@ package io.seqstream.jobs.operator;
  * Everything the job keeps per key, as ONE keyed-state value: the model's recurrent state, how many events
  * it has seen since the last reset (Prediction.step), what the idle-key expiry needs, which model version
  * the state belongs to (a hot swap converts it lazily, at the key's next event), and, for
- * {@code swap.state-policy=rewarm}, the key's last events since its last reset.
+ * {@code swap.state-policy=rewarm}, the key's last events since its last reset, and the top-1 class of its last
+ * prediction (judged by its next event: {@link OnlineAccuracy}).
  *
  * <p>Serialized in keyed state by {@link io.seqstream.jobs.operator.KeyStateSerializer} (the floats as one raw
  * block); a new field needs a new format version there. Public fields and a no-arg constructor remain, so
@@ -35,6 +36,11 @@ public final class KeyState {
     public int recentCount;
     /** Ring slot the next event goes to. */
     public int recentNext;
+    /**
+     * Top-1 class of the key's last prediction, for {@code retrain.target=next-event} online accuracy; -1 when none
+     * (new key, other targets, or a state of format 1).
+     */
+    public int lastTopClass = -1;
 
     public KeyState() {
     }

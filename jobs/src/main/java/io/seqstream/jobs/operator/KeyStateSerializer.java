@@ -19,23 +19,46 @@ import org.apache.flink.core.memory.DataOutputView;
  *   int recentCount, recentNext
  *   int t (-1: null), t x int32 LE    recentTokens
  *   int f (-1: null), f x float32 LE  recentFeatures
+ *   int lastTopClass                  (format 2 on)
  * </pre>
- * So a key with an LSTM(H) state and no rewarm ring is {@code 8H + 52} bytes, against the {@code 8H + 16} raw
+ * So a key with an LSTM(H) state and no rewarm ring is {@code 8H + 56} bytes, against the {@code 8H + 16} raw
  * bytes of its floats, step and version.
+ *
+ * <h2>Formats</h2>
+ * 1: up to {@code recentFeatures}; 2: adds {@code lastTopClass}. A serializer writes and reads one format; the
+ * job's state uses {@link #CURRENT_FORMAT}, and states written in an older one are read by a serializer of that
+ * format and rewritten (see {@link KeyStateSerializerSnapshot}).
  *
  * <p>Stateful (a scratch buffer for the raw blocks): {@link #duplicate()} gives each thread its own.
  */
 public final class KeyStateSerializer extends TypeSerializer<KeyState> {
     private static final long serialVersionUID = 1L;
-    /** Fixed bytes besides the arrays: three lengths, four longs, two ints. */
-    public static final int FIXED_BYTES = 3 * 4 + 4 * 8 + 2 * 4;
+    /** The format the job writes. */
+    public static final int CURRENT_FORMAT = 2;
+    /** Fixed bytes besides the arrays: three lengths, four longs, three ints. */
+    public static final int FIXED_BYTES = 3 * 4 + 4 * 8 + 3 * 4;
 
+    private final int format;
     private transient byte[] scratch;
 
     public KeyStateSerializer() {
+        this(CURRENT_FORMAT);
     }
 
-    /** Serialized bytes of {@code s}. */
+    /** A serializer of an older format (reading states written in it), or of the current one. */
+    public KeyStateSerializer(int format) {
+        if (format < 1 || format > CURRENT_FORMAT) {
+            throw new IllegalArgumentException("KeyState format " + format + " is unknown; this version knows 1 to " + CURRENT_FORMAT);
+        }
+        this.format = format;
+    }
+
+    /** The format this serializer writes and reads. */
+    public int format() {
+        return format;
+    }
+
+    /** Serialized bytes of {@code s} in the current format. */
     public static int serializedSize(KeyState s) {
         return FIXED_BYTES + 4 * (s.state.length + (s.recentTokens == null ? 0 : s.recentTokens.length)
                 + (s.recentFeatures == null ? 0 : s.recentFeatures.length));
@@ -48,7 +71,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
 
     @Override
     public TypeSerializer<KeyState> duplicate() {
-        return new KeyStateSerializer();
+        return new KeyStateSerializer(format);
     }
 
     @Override
@@ -70,6 +93,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         s.recentFeatures = from.recentFeatures == null ? null : from.recentFeatures.clone();
         s.recentCount = from.recentCount;
         s.recentNext = from.recentNext;
+        s.lastTopClass = from.lastTopClass;
         return s;
     }
 
@@ -94,6 +118,9 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         out.writeInt(s.recentNext);
         writeInts(s.recentTokens, out);
         writeFloats(s.recentFeatures, out);
+        if (format >= 2) {
+            out.writeInt(s.lastTopClass);
+        }
     }
 
     @Override
@@ -111,6 +138,9 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         s.recentNext = in.readInt();
         s.recentTokens = readInts(in);
         s.recentFeatures = readFloats(in);
+        if (format >= 2) {
+            s.lastTopClass = in.readInt();
+        }
         return s;
     }
 
@@ -187,16 +217,16 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeyStateSerializer;
+        return o instanceof KeyStateSerializer k && k.format == format;
     }
 
     @Override
     public int hashCode() {
-        return KeyStateSerializer.class.hashCode();
+        return 31 * KeyStateSerializer.class.hashCode() + format;
     }
 
     @Override
     public TypeSerializerSnapshot<KeyState> snapshotConfiguration() {
-        return new KeyStateSerializerSnapshot();
+        return new KeyStateSerializerSnapshot(format);
     }
 }

@@ -52,6 +52,8 @@ final class MicroBatch {
     /** Event index of each prediction, for its record timestamp. */
     final int[] predictionEvent;
     int predictionCount;
+    /** {@link OnlineAccuracy} judgement of each prediction. */
+    final byte[] outcomes;
     /** Duration of each stepper call (a round takes one call per {@link BatchCompute#CHUNK} keys), in µs. */
     final long[] stepMicros;
     int stepCalls;
@@ -66,6 +68,7 @@ final class MicroBatch {
         roundOf = new int[capacity];
         predictions = new Prediction[capacity];
         predictionEvent = new int[capacity];
+        outcomes = new byte[capacity];
         stepMicros = new long[capacity];
     }
 

@@ -48,6 +48,10 @@ final class MicroBatchPipeline {
 
         /** Emits one prediction, with its event's timestamp when it had one. */
         void emit(Prediction p, long timestamp, boolean hasTimestamp);
+
+        /** Counts the {@link OnlineAccuracy} judgement made with prediction {@code p} of event {@code e}. */
+        default void judged(ModelInput e, Prediction p, byte outcome) {
+        }
     }
 
     /** A batch handed to the step thread, and when its step is done. */
@@ -231,6 +235,7 @@ final class MicroBatchPipeline {
         for (int p = 0; p < batch.predictionCount; p++) {
             int i = batch.predictionEvent[p];
             keys.emit(batch.predictions[p], batch.timestamps[i], batch.hasTimestamp[i]);
+            keys.judged(batch.events[i], batch.predictions[p], batch.outcomes[p]);
         }
         metrics.predictionsOut.inc(batch.predictionCount);
         metrics.emitted(batch.predictions, batch.predictionCount, System.currentTimeMillis());

@@ -3,11 +3,13 @@ package io.seqstream.jobs.operator;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.validate.DeadLetters;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ErrorKind;
 import io.seqstream.schemas.Prediction;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -57,6 +59,12 @@ import org.apache.flink.util.OutputTag;
  * (from subtask 0 only: every instance rejects it alike) and the serving model stays. Every Prediction carries
  * the version that computed it, and each key's predictions switch version exactly once per swap. The watermarks
  * of the second input are ignored: event time is the events' business, and a models source has none.
+ *
+ * <h2>Online accuracy (side output {@link #ONLINE_ACCURACY})</h2>
+ * With retraining on, each prediction is judged as it is made ({@link OnlineAccuracy}) and counted per event-time
+ * window. The tallies leave as {@link AccuracyTally} records: those of the windows a watermark completes before the
+ * watermark is forwarded, the rest at each checkpoint barrier (partial: the training report sums them), so nothing
+ * of them is in this operator's checkpoint.
  */
 public final class MicroBatchStepOperator extends AbstractStreamOperator<Prediction>
         implements
@@ -75,6 +83,10 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     public static final OutputTag<DeadLetter> MODEL_DEAD_LETTERS = new OutputTag<>("model-dead-letters",
             new AvroTypeInfo<>(DeadLetter.class));
 
+    /** Per-window tallies of the judged predictions ({@link OnlineAccuracy}), for the training report. */
+    public static final OutputTag<AccuracyTally> ONLINE_ACCURACY = new OutputTag<>("online-accuracy",
+            TypeInformation.of(AccuracyTally.class));
+
     private final ModelBackend model; // the model the job was built with
     private final StepOperatorOptions options;
 
@@ -87,6 +99,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     private transient KeyExpiry expiry;
     private transient StepMetrics metrics;
     private transient StreamRecord<Prediction> out;
+    private transient OnlineAccuracy accuracy;
 
     public MicroBatchStepOperator(ModelBackend model, StepOperatorOptions options) {
         this.model = model;
@@ -139,6 +152,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
             metrics.setKeysInState(countKeys());
         }
         out = new StreamRecord<>(null);
+        accuracy = new OnlineAccuracy(options.accuracy(), model.outputSize());
         pipeline = new MicroBatchPipeline(options, new KeyedAccess(), getProcessingTimeService(), mailbox, metrics, subtask);
         pipeline.setCompute(compute(active));
         swapper.start(new SwapHost(), mailbox, metrics, subtask);
@@ -147,7 +161,8 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     /** The serving model's stepper and prediction writer. */
     private BatchCompute compute(ModelBackend active) {
         PredictionWriter writer = new PredictionWriter(active.outputSize(), options.topK(), options.fullOutput(), active.version());
-        return new BatchCompute(active.open(options.batchSize()), writer, active.inputSpecs(), model.outputSize(), options.swap());
+        return new BatchCompute(active.open(options.batchSize()), writer, active.inputSpecs(), model.outputSize(), options.swap(),
+                accuracy);
     }
 
     // Keys are counted once after a restore (rescaling changes which keys are ours), then tracked.
@@ -181,13 +196,21 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         pipeline.flush();
+        emitTallies(accuracy.ended(mark.getTimestamp())); // before the watermark: the report closes these windows at it
         super.processWatermark(mark);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         pipeline.flush(); // the buffer is not in the snapshot: step it into keyed state first
+        emitTallies(accuracy.drain()); // neither are the tallies: they go to the report before the barrier
         super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    private void emitTallies(List<AccuracyTally> tallies) {
+        for (AccuracyTally t : tallies) {
+            output.collect(ONLINE_ACCURACY, new StreamRecord<>(t));
+        }
     }
 
     @Override
@@ -201,6 +224,7 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
     public void finish() throws Exception {
         pipeline.flush();
         swapper.drain();
+        emitTallies(accuracy.drain());
         super.finish();
     }
 
@@ -242,6 +266,11 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
                 out.eraseTimestamp();
             }
             output.collect(out);
+        }
+
+        @Override
+        public void judged(ModelInput e, Prediction p, byte outcome) {
+            accuracy.count(e.eventTime, p.getModelVersion(), outcome);
         }
     }
 
@@ -313,6 +342,11 @@ public final class MicroBatchStepOperator extends AbstractStreamOperator<Predict
 
     long activeVersion() {
         return swapper.activeVersion();
+    }
+
+    /** Windows with tallies not yet emitted. */
+    int openAccuracyWindows() {
+        return accuracy.openWindows();
     }
 
     int pendingModelUpdates() {

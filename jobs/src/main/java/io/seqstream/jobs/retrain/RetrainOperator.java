@@ -6,10 +6,10 @@ import io.seqstream.model.io.ModelFile;
 import io.seqstream.model.train.TrainingReport;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.ModelSnapshot;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The trainer: parallelism 1, off the prediction path. Input 1: the sampled {@link TrainingWindow}s. Input 2:
@@ -49,8 +50,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the next round fine-tunes. If a newer model arrives on the models stream during a round, that round's
  * candidate is discarded: it was measured against a model no longer served.
  *
- * <p>After each round the training report (model-core {@link TrainingReport}: loss per epoch, holdout accuracy
- * of serving model and candidate per round) is rewritten at {@code retrain.report}, when set.
+ * <h2>Rounds</h2>
+ * Each finished round (loss per epoch, versions and holdout accuracies of serving model and candidate, published or
+ * not) leaves on the side output {@link #ROUNDS} for the training report ({@code report.TrainingReportOperator}), and so does each published
+ * round read back from the models topic that this run does not know yet (after a restart: see
+ * {@link TrainingReports}). The operator keeps its own {@link TrainingReport} of them, to tell which are known.
  */
 public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         implements
@@ -59,6 +63,8 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     private static final long serialVersionUID = 1L;
     static final long POLL_MS = 50;
     static final int MAX_BACKLOG = 1;
+    /** Every finished round, and the published rounds rebuilt from the models topic, for the training report. */
+    public static final OutputTag<RoundResult> ROUNDS = new OutputTag<>("retrain-rounds", TypeInformation.of(RoundResult.class));
 
     private final WindowTrainer trainer;
     private final byte[] initialBytes;
@@ -83,7 +89,6 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
     private transient boolean pollPending;
     private transient ExecutorService executor;
     private transient TrainingReport report;
-    private transient boolean reportFailed;
     private transient RetrainMetrics metrics;
 
     public RetrainOperator(WindowTrainer trainer, byte[] initialModelBytes, long initialVersion, SnapshotCheck check) {
@@ -294,32 +299,29 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
                                 "loss", m.getOrDefault("after_loss", Double.NaN)),
                         true);
             }
-            writeReport();
+            TrainingReport.Round added = report.rounds().get(report.rounds().size() - 1);
+            double[] loss = new double[0];
+            for (int e = 1; m.containsKey(TrainingReports.EPOCH_LOSS_PREFIX + e); e++) {
+                loss = Arrays.copyOf(loss, e);
+                loss[e - 1] = m.get(TrainingReports.EPOCH_LOSS_PREFIX + e);
+            }
+            output.collect(ROUNDS, new StreamRecord<>(RoundResult.of(added, loss)));
         }
     }
 
     private void record(WindowTrainer.Outcome o, boolean pub, String note) {
         if (o != null && o.trained()) {
             List<Double> loss = o.result().history().get("loss");
+            double[] epochs = new double[loss.size()];
             for (int e = 0; e < loss.size(); e++) {
+                epochs[e] = loss.get(e);
                 report.addEpoch(inFlightRound, e + 1, loss.get(e));
             }
-            report.addRound(new TrainingReport.Round(inFlightRound, Instant.now(), inFlightParent, inFlightVersion,
+            TrainingReport.Round r = new TrainingReport.Round(inFlightRound, Instant.now(), inFlightParent, inFlightVersion,
                     o.result().before().get("accuracy"), o.result().after().get("accuracy"), pub,
-                    "serving v" + inFlightParent + "; " + note));
-        }
-        writeReport();
-    }
-
-    private void writeReport() {
-        String path = trainer.options().reportPath();
-        if (path != null && !reportFailed) {
-            try {
-                TrainingReports.write(report, path);
-            } catch (IOException | RuntimeException e) {
-                reportFailed = true; // say it once, keep training
-                LOG.warn("cannot write the training report {}: {}", path, e.toString());
-            }
+                    "serving v" + inFlightParent + "; " + note);
+            report.addRound(r);
+            output.collect(ROUNDS, new StreamRecord<>(RoundResult.of(r, epochs)));
         }
     }
 
@@ -370,7 +372,7 @@ public final class RetrainOperator extends AbstractStreamOperator<ModelSnapshot>
         return metrics;
     }
 
-    /** The report of this run (tests, the demo). */
+    /** The rounds of this run (tests). */
     public TrainingReport report() {
         return report;
     }

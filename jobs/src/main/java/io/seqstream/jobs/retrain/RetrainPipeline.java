@@ -22,7 +22,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *        -> WindowSampler (parallelism 1: a reservoir sample per window)
  *        -> RetrainOperator (parallelism 1, trains on its own thread; 2nd input: the models stream)
  *        -> ModelSnapshots (to the models sink, and broadcast to the prediction operators)
+ *
  * </pre>
+ * The trainer's rounds (side output {@link RetrainOperator#ROUNDS}) go to the training report
+ * ({@code report.TrainingReportPipeline}).
  */
 public final class RetrainPipeline {
     public static final String ASSEMBLE_UID = "retrain-assemble";
@@ -72,7 +75,8 @@ public final class RetrainPipeline {
     }
 
     /** The snapshots the trainer publishes; {@code models} is the external models stream the trainer follows. */
-    public static DataStream<ModelSnapshot> attach(DataStream<ModelInput> valid, DataStream<ModelUpdate> models, ModelBackend model,
+    public static SingleOutputStreamOperator<ModelSnapshot> attach(DataStream<ModelInput> valid, DataStream<ModelUpdate> models,
+            ModelBackend model,
             JobConfig config, SnapshotCheck check) {
         validate(model, config);
         RetrainOptions options = RetrainOptions.fromConfig(config);

@@ -15,14 +15,14 @@ import java.util.Map;
  * {@code epoch_loss_<n>}), so reading the topic from the start restores every published round; rounds that
  * published nothing were only in the lost process.
  */
-final class TrainingReports {
+public final class TrainingReports {
     static final String EPOCH_LOSS_PREFIX = "epoch_loss_";
 
     private TrainingReports() {
     }
 
     /** Writes the report to a path or Flink file system URI. */
-    static void write(TrainingReport report, String location) throws IOException {
+    public static void write(TrainingReport report, String location) throws IOException {
         FlinkFiles.write(location, report.html().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -29,13 +29,19 @@ import io.seqstream.schemas.Prediction;
 import io.seqstream.testkit.SessionGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -255,6 +261,36 @@ class RetrainDriftTest {
 
         String html = Files.readString(report);
         assertThat(html).contains("Holdout accuracy per round").contains("serving v1");
+
+        // The job's own online accuracy per window (the training report) is this same judgement, window for window.
+        Map<Long, long[]> reported = new LinkedHashMap<>(); // window end -> {judged, right}
+        Matcher row = Pattern.compile("<tr><td>(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC</td><td>(\\d+)</td><td>(\\d+)</td>"
+                + "<td>[0-9.]+</td><td>(v[^<]*)</td></tr>").matcher(html);
+        while (row.find()) {
+            long end = LocalDateTime.parse(row.group(1).replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+            reported.put(end, new long[]{ Long.parseLong(row.group(2)), Long.parseLong(row.group(3)) });
+        }
+        assertThat(reported).as("a row per window\n" + html).hasSize(hits.length);
+        for (int w = 0; w < hits.length; w++) {
+            assertThat(reported.get(T0 + (w + 1) * WINDOW_MS)).as("window %d: judged, right", w)
+                    .containsExactly((long) hits[w][2], (long) hits[w][0]);
+        }
+        assertThat(gauge(MetricCatalog.OPERATOR_PREFIX + "model_onlineAccuracy", "serving")).as("the last window's online accuracy")
+                .isCloseTo(on[hits.length - 1], org.assertj.core.api.Assertions.within(1e-9));
+        // A marker for every version that started serving after the first window (the rows' "served by").
+        Set<Long> servedLater = new TreeSet<>();
+        Matcher by = Pattern.compile("<td>(v[0-9, v]*)</td></tr>").matcher(html);
+        while (by.find()) {
+            for (String v : by.group(1).split(", ")) {
+                servedLater.add(Long.parseLong(v.substring(1)));
+            }
+        }
+        servedLater.remove(1L); // the first window's
+        assertThat(servedLater).as("published versions served").isNotEmpty();
+        for (long v : servedLater) {
+            assertThat(html).as("the online chart marks where v%d started serving", v)
+                    .containsPattern("class=\"swap\" data-version=\"" + v + "\"><line x1=\"[0-9.]+\" y1=\"20\"");
+        }
         Files.deleteIfExists(report);
         predictions.clear();
         deadLetters.clear();

@@ -3,6 +3,7 @@ package io.seqstream.jobs.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.jobs.operator.StepMetrics;
+import io.seqstream.jobs.report.ReportMetrics;
 import io.seqstream.jobs.retrain.RetrainMetrics;
 import io.seqstream.jobs.validate.DeadLetterMetrics;
 import io.seqstream.schemas.ErrorKind;
@@ -34,7 +35,8 @@ class MetricCatalogTest {
                 new MetricCatalog.Entry(P + "retrainRounds", "counter", "retrain", Set.of()),
                 new MetricCatalog.Entry(P + "model_holdoutAccuracy", "gauge", "retrain", Set.of("model")),
                 new MetricCatalog.Entry(P + "model_holdoutLoss", "gauge", "retrain", Set.of("model")),
-                new MetricCatalog.Entry(P + "model_version", "gauge", "retrain", Set.of("model")));
+                new MetricCatalog.Entry(P + "model_version", "gauge", "retrain", Set.of("model")),
+                new MetricCatalog.Entry(P + "model_onlineAccuracy", "gauge", "training report", Set.of("model")));
         assertThat(MetricCatalog.prometheusNames()).allMatch(n -> n.matches("[a-zA-Z_:][a-zA-Z0-9_:]*"));
     }
 
@@ -42,7 +44,7 @@ class MetricCatalogTest {
     @Test
     void noNameCollisionsAndOneLabelPerKindOrModel() {
         for (Consumer<MetricGroup> register : List.<Consumer<MetricGroup>>of(g -> new StepMetrics(g, () -> 0, () -> 0),
-                DeadLetterMetrics::new, RetrainMetrics::new)) {
+                DeadLetterMetrics::new, RetrainMetrics::new, ReportMetrics::new)) {
             RecordingMetricGroup g = new RecordingMetricGroup();
             register.accept(g);
             Set<String> metrics = new HashSet<>();

@@ -11,7 +11,9 @@ import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.report.AccuracyTally;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.schemas.Prediction;
 import java.util.List;
@@ -51,6 +53,74 @@ class KeyStateMigrationTest {
         @Override
         public void processElement(ModelInput e, Context ctx, Collector<Void> out) throws Exception {
             state.update(toWrite);
+        }
+    }
+
+    /** Writes a key's state the way the operator did in format 1 of {@link KeyStateSerializer} (before lastTopClass). */
+    static final class Format1Writer extends KeyedProcessFunction<String, ModelInput, Void> {
+        private transient ValueState<KeyState> state;
+
+        @Override
+        public void open(OpenContext ctx) {
+            state = getRuntimeContext().getState(new ValueStateDescriptor<>(MicroBatchStepOperator.STATE_NAME, new KeyStateSerializer(1)));
+        }
+
+        @Override
+        public void processElement(ModelInput e, Context ctx, Collector<Void> out) throws Exception {
+            state.update(toWrite);
+        }
+    }
+
+    /**
+     * A checkpoint of format 1 restores: the key continues its sequence, its last top class is unknown (so the first
+     * event after the restore judges nothing, the next one does), and the state is written in format 2 from then on.
+     */
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = { false, true })
+    void aFormat1CheckpointRestoresAndTheKeyContinues(boolean rocksdb) throws Exception {
+        ModelInput first = ev("a", 3);
+        StepOperatorOptions options = StepOperatorOptions.of(1, 0, 0, 3, true)
+                .withAccuracy(new OnlineAccuracy.Options(true, RetrainTarget.NEXT_EVENT, 1000));
+        try (var h = open(new MicroBatchStepOperator(BACKEND, options), false)) {
+            h.processElement1(first, 1);
+            outputs(h);
+            toWrite = stateOf(h, "a");
+        }
+        assertThat(toWrite.lastTopClass).isNotNegative();
+        OperatorSubtaskState old;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Format1Writer()), ModelInput::getKey,
+                Types.STRING)) {
+            if (rocksdb) {
+                h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            }
+            h.open();
+            h.processElement(first, 1);
+            old = h.snapshot(1, 1);
+        }
+        OperatorSubtaskState migrated;
+        try (var h = open(new MicroBatchStepOperator(BACKEND, options), rocksdb, old)) {
+            assertThat(stateOf(h, "a").lastTopClass).as("format 1 has no last top class").isEqualTo(-1);
+            ModelInput second = ev("a", 7);
+            h.processElement1(second, 2);
+            List<Prediction> out = outputs(h);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).getStep()).isEqualTo(2);
+            float[] want = Reference.outputs(MODEL, List.of(first, second)).get(1);
+            float[] got = output(out.get(0));
+            for (int j = 0; j < want.length; j++) {
+                assertThat((double) got[j]).as("class %d", j).isCloseTo(want[j], within(TOL));
+            }
+            h.processElement1(ev("a", 1), 3);
+            outputs(h);
+            h.prepareSnapshotPreBarrier(2);
+            List<AccuracyTally> tallies = h.getSideOutput(MicroBatchStepOperator.ONLINE_ACCURACY).stream().map(r -> r.getValue()).toList();
+            assertThat(tallies).as("only the third event judges (the second's prediction)").singleElement()
+                    .satisfies(t -> assertThat(t.total).isOne());
+            migrated = h.snapshot(2, 2);
+        }
+        try (var h = open(new MicroBatchStepOperator(BACKEND, options), rocksdb, migrated)) {
+            assertThat(stateOf(h, "a").step).isEqualTo(3);
+            assertThat(stateOf(h, "a").lastTopClass).as("kept in format 2").isNotNegative();
         }
     }
 

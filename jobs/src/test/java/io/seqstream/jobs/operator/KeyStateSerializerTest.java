@@ -27,6 +27,7 @@ class KeyStateSerializerTest {
         s.lastSeen = 1_700_000_000_123L;
         s.expiryTimer = 1_700_003_600_123L;
         s.modelVersion = 42;
+        s.lastTopClass = 17;
         if (rings) {
             s.recentTokens = new int[]{ 1, -2, Integer.MAX_VALUE, 0 };
             s.recentFeatures = new float[]{ 0.5f, -1.25f, Float.MIN_VALUE };
@@ -74,12 +75,13 @@ class KeyStateSerializerTest {
     }
 
     @Test
-    void anLstm128KeyIsItsRawBytesPlus36() throws IOException {
+    void anLstm128KeyIsItsRawBytesPlus40() throws IOException {
         KeyState s = sample(false);
         // raw: 2H floats + step + version = 4 * 256 + 16
-        assertThat(write(new KeyStateSerializer(), s)).hasSize(4 * 256 + 16 + 36);
+        assertThat(write(new KeyStateSerializer(), s)).hasSize(4 * 256 + 16 + 40);
+        assertThat(write(new KeyStateSerializer(1), s)).as("format 1, without the last top class").hasSize(4 * 256 + 16 + 36);
         byte[] pojo = write(TypeInformation.of(KeyState.class).createSerializer(new SerializerConfigImpl()), s);
-        assertThat(pojo.length).as("the POJO format it replaces").isGreaterThan(4 * 256 + 16 + 36);
+        assertThat(pojo.length).as("the POJO format it replaces").isGreaterThan(4 * 256 + 16 + 40);
     }
 
     @Test
@@ -125,5 +127,42 @@ class KeyStateSerializerTest {
                 .snapshotConfiguration();
         TypeSerializerSchemaCompatibility<KeyState> c = current.resolveSchemaCompatibility(pojo);
         assertThat(c.isCompatibleAfterMigration()).isTrue();
+    }
+
+    /** Format 1 (no lastTopClass) as the former version wrote it: snapshot version 3, nothing else, and its values. */
+    @Test
+    void aFormat1SnapshotRestoresAReaderOfFormat1AndMigrates() throws IOException {
+        KeyStateSerializer former = new KeyStateSerializer(1);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, former.snapshotConfiguration());
+        byte[] snapshotBytes = out.getCopyOfBuffer();
+        DataOutputSerializer simple = new DataOutputSerializer(64);
+        simple.writeUTF(KeyStateSerializerSnapshot.class.getName());
+        simple.writeInt(3); // what the former SimpleTypeSerializerSnapshot subclass wrote: its version 3 and no content
+        assertThat(snapshotBytes).containsExactly(simple.getCopyOfBuffer());
+
+        TypeSerializerSnapshot<KeyState> read = TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(snapshotBytes),
+                getClass().getClassLoader());
+        assertThat(((KeyStateSerializerSnapshot) read).format()).isEqualTo(1);
+        assertThat(read.restoreSerializer()).isEqualTo(former).isNotEqualTo(new KeyStateSerializer());
+        assertThat(new KeyStateSerializerSnapshot().resolveSchemaCompatibility(read).isCompatibleAfterMigration()).isTrue();
+
+        for (boolean rings : new boolean[]{ false, true }) {
+            KeyState s = sample(rings);
+            DataInputDeserializer in = new DataInputDeserializer(write(former, s));
+            KeyState back = read.restoreSerializer().deserialize(in);
+            assertThat(in.available()).isZero();
+            assertThat(back.lastTopClass).as("unknown in format 1").isEqualTo(-1);
+            back.lastTopClass = s.lastTopClass;
+            assertSame(s, back);
+        }
+    }
+
+    @Test
+    void aSnapshotOfAFormatFromTheFutureIsAClearError() {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        assertThatThrownBy(() -> new KeyStateSerializerSnapshot().readSnapshot(3 + KeyStateSerializer.CURRENT_FORMAT,
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()))
+                .isInstanceOf(IOException.class).hasMessageContaining("format " + (KeyStateSerializer.CURRENT_FORMAT + 1));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.config.ShapeChangePolicy;
 import io.seqstream.jobs.model.InputSpec;
+import io.seqstream.jobs.report.TrainingReportOperatorTest;
 import io.seqstream.jobs.testing.Snapshots;
 import io.seqstream.model.Model;
 import io.seqstream.model.Sequential;
@@ -190,14 +191,37 @@ public class RetrainOperatorTest {
         }
     }
 
+    /** The rounds the trainer sent on its side output for the report. */
+    static List<RoundResult> rounds(TwoInputStreamOperatorTestHarness<TrainingWindow, ModelUpdate, ModelSnapshot> h) {
+        var q = h.getSideOutput(RetrainOperator.ROUNDS);
+        return q == null ? List.of() : q.stream().map(r -> r.getValue()).toList();
+    }
+
+    /** Runs {@code rounds} through the report operator, which writes the page at {@code path}. */
+    static void report(List<RoundResult> rounds, String path) throws Exception {
+        try (var r = TrainingReportOperatorTest.open(path, null)) {
+            for (RoundResult x : rounds) {
+                r.processElement1(x, 0);
+            }
+        }
+    }
+
     @Test
     void theReportShowsLossPerEpochAndAccuracyPerRound() throws Exception {
         Path report = dir.resolve("training-report.html");
+        List<RoundResult> rounds;
         try (var h = open(options(0, true, report.toString()), null)) {
             h.processElement1(window(1000, 60, 1), 999);
             h.processElement1(window(2000, 60, 2), 1999);
             h.endInput1();
+            rounds = rounds(h);
         }
+        assertThat(rounds).extracting(r -> r.round).containsExactly(1L, 2L);
+        assertThat(rounds).allSatisfy(r -> assertThat(r.epochLoss).hasSize(3));
+        assertThat(rounds.get(0).servingVersion).isEqualTo(7);
+        assertThat(rounds.get(0).candidateVersion).isEqualTo(8);
+        assertThat(Files.exists(report)).as("the trainer writes no page: the report operator does").isFalse();
+        report(rounds, report.toString());
         String html = Files.readString(report);
         assertThat(html).contains("Loss per epoch").contains("Holdout accuracy per round").contains("<svg").contains("serving v7");
         assertThat(html).contains("<td>v8</td>");
@@ -222,11 +246,15 @@ public class RetrainOperatorTest {
         assertThat(published).extracting(ModelSnapshot::getVersion).containsExactly(8L, 9L);
         String uri = dir.resolve("reports/rebuilt.html").toUri().toString(); // file:///..., a folder that does not exist yet
         assertThat(uri).startsWith("file:");
+        List<RoundResult> rebuilt;
         try (var h = open(options(0, true, uri), null)) {
             for (ModelSnapshot s : published) {
                 h.processElement2(ModelUpdate.fromKafka("models", 0, s.getVersion(), null, AvroCodec.encode(s)), 1);
             }
             h.processElement2(ModelUpdate.fromKafka("models", 0, 99, null, AvroCodec.encode(published.get(1))), 1); // again
+            rebuilt = rounds(h);
+            assertThat(rebuilt).as("each rebuilt round sent once").extracting(r -> r.candidateVersion).containsExactly(8L, 9L);
+            assertThat(rebuilt.get(0).epochLoss).hasSize(3);
             RetrainOperator op = (RetrainOperator) h.getOperator();
             List<TrainingReport.Round> rounds = op.report().rounds();
             assertThat(rounds).extracting(TrainingReport.Round::candidateVersion).containsExactly(8L, 9L);
@@ -238,6 +266,7 @@ public class RetrainOperatorTest {
             assertThat(published.get(0).getMetrics()).containsKeys("epoch_loss_1", "epoch_loss_2", "epoch_loss_3")
                     .doesNotContainKey("epoch_loss_4");
         }
+        report(rebuilt, uri);
         String html = Files.readString(dir.resolve("reports/rebuilt.html"));
         assertThat(html).contains("from the models topic").contains("<td>v8</td>").contains("<td>v9</td>")
                 .contains("data-series=\"round 1 -&gt; v8\"").contains("class=\"swap\" data-version=\"9\"");

@@ -12,12 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts, no network) of a run's training: the loss per epoch of every
  * round (one line per round), the holdout accuracy of the serving model and of each round's candidate with their
  * versions and markers where a candidate was published (the prediction operators swap to it), and a table of the
- * rounds. Every drawn series is an SVG {@code <g class="series" data-series="...">}.
+ * rounds, and the stream's online accuracy per event-time window (how often the predictions the job served were right)
+ * with markers where another model version started serving. Every drawn series is an SVG
+ * {@code <g class="series" data-series="...">}, every marker a {@code <g class="swap" data-version="...">}.
  * Thread-safe; {@link #write} can be called after every window to keep the page current.
  */
 public final class TrainingReport {
@@ -33,6 +37,23 @@ public final class TrainingReport {
             boolean published, String note) {
     }
 
+    /**
+     * One finished event-time window [{@code start}, {@code end}) of the stream: of {@code total} served predictions
+     * that could be judged, {@code right} were right; {@code versions} the model versions that served them.
+     */
+    public record OnlineWindow(Instant start, Instant end, long right, long total, List<Long> versions) {
+        public OnlineWindow {
+            versions = List.copyOf(new TreeSet<>(versions));
+        }
+
+        /** Right / total; NaN for a window without judged predictions. */
+        public double accuracy() {
+            return total == 0 ? Double.NaN : (double) right / total;
+        }
+    }
+
+    /** Windows listed in the table below the online-accuracy chart (the newest). */
+    private static final int WINDOWS_IN_TABLE = 24;
     private static final String[] COLORS = { "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22" };
     /** Rounds drawn in colour (and named in the legend) in the loss chart; older ones are grey. */
     private static final int LOSS_ROUNDS_IN_COLOUR = 8;
@@ -42,6 +63,7 @@ public final class TrainingReport {
     private final String title;
     private final List<Epoch> epochs = new ArrayList<>();
     private final List<Round> rounds = new ArrayList<>();
+    private final TreeMap<Instant, OnlineWindow> windows = new TreeMap<>();
 
     public TrainingReport(String title) {
         this.title = title;
@@ -57,6 +79,16 @@ public final class TrainingReport {
 
     public synchronized List<Round> rounds() {
         return List.copyOf(rounds);
+    }
+
+    /** Adds a finished window, or replaces the one with the same end (late predictions counted into it). */
+    public synchronized void putWindow(OnlineWindow w) {
+        windows.put(w.end(), w);
+    }
+
+    /** The finished windows, oldest first. */
+    public synchronized List<OnlineWindow> windows() {
+        return List.copyOf(windows.values());
     }
 
     public synchronized void write(Path file) throws IOException {
@@ -79,6 +111,10 @@ public final class TrainingReport {
             sb.append("; last round at ").append(TIME.format(last.at())).append(", serving v")
                     .append(last.published() ? last.candidateVersion() : last.servingVersion()).append(" since");
         }
+        if (!windows.isEmpty()) {
+            OnlineWindow w = windows.lastEntry().getValue();
+            sb.append(String.format(Locale.ROOT, "; online accuracy %.4f in the window ending %s", w.accuracy(), TIME.format(w.end())));
+        }
         sb.append("</p>");
 
         sb.append("<h2>Loss per epoch, one line per round</h2>");
@@ -95,7 +131,7 @@ public final class TrainingReport {
             loss.add(new Series("round " + e.getKey() + candidate, colour ? COLORS[(int) (e.getKey() % COLORS.length)] : "#c8c8c8",
                     e.getValue(), colour, List.of()));
         }
-        sb.append(chart(loss, "epoch", "training loss", List.of()));
+        sb.append(chart(loss, "epoch", "training loss", List.of(), false));
 
         sb.append("<h2>Holdout accuracy per round: serving model and candidate</h2>");
         List<double[]> before = new ArrayList<>(), after = new ArrayList<>();
@@ -111,8 +147,10 @@ public final class TrainingReport {
             }
         }
         sb.append(chart(List.of(new Series("serving model", "#d62728", before, true, beforeLabels),
-                new Series("candidate", "#2ca02c", after, true, afterLabels)), "training round", "holdout accuracy", swaps));
+                new Series("candidate", "#2ca02c", after, true, afterLabels)), "training round", "holdout accuracy", swaps, false));
         sb.append("<p>Dashed lines: a published candidate; the prediction operators swap to it between micro-batches.</p>");
+
+        onlineAccuracy(sb);
 
         sb.append("<h2>Rounds</h2><table><tr><th>round</th><th>time</th><th>serving</th><th>candidate</th><th>accuracy serving</th>"
                 + "<th>accuracy candidate</th><th>change</th><th>published</th><th>note</th></tr>");
@@ -128,12 +166,50 @@ public final class TrainingReport {
         return sb.toString();
     }
 
+    /** The online accuracy chart (x: window end) with a marker where a version first served, and a table of the newest windows. */
+    private void onlineAccuracy(StringBuilder sb) {
+        sb.append("<h2>Online accuracy per window: how often the served predictions were right</h2>");
+        List<double[]> points = new ArrayList<>();
+        List<double[]> swaps = new ArrayList<>();
+        java.util.Set<Long> seen = new TreeSet<>();
+        for (OnlineWindow w : windows.values()) {
+            points.add(new double[]{ w.end().toEpochMilli(), w.accuracy() });
+            for (long v : w.versions()) {
+                if (seen.add(v) && points.size() > 1) { // not the first window's: nothing to compare
+                    swaps.add(new double[]{ w.start().toEpochMilli(), v });
+                }
+            }
+        }
+        sb.append(chart(List.of(new Series("online accuracy", "#1f77b4", points, true, List.of())), "window end (UTC)", "online accuracy",
+                swaps, true));
+        sb.append("<p>Each point: one event-time window of the stream, the share of its judged predictions that were right. "
+                + "Dashed lines: another model version started serving in the window that follows.</p>");
+        if (windows.isEmpty()) {
+            return;
+        }
+        sb.append("<table><tr><th>window end</th><th>predictions judged</th><th>right</th><th>online accuracy</th><th>served by</th></tr>");
+        List<OnlineWindow> newest = new ArrayList<>(windows.descendingMap().values()).subList(0,
+                Math.min(WINDOWS_IN_TABLE, windows.size()));
+        for (OnlineWindow w : newest) {
+            StringBuilder versions = new StringBuilder();
+            for (long v : w.versions()) {
+                versions.append(versions.length() == 0 ? "v" : ", v").append(v);
+            }
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%.4f</td><td>%s</td></tr>", TIME.format(w.end()),
+                    w.total(), w.right(), w.accuracy(), versions));
+        }
+        sb.append("</table>");
+    }
+
     /** A line; {@code labels} (one per point, or none) are written next to the points. */
     private record Series(String name, String color, List<double[]> points, boolean inLegend, List<String> labels) {
     }
 
-    /** {@code markers}: vertical dashed lines at x = [0], labelled "-> v[1]". */
-    private static String chart(List<Series> series, String xLabel, String yLabel, List<double[]> markers) {
+    /**
+     * {@code markers}: vertical dashed lines at x = [0], labelled "-> v[1]". {@code timeAxis}: x is epoch ms, ticks show
+     * UTC times; else whole-number ticks (epochs, rounds).
+     */
+    private static String chart(List<Series> series, String xLabel, String yLabel, List<double[]> markers, boolean timeAxis) {
         int w = 720, h = 300, left = 60, right = 170, top = 20, bottom = 40;
         double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
         for (Series s : series) {
@@ -172,12 +248,23 @@ public final class TrainingReport {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.3f</text>", left - 4,
                     y + 4, v));
         }
-        // Whole-number ticks on x (epochs, rounds), at most ~10.
-        long step = Math.max(1, (long) Math.ceil((maxX - minX) / 10));
-        for (long x = (long) Math.ceil(minX); x <= maxX; x += step) {
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
-                    px.applyAsDouble(x),
-                    h - bottom + 14, x));
+        if (timeAxis) {
+            // Five evenly spaced times; seconds only when the chart spans less than a day.
+            DateTimeFormatter f = DateTimeFormatter.ofPattern(maxX - minX < 86_400_000 ? "HH:mm:ss" : "MM-dd HH:mm", Locale.ROOT)
+                    .withZone(ZoneOffset.UTC);
+            for (int i = 0; i <= 4; i++) {
+                double x = minX + (maxX - minX) * i / 4;
+                sb.append(String.format(Locale.ROOT,
+                        "<text class=\"tick\" x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
+                        px.applyAsDouble(x), h - bottom + 14, f.format(Instant.ofEpochMilli((long) x))));
+            }
+        } else {
+            // Whole-number ticks on x (epochs, rounds), at most ~10.
+            long step = Math.max(1, (long) Math.ceil((maxX - minX) / 10));
+            for (long x = (long) Math.ceil(minX); x <= maxX; x += step) {
+                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
+                        px.applyAsDouble(x), h - bottom + 14, x));
+            }
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>",
                 (left + w - right) / 2, h - 6, esc(xLabel)));
