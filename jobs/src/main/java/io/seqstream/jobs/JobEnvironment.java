@@ -7,6 +7,7 @@ import io.seqstream.jobs.state.RocksDbTuning;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -48,6 +49,10 @@ public final class JobEnvironment {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(ConfigKeys.CHECKPOINT_INTERVAL));
         // A few failed checkpoints (storage briefly unreachable) are ridden through; more fail over to the last one.
         c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, config.get(ConfigKeys.CHECKPOINT_TOLERABLE_FAILURES));
+        // Latency is the job's concern: at low load a record would otherwise wait up to Flink's 100 ms for its
+        // network buffer to fill, at each exchange (the keyBy before the stepping operator).
+        c.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
+        c.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT));
         return c;
     }
 
