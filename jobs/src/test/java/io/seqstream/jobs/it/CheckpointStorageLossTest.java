@@ -90,9 +90,7 @@ class CheckpointStorageLossTest {
 
             // Storage gone: the job's checkpoint directory is replaced by a file.
             Path jobDir = checkpoints.resolve(job.getJobID().toString());
-            Path away = checkpoints.resolve("away");
-            Files.move(jobDir, away);
-            Files.writeString(jobDir, "not a directory");
+            Path away = breakStorage(jobDir, checkpoints);
             long failedBefore = failedCheckpoints(cluster, job);
             Thread.sleep(1000); // a checkpoint under way when storage went may still complete: let it settle
             int committedAtStart = KafkaTopics.readCommitted(bs, predictions).size();
@@ -144,5 +142,26 @@ class CheckpointStorageLossTest {
 
     static long failedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
         return cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts().getNumberOfFailedCheckpoints();
+    }
+
+    /**
+     * Replaces the job's checkpoint directory by a plain file and returns where the directory went. A checkpoint under
+     * way can re-create the directory between the move and the write (Flink creates its chk-N folder's parents): such a
+     * re-created directory is moved aside too (it holds at most an unfinished checkpoint), and the write is tried again.
+     */
+    static Path breakStorage(Path jobDir, Path checkpoints) throws java.io.IOException {
+        Path away = checkpoints.resolve("away");
+        Files.move(jobDir, away);
+        for (int attempt = 1; attempt <= 50; attempt++) {
+            try {
+                Files.writeString(jobDir, "not a directory", java.nio.file.StandardOpenOption.CREATE_NEW);
+                return away;
+            } catch (java.nio.file.FileSystemException recreated) {
+                if (Files.isDirectory(jobDir)) {
+                    Files.move(jobDir, checkpoints.resolve("recreated-" + attempt));
+                }
+            }
+        }
+        throw new IllegalStateException("the checkpoint directory " + jobDir + " kept coming back");
     }
 }
