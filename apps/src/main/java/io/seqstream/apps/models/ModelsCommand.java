@@ -37,6 +37,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -134,13 +135,26 @@ public final class ModelsCommand implements Callable<Integer> {
         return signingKey != null ? ModelSigner.fromFile(signingKey) : ModelSigner.unsigned();
     }
 
+    /** {@code -h, --help} alone: these commands have a {@code --version} option of their own, which picocli's standard mixin would clash with. */
+    static final class HelpOption {
+        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+    }
+
+    /** The models topic and its brokers, as list, rollback and publish take them. */
+    static final class TopicOption {
+        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
+        String bootstrap;
+        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
+        String topic = "models";
+    }
+
     @Command(name = "train", sortOptions = false, description = {
             "Fine-tune a model offline on a CSV file or a topic of events (the streaming trainer's round), write the candidate, and "
                     + "with --publish publish it as the next version when it beats the base model by --min-improvement (or --always)." }, optionListHeading = "%nOptions:%n")
     final class Train implements Callable<Integer> {
-        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
-        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
+        @Mixin
+        HelpOption help;
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "base model (seqstream model file or Keras .h5)")
         Path model;
         @Option(names = "--version", paramLabel = "N", description = "the base model's version (default: its file's, else 1)")
@@ -294,52 +308,44 @@ public final class ModelsCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false, description = {
             "Every version on the models topic with parent, time, window, holdout metrics and checksum status." }, optionListHeading = "%nOptions:%n")
     final class ListVersions implements Callable<Integer> {
-        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
-        String bootstrap;
-        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
-        String topic = "models";
+        @Mixin
+        TopicOption models;
         JobFlags kafka;
 
         @Override
         public Integer call() {
-            return list(bootstrap, topic, kafkaClient(kafka));
+            return list(models.bootstrap, models.topic, kafkaClient(kafka));
         }
     }
 
     @Command(name = "rollback", sortOptions = false, description = {
             "Republish version V's model as a new highest version (parent V), so every job swaps back to it." }, optionListHeading = "%nOptions:%n")
     final class Rollback implements Callable<Integer> {
-        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
-        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
+        @Mixin
+        HelpOption help;
         @Option(names = "--version", required = true, paramLabel = "V", description = "the version to serve again")
         long version;
-        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
-        String bootstrap;
-        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
-        String topic = "models";
+        @Mixin
+        TopicOption models;
         @Option(names = "--signing-key", paramLabel = "FILE", description = "sign the snapshot with this PEM private key")
         Path signingKey;
         JobFlags kafka;
 
         @Override
         public Integer call() {
-            return rollback(version, bootstrap, topic, signer(signingKey), kafkaClient(kafka));
+            return rollback(version, models.bootstrap, models.topic, signer(signingKey), kafkaClient(kafka));
         }
     }
 
     @Command(name = "publish", sortOptions = false, description = {
             "Publish a model file as the next version (default: the highest on the topic + 1)." }, optionListHeading = "%nOptions:%n")
     final class Publish implements Callable<Integer> {
-        // Not mixinStandardHelpOptions: its -V, --version would clash with this command's --version.
-        @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
+        @Mixin
+        HelpOption help;
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "the model file (seqstream model file or Keras .h5)")
         Path model;
-        @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers")
-        String bootstrap;
-        @Option(names = "--topic", paramLabel = "T", description = "the models topic (default: ${DEFAULT-VALUE})")
-        String topic = "models";
+        @Mixin
+        TopicOption models;
         @Option(names = "--version", paramLabel = "N", description = "the version to publish (default: the highest on the topic + 1, at least the file's)")
         Long version;
         @Option(names = "--signing-key", paramLabel = "FILE", description = "sign the snapshot with this PEM private key")
@@ -348,7 +354,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return publish(model, bootstrap, topic, version, signer(signingKey), kafkaClient(kafka));
+            return publish(model, models.bootstrap, models.topic, version, signer(signingKey), kafkaClient(kafka));
         }
     }
 
