@@ -1,7 +1,7 @@
 package io.seqstream.apps.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqstream.apps.FlinkRest;
 import io.seqstream.apps.LocalFlink;
 import io.seqstream.apps.cli.Cli;
 import io.seqstream.apps.cli.JobFlags;
@@ -17,11 +17,6 @@ import io.seqstream.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,8 +89,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<Integer, FlinkRest> rests = new java.util.HashMap<>();
     private Path work;
     private EmbeddedKafka kafka;
     private StepModelBackend model;
@@ -338,9 +332,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return FlinkRest.freePort();
     }
 
     private void pollCheckpoints(int port, JobClient job, Map<Long, JsonNode> into) {
@@ -395,26 +387,15 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private JsonNode get(int port, String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return rest(port).get(path).orElse(null);
     }
 
     private JsonNode post(int port, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException("POST " + path + ": HTTP " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
+        return rest(port).post(path, body);
+    }
+
+    private FlinkRest rest(int port) {
+        return rests.computeIfAbsent(port, FlinkRest::new);
     }
 
     /** Bytes of the live RocksDB instances' files: the "db" folders of the operators under io.tmp.dirs. */
