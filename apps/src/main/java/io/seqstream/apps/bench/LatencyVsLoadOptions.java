@@ -28,6 +28,11 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     List<Double> loads = List.of(0.1, 0.5, 0.9);
     @Option(names = "--intervals", paramLabel = "LIST", split = ",", description = "exactly-once checkpoint intervals (default: 200ms,1s,10s)")
     List<String> intervals = List.of("200ms", "1s", "10s");
+    @Option(names = "--at-least-once-intervals", paramLabel = "LIST", split = ",", description = "checkpoint intervals of the at-least-once runs "
+            + "(default: 1s)")
+    List<String> atLeastOnceIntervals = List.of("1s");
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "delivery modes to run, of at-least-once,exactly-once (default: both)")
+    List<String> modes = List.of("at-least-once", "exactly-once");
     @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per point, at least 3 checkpoint intervals (default: ${DEFAULT-VALUE})")
     int seconds = 10;
     @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run (default: ${DEFAULT-VALUE})")
@@ -70,6 +75,14 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
         }
         for (String i : intervals) {
             JobConfig.defaults().with("checkpoint.interval", i.trim(), "--intervals"); // a bad duration is one line here
+        }
+        for (String i : atLeastOnceIntervals) {
+            JobConfig.defaults().with("checkpoint.interval", i.trim(), "--at-least-once-intervals");
+        }
+        for (String m : modes) {
+            if (!m.equals("at-least-once") && !m.equals("exactly-once")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--modes: '" + m + "' is not at-least-once or exactly-once");
+            }
         }
         Bench.atLeast(spec, "--seconds", seconds, 1);
         Bench.atLeast(spec, "--max-events", maxEvents, 1);

@@ -51,12 +51,15 @@ class BenchCommandsTest {
 
     @Test
     void latencyVsLoad() {
-        latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--seconds=S", "--max-events=N", "--keys=K",
+        latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--at-least-once-intervals=LIST",
+                "--modes=LIST", "--seconds=S", "--max-events=N", "--keys=K",
                 "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--out=DIR", "Job settings");
-        latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads?");
+        latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads");
         latency("--loads", "0.5,x").assertUserError("--loads", "'x'");
         latency("--loads", "1.5").assertUserError("--loads: 1.5 is not a fraction in (0, 1]");
         latency("--intervals", "1s,soon").assertUserError("'soon'", "--intervals");
+        latency("--at-least-once-intervals", "later").assertUserError("'later'", "--at-least-once-intervals");
+        latency("--modes", "at-most-once").assertUserError("--modes: 'at-most-once' is not at-least-once or exactly-once");
         latency("--seconds", "0").assertUserError("--seconds must be at least 1, got 0");
         latency("--delivery", "twice").assertUserError("'twice'", "delivery");
         assertThat(started).isEmpty();
