@@ -113,6 +113,13 @@ final class EventWriter implements AutoCloseable {
      * a new random order, so a key's next event comes about one key count later (a cold state read at scale).
      */
     long writeEachKey(String topic, int perKey) {
+        return writeEachKey(topic, perKey, n -> {
+        });
+    }
+
+    /** As {@link #writeEachKey(String, int)}, telling {@code progress} the events written after every million. */
+    long writeEachKey(String topic, int perKey, java.util.function.LongConsumer progress) {
+        long written = 0;
         int[] order = new int[keys.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -126,6 +133,9 @@ final class EventWriter implements AutoCloseable {
             }
             for (int k : order) {
                 send(topic, k);
+                if (++written % 1_000_000 == 0) {
+                    progress.accept(written);
+                }
             }
         }
         producer.flush();

@@ -176,7 +176,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         double[] jobOnly;
         try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 42)) {
             String backlog = topic(name + "-backlog");
-            events = w.writeEachKey(backlog, eventsPerKey);
+            long total = (long) eventsPerKey * keys;
+            events = w.writeEachKey(backlog, eventsPerKey, n -> log(String.format("backlog: %,d of %,d events written", n, total)));
             jobOnly = jobOnly(config(name + "-job-only", backlog, backend), events);
             deleteRecursively(work.resolve("checkpoints"));
         }
@@ -195,7 +196,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Thread poller = start(() -> pollCheckpoints(port, job, checkpoints), "scale-checkpoint-poller");
         long t0 = System.currentTimeMillis();
         try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 43)) {
-            w.writeEachKey(live, eventsPerKey);
+            w.writeEachKey(live, eventsPerKey, n -> log(String.format("end to end: %,d of %,d events written, %,d predicted", n, events,
+                    stats.count())));
         }
         if (!stats.await(events, Duration.ofMinutes(60))) {
             throw new IllegalStateException(name + ": only " + stats.count() + " of " + events + " predictions were committed");
