@@ -36,9 +36,14 @@ final class EventWriter implements AutoCloseable {
     private org.apache.avro.io.BinaryEncoder encoder;
 
     EventWriter(String bootstrap, int keyCount, int vocab, long seed) {
+        this(bootstrap, keyCount, vocab, seed, 5);
+    }
+
+    /** {@code lingerMs}: how long the producer may hold a record to batch it (5 ms for throughput, 0 to send at once). */
+    EventWriter(String bootstrap, int keyCount, int vocab, long seed, int lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -56,6 +56,7 @@ public final class LatencyVsLoad {
     private final Map<String, String> jobFlags;
     private final int keys, partitions, vocab, embedding, units, seconds;
     private final long maxEvents;
+    private final int producerLingerMs;
     private int run;
 
     private LatencyVsLoad(EmbeddedKafka kafka, Path work, LatencyVsLoadOptions o) {
@@ -68,6 +69,7 @@ public final class LatencyVsLoad {
         this.units = o.units;
         this.seconds = o.seconds;
         this.maxEvents = o.maxEvents;
+        this.producerLingerMs = o.producerLingerMs;
         this.jobFlags = o.jobFlags();
     }
 
@@ -134,8 +136,10 @@ public final class LatencyVsLoad {
     String describe() {
         JobConfig c = JobConfig.fromFlags(baseFlags());
         return String.format(Locale.ROOT,
-                "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms",
-                vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs());
+                "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms, "
+                        + "network buffer timeout %s; paced producer linger.ms %d",
+                vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs(),
+                c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs);
     }
 
     private List<ModeResult> runAll(List<Mode> modes, List<Double> loads) throws Exception {
@@ -146,6 +150,8 @@ public final class LatencyVsLoad {
         model.build(-1);
         StepModelBackend engine = StepModelBackend.of(model, 1);
         EventWriter writer = new EventWriter(kafka.bootstrapServers(), keys, vocab, 42);
+        // The paced runs measure latency: their producer sends each event at once unless told otherwise.
+        EventWriter pacedWriter = new EventWriter(kafka.bootstrapServers(), keys, vocab, 43, producerLingerMs);
         log("warm-up (not reported)");
         maxThroughput(engine, writer, modes.get(0));
         List<ModeResult> results = new ArrayList<>();
@@ -153,11 +159,12 @@ public final class LatencyVsLoad {
             double max = maxThroughput(engine, writer, m);
             List<Point> points = new ArrayList<>();
             for (double load : loads) {
-                points.add(paced(engine, writer, m, load, (int) Math.max(1, Math.round(load * max))));
+                points.add(paced(engine, pacedWriter, m, load, (int) Math.max(1, Math.round(load * max))));
             }
             results.add(new ModeResult(m, max, points));
         }
         writer.close();
+        pacedWriter.close();
         return results;
     }
 

@@ -37,6 +37,9 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     int seconds = 10;
     @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run (default: ${DEFAULT-VALUE})")
     long maxEvents = 300_000;
+    @Option(names = "--producer-linger-ms", paramLabel = "MS", description = "linger.ms of the paced runs' producer: the time an event may wait "
+            + "there to be batched counts in its latency (default: ${DEFAULT-VALUE})")
+    int producerLingerMs = 0;
     @Option(names = "--keys", paramLabel = "K", description = "distinct keys (default: ${DEFAULT-VALUE})")
     int keys = 10_000;
     @Option(names = "--partitions", paramLabel = "P", description = "partitions of the benchmark topics (default: ${DEFAULT-VALUE})")
@@ -87,6 +90,7 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
         Bench.atLeast(spec, "--seconds", seconds, 1);
         Bench.atLeast(spec, "--max-events", maxEvents, 1);
         Bench.atLeast(spec, "--keys", keys, 1);
+        Bench.atLeast(spec, "--producer-linger-ms", producerLingerMs, 0);
         Bench.atLeast(spec, "--partitions", partitions, 1);
         Bench.atLeast(spec, "--vocab", vocab, 2);
         Bench.atLeast(spec, "--embedding", embedding, 1);

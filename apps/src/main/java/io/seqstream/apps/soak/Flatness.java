@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.function.ToLongFunction;
 
 /**
- * Whether a soak stayed flat: per measure, the median of the readings in the first window against the median in the
- * last window (the issue's "first vs last 5 minutes"). The last may exceed the first by 10 %, or by a small absolute
+ * Whether a soak stayed flat: per measure, the mean of the readings in the first window against the mean in the
+ * last window (the issue's "first vs last 5 minutes"). The mean, not the median: a measure that alternates between two
+ * values from one reading to the next (the checkpoint size does, as the retraining buffers fill and drain) would make
+ * the median jump between them. The last may exceed the first by 10 %, or by a small absolute
  * floor where 10 % of the value is below what one reading jitters by (a few MiB of heap, one thread, a few ms).
  * A measure that fell is flat: only growth means a leak or a slowdown.
  */
@@ -51,22 +53,21 @@ final class Flatness {
         List<SoakSample> last = load.stream().filter(s -> s.minute() >= end - window).toList();
         List<Row> rows = new ArrayList<>();
         for (Measure m : MEASURES) {
-            long a = median(first, m.value());
-            long b = median(last, m.value());
+            long a = mean(first, m.value());
+            long b = mean(last, m.value());
             rows.add(new Row(m.name(), a, b, m.floor(), b <= Math.max(a * (1 + TOLERANCE), a + m.floor())));
         }
         return rows;
     }
 
     static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| measure (median of the readings) | first window | last window | change | verdict |\n"
+        StringBuilder sb = new StringBuilder("| measure (mean of the readings) | first window | last window | change | verdict |\n"
                 + "|---|---:|---:|---:|---|\n");
         rows.forEach(r -> sb.append(r.line()).append('\n'));
         return sb.toString();
     }
 
-    private static long median(List<SoakSample> xs, ToLongFunction<SoakSample> f) {
-        long[] v = xs.stream().mapToLong(f).sorted().toArray();
-        return v[v.length / 2];
+    private static long mean(List<SoakSample> xs, ToLongFunction<SoakSample> f) {
+        return Math.round(xs.stream().mapToLong(f).average().orElseThrow());
     }
 }

@@ -76,6 +76,8 @@ public final class SoakCommand implements Callable<Integer> {
     double windowMinutes;
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the readings and the verdict to this Markdown file.")
     Path out;
+    @Option(names = "--judge", paramLabel = "FILE", description = "Run nothing: judge the readings table of an earlier --out file with --window.")
+    Path judge;
 
     public static void main(String[] args) {
         System.exit(Cli.commandLine(new SoakCommand()).execute(args)); // Kafka and Flink leave non-daemon threads behind
@@ -83,6 +85,16 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (judge != null) {
+            List<SoakSample> recorded = Files.readAllLines(judge).stream().map(SoakSample::parse).flatMap(java.util.Optional::stream).toList();
+            if (recorded.size() < 3) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--judge: " + judge + " holds " + recorded.size()
+                        + " readings; a soak's --out file has one table row per reading");
+            }
+            List<Flatness.Row> rows = Flatness.compare(recorded, windowMinutes);
+            log(Flatness.table(rows));
+            return rows.stream().allMatch(Flatness.Row::flat) ? Cli.OK : Cli.FAILED;
+        }
         if (minutes <= 0 || load <= 0 || load > 1 || keys < 1 || burst < keys || swapEverySeconds <= 0 || sampleEverySeconds <= 0) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "need --minutes > 0, 0 < --load <= 1, --keys >= 1, --burst >= --keys, --swap-every and --sample-every > 0");

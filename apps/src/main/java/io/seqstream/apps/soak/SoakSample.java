@@ -13,6 +13,19 @@ record SoakSample(double minute, long sent, long predicted, long heapMiB, long r
     static final String HEADER = "| minute | events sent | predicted | heap after GC (MiB) | RSS (MiB) | threads | checkpoint (KiB) "
             + "| checkpoint (ms) | p99 latency (ms) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
+    /** A row of {@link #HEADER}'s table, as {@link #row()} writes it; empty for any other line. */
+    static java.util.Optional<SoakSample> parse(String line) {
+        String[] f = line.split("\\|");
+        if (f.length != 11 || !f[1].trim().matches("\\d+(\\.\\d+)?")) {
+            return java.util.Optional.empty();
+        }
+        long[] v = new long[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = Long.parseLong(f[i + 2].trim());
+        }
+        return java.util.Optional.of(new SoakSample(Double.parseDouble(f[1].trim()), v[0], v[1], v[2], v[3], (int) v[4], v[5], v[6], v[7]));
+    }
+
     String row() {
         return String.format(Locale.ROOT, "| %.2f | %d | %d | %d | %d | %d | %d | %d | %d |", minute, sent, predicted, heapMiB, rssMiB,
                 threads, checkpointKiB, checkpointMs, p99Ms);

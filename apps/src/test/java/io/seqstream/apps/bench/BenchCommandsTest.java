@@ -61,6 +61,7 @@ class BenchCommandsTest {
         latency("--at-least-once-intervals", "later").assertUserError("'later'", "--at-least-once-intervals");
         latency("--modes", "at-most-once").assertUserError("--modes: 'at-most-once' is not at-least-once or exactly-once");
         latency("--seconds", "0").assertUserError("--seconds must be at least 1, got 0");
+        latency("--producer-linger-ms", "-1").assertUserError("--producer-linger-ms must be at least 0, got -1");
         latency("--delivery", "twice").assertUserError("'twice'", "delivery");
         assertThat(started).isEmpty();
         CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8");

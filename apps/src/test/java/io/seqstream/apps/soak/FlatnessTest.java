@@ -51,6 +51,29 @@ class FlatnessTest {
     }
 
     @Test
+    void aMeasureThatAlternatesBetweenTwoValuesIsFlat() {
+        List<SoakSample> s = new ArrayList<>();
+        s.add(new SoakSample(0, 0, 0, 40, 300, 90, -1, -1, -1));
+        for (int i = 1; i <= 180; i++) {
+            // 31 readings per window: the first window has one more high value, the last one more low value, so
+            // their medians are 1718 and 1388; their means are within 1 %
+            s.add(new SoakSample(i / 6.0, i, i, 200, 900, 120, i % 2 == 0 ? 1388 : 1718, 30, 40));
+        }
+        Flatness.Row cp = row(Flatness.compare(s, 5), "checkpoint size");
+        assertThat(cp.flat()).as(cp.line()).isTrue();
+        assertThat(cp.first()).isBetween(1550L, 1565L);
+        assertThat(cp.last()).isBetween(1540L, 1555L);
+    }
+
+    @Test
+    void readingsRoundTripThroughTheTable() {
+        SoakSample a = new SoakSample(12.5, 1000, 998, 210, 1100, 217, 1722, 18, 2012);
+        assertThat(SoakSample.parse(a.row())).contains(a);
+        assertThat(SoakSample.parse("| measure | 1 | 2 | +1 % | flat |")).isEmpty();
+        assertThat(SoakSample.parse(SoakSample.HEADER.lines().findFirst().orElseThrow())).isEmpty();
+    }
+
+    @Test
     void aShortRunComparesItsFifthsAndTooFewReadingsAreRefused() {
         List<SoakSample> s = run(2, 0, 40, 40);
         assertThat(Flatness.compare(s, 5)).allMatch(Flatness.Row::flat);

@@ -22,6 +22,15 @@ class SoakCommandTest {
                 .contains("per-key steps all equal to the events sent").contains("job status RUNNING, never restarted")
                 .containsPattern("[2-9] published model versions").contains("| heap after GC (MiB) |");
         assertThat(text.lines().filter(l -> l.matches("\\| \\d+\\.\\d\\d \\|.*")).count()).as("readings").isGreaterThanOrEqualTo(8);
+        // The recorded readings judged again: the same verdict as the run's
+        int judged = Cli.commandLine(new SoakCommand()).execute("--judge", report.toString());
+        assertThat(judged).isEqualTo(text.contains("GREW") ? Cli.FAILED : Cli.OK);
+    }
+
+    @Test
+    void judgingAFileWithoutReadingsIsAUserError(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("x.md"), "no table here\n");
+        assertThat(Cli.commandLine(new SoakCommand()).execute("--judge", empty.toString())).isEqualTo(Cli.USER_ERROR);
     }
 
     @Test
