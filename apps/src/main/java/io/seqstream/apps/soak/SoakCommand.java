@@ -86,7 +86,8 @@ public final class SoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (judge != null) {
-            List<SoakSample> recorded = Files.readAllLines(judge).stream().map(SoakSample::parse).flatMap(java.util.Optional::stream).toList();
+            List<SoakSample> recorded = Files.readAllLines(judge).stream().map(SoakSample::parse).flatMap(java.util.Optional::stream)
+                    .toList();
             if (recorded.size() < 3) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--judge: " + judge + " holds " + recorded.size()
                         + " readings; a soak's --out file has one table row per reading");

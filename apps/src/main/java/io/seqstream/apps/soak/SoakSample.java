@@ -16,7 +16,7 @@ record SoakSample(double minute, long sent, long predicted, long heapMiB, long r
     /** A row of {@link #HEADER}'s table, as {@link #row()} writes it; empty for any other line. */
     static java.util.Optional<SoakSample> parse(String line) {
         String[] f = line.split("\\|");
-        if (f.length != 11 || !f[1].trim().matches("\\d+(\\.\\d+)?")) {
+        if (f.length != 10 || !f[1].trim().matches("\\d+(\\.\\d+)?")) {
             return java.util.Optional.empty();
         }
         long[] v = new long[8];
