@@ -66,12 +66,15 @@ public final class SoakCommand implements Callable<Integer> {
     int keys;
     @Option(names = "--units", paramLabel = "H", description = "LSTM units of the model (default ${DEFAULT-VALUE}).", defaultValue = "32")
     int units;
-    @Option(names = "--burst", paramLabel = "N", description = "Events of the throughput burst (default ${DEFAULT-VALUE}).", defaultValue = "20000")
+    @Option(names = "--burst", paramLabel = "N", description = "Events of the throughput burst: enough that the wait for the checkpoint "
+            + "committing them is a small part (default ${DEFAULT-VALUE}).", defaultValue = "300000")
     int burst;
     @Option(names = "--swap-every", paramLabel = "S", description = "Seconds between published model versions (default ${DEFAULT-VALUE}).", defaultValue = "60")
     double swapEverySeconds;
     @Option(names = "--sample-every", paramLabel = "S", description = "Seconds between readings (default ${DEFAULT-VALUE}).", defaultValue = "10")
     double sampleEverySeconds;
+    @Option(names = "--warmup", paramLabel = "M", description = "Minutes at the soak's rate before the first reading (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    double warmupMinutes;
     @Option(names = "--window", paramLabel = "M", description = "Minutes at the start and at the end compared for flatness (default ${DEFAULT-VALUE}).", defaultValue = "5")
     double windowMinutes;
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the readings and the verdict to this Markdown file.")
@@ -96,9 +99,10 @@ public final class SoakCommand implements Callable<Integer> {
             log(Flatness.table(rows));
             return rows.stream().allMatch(Flatness.Row::flat) ? Cli.OK : Cli.FAILED;
         }
-        if (minutes <= 0 || load <= 0 || load > 1 || keys < 1 || burst < keys || swapEverySeconds <= 0 || sampleEverySeconds <= 0) {
+        if (minutes <= 0 || load <= 0 || load > 1 || keys < 1 || burst < keys || swapEverySeconds <= 0 || sampleEverySeconds <= 0
+                || warmupMinutes < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "need --minutes > 0, 0 < --load <= 1, --keys >= 1, --burst >= --keys, --swap-every and --sample-every > 0");
+                    "need --minutes > 0, 0 < --load <= 1, --keys >= 1, --burst >= --keys, --swap-every and --sample-every > 0, --warmup >= 0");
         }
         Path work = Files.createTempDirectory("seqstream-soak");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -164,12 +168,14 @@ public final class SoakCommand implements Callable<Integer> {
             log(String.format(Locale.ROOT, "soak: burst throughput %.0f events/s (exactly-once, checkpoint waits included); "
                     + "soaking at %.0f events/s for %.1f min", throughput, rate, minutes));
 
+            // The first --warmup minutes at the soak's rate (JIT, first checkpoints) are not read: minute 0 follows them.
             long start = System.nanoTime();
-            long end = start + (long) (minutes * 60e9);
+            long measured = start + (long) (warmupMinutes * 60e9);
+            long end = measured + (long) (minutes * 60e9);
             long swapEvery = (long) (swapEverySeconds * 1e9);
             long sampleEvery = (long) (sampleEverySeconds * 1e9);
             long nextSwap = start + swapEvery;
-            long nextSample = start;
+            long nextSample = measured;
             int key = 0;
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();
@@ -185,7 +191,7 @@ public final class SoakCommand implements Callable<Integer> {
                     nextSwap += swapEvery;
                 }
                 if (now >= nextSample) {
-                    SoakSample s = sample((now - start) / 60e9, sent[0], reader, rest, job);
+                    SoakSample s = sample((now - measured) / 60e9, sent[0], reader, rest, job);
                     samples.add(s);
                     log(s.row());
                     nextSample += sampleEvery;

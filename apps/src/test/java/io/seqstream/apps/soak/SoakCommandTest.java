@@ -13,7 +13,8 @@ class SoakCommandTest {
     @Test
     void aShortSoakPredictsEveryEventOnceThroughSwaps(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("soak.md");
-        int code = Cli.commandLine(new SoakCommand()).execute("--minutes", "0.4", "--keys", "200", "--burst", "2000", "--units", "8",
+        int code = Cli.commandLine(new SoakCommand()).execute("--minutes", "0.4", "--warmup", "0.1", "--keys", "200", "--burst", "2000",
+                "--units", "8",
                 "--sample-every", "3", "--swap-every", "8", "--out", report.toString());
         String text = Files.readString(report);
         // Flatness over 24 s of a shared test machine is noise: the verdict is printed, the exit code may say 1 for it alone.
@@ -37,5 +38,6 @@ class SoakCommandTest {
     void badOptionsAreOneLineAndExitCode2() {
         assertThat(Cli.commandLine(new SoakCommand()).execute("--load", "1.5")).isEqualTo(Cli.USER_ERROR);
         assertThat(Cli.commandLine(new SoakCommand()).execute("--keys", "100", "--burst", "10")).isEqualTo(Cli.USER_ERROR);
+        assertThat(Cli.commandLine(new SoakCommand()).execute("--warmup", "-1")).isEqualTo(Cli.USER_ERROR);
     }
 }
