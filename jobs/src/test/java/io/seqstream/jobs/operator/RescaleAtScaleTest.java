@@ -27,7 +27,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -38,10 +37,9 @@ import org.junit.jupiter.api.Test;
  * restore), then a second event for sampled keys: each continues at step 2 from its own state, in the instance
  * that owns its key group, and matches predict() on both events. The two instances hold every key exactly once.
  *
- * <p>Not in the default test run (the name does not end in Test): a million events through the harness take
- * minutes. Run it with {@code mvn -B -pl jobs -am test -Dtest=RescaleAtScaleCheck -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>About 10 s: RocksDB configured as the job configures it ({@link ManyKeysRocksDbTest#productionLikeRocksDb()}).
  */
-class RescaleAtScaleCheck {
+class RescaleAtScaleTest {
     static final int KEYS = 1_000_000;
     static final int MAX_PARALLELISM = 128;
 
@@ -50,7 +48,7 @@ class RescaleAtScaleCheck {
         var op = new MicroBatchStepOperator(BACKEND, StepOperatorOptions.of(512, 1_000_000, 0, 3, true).withPipelined(false));
         var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null,
                 Types.STRING, MAX_PARALLELISM, parallelism, subtask);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend(false)); // full snapshots: the harness resolves no shared files
+        h.setStateBackend(ManyKeysRocksDbTest.productionLikeRocksDb()); // full snapshots: the harness resolves no shared files
         h.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE)); // in memory, without the 5 MB default cap
         h.setup();
         if (restore != null) {
