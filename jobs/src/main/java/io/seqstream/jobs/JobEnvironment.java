@@ -9,6 +9,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -53,6 +54,11 @@ public final class JobEnvironment {
         // network buffer to fill, at each exchange (the keyBy before the stepping operator).
         c.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
         c.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT));
+        // Chained operators pass records by reference instead of deep-copying each one (the copy of every
+        // Prediction into its chained sink was 8 % of the job's allocation). Safe because every operator of the
+        // job emits a new object per record and never changes a record after emitting or receiving it; records
+        // that arrive over the network are fresh objects whatever this setting says.
+        c.set(PipelineOptions.OBJECT_REUSE, true);
         return c;
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
 
 class JobEnvironmentTest {
@@ -22,5 +23,11 @@ class JobEnvironmentTest {
 
         Configuration flushEach = JobEnvironment.jobSettings(JobConfig.defaults().withFlags(Map.of("network.buffer-timeout", "0")));
         assertThat(flushEach.get(ExecutionOptions.BUFFER_TIMEOUT)).isZero();
+    }
+
+    @Test
+    void chainedOperatorsPassRecordsByReference() {
+        Configuration c = JobEnvironment.jobSettings(JobConfig.defaults());
+        assertThat(c.get(PipelineOptions.OBJECT_REUSE)).as("no deep copy of each prediction into its chained sink").isTrue();
     }
 }

@@ -1,6 +1,5 @@
 package io.seqstream.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -11,10 +10,8 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 import org.apache.avro.SystemLimitException;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -60,6 +57,10 @@ public final class AvroCodec {
         }
     };
 
+    // One output buffer and encoder per thread, reused: a new BufferedBinaryEncoder per record allocated
+    // its 2 KB buffer and an output channel each time, the largest allocation on the job's path.
+    private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+
     private AvroCodec() {
     }
 
@@ -72,17 +73,20 @@ public final class AvroCodec {
     public static byte[] encode(SpecificRecord record) {
         Objects.requireNonNull(record, "record");
         String what = record.getSchema().getName();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        EncodeBuffer buffer = BUFFERS.get();
+        byte[] bytes;
         try {
-            WRITERS.get(record.getClass()).write(record, encoder);
-            encoder.flush();
+            bytes = buffer.encode(WRITERS.get(record.getClass()), record);
         } catch (IOException e) {
+            BUFFERS.remove(); // the encoder may hold part of this record: start the next one clean
             throw new UncheckedIOException(e); // a memory stream does not fail
         } catch (RuntimeException e) {
+            BUFFERS.remove();
             throw new IllegalArgumentException("cannot encode " + what + ": " + e.getMessage(), e);
         }
-        byte[] bytes = out.toByteArray();
+        if (buffer.capacity() > EncodeBuffer.KEPT_BYTES) {
+            BUFFERS.remove(); // a model snapshot's hundreds of MB are not kept for the next prediction
+        }
         try {
             DatumScanner.check(record.getSchema(), bytes, what);
         } catch (AvroDecodeException e) {

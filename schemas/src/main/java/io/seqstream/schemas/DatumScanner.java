@@ -2,6 +2,7 @@ package io.seqstream.schemas;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.Schema.Field;
 
@@ -19,6 +20,10 @@ import org.apache.avro.Schema.Field;
  * booleans other than 0/1, over-long varints, and trailing bytes.
  */
 final class DatumScanner {
+
+    // Schemas cache their hash code and compare to themselves by identity first: lookups are cheap.
+    private static final Map<Schema, Integer> MIN_ITEM_SIZES = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_SCHEMAS = 4096;
 
     /** Deeper nesting only happens with recursive schemas; stop before the stack does. */
     private static final int MAX_DEPTH = 64;
@@ -106,7 +111,7 @@ final class DatumScanner {
 
     /** Arrays and maps: blocks of items until a zero count; a map item is a string key then a value. */
     private void skipBlocks(Schema value, Schema key, int limit, int depth) {
-        int minItemSize = minSize(value, new IdentityHashMap<>()) + (key == null ? 0 : 1);
+        int minItemSize = minItemSize(value) + (key == null ? 0 : 1);
         int fixedItemSize = key == null ? fixedSize(value) : -1;
         long total = 0;
         while (true) {
@@ -147,6 +152,20 @@ final class DatumScanner {
     }
 
     /** Smallest number of bytes one value of {@code schema} can take; 0 when a cycle is met. */
+    /** {@link #minSize} of an array's or map's items, computed once per schema: it is asked for every array read. */
+    private static int minItemSize(Schema items) {
+        Integer cached = MIN_ITEM_SIZES.get(items);
+        if (cached != null) {
+            return cached;
+        }
+        int size = minSize(items, new IdentityHashMap<>());
+        if (MIN_ITEM_SIZES.size() >= MAX_CACHED_SCHEMAS) {
+            MIN_ITEM_SIZES.clear(); // item schemas of many writer versions: bounded, recomputed on demand
+        }
+        MIN_ITEM_SIZES.put(items, size);
+        return size;
+    }
+
     private static int minSize(Schema schema, Map<Schema, Boolean> visiting) {
         return switch (schema.getType()) {
             case NULL -> 0;

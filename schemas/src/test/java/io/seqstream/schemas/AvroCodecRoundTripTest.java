@@ -87,6 +87,55 @@ class AvroCodecRoundTripTest {
                 .hasMessageContaining("Event");
     }
 
+    @Test
+    void aRecordThatFailsHalfWayLeavesNothingInTheNextEncoding() {
+        Event halfWritten = Event.newBuilder().setKey("key-written-first").setEventTime(7L).setToken(3).build();
+        halfWritten.setAttributes(null); // the last field: key, time and token are already in the encoder
+
+        assertThatThrownBy(() -> AvroCodec.encode(halfWritten)).isInstanceOf(IllegalArgumentException.class);
+
+        Event event = Event.newBuilder().setKey("k").setEventTime(1L).setToken(0).build();
+        assertThat(AvroCodec.encode(event)).containsExactly(2, 'k', 2, 2, 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void aHugeRecordThenASmallOneEncodeAsOnTheirOwn() {
+        List<Float> features = new ArrayList<>(Collections.nCopies(AvroCodec.MAX_FEATURES, 2.5f)); // 4 MiB encoded
+        Event huge = Event.newBuilder().setKey("big").setEventTime(1L).setFeatures(features).build();
+        Event small = Event.newBuilder().setKey("k").setEventTime(1L).setToken(0).build();
+
+        assertThat(AvroCodec.decode(AvroCodec.encode(huge), Event.class)).isEqualTo(huge);
+        assertThat(AvroCodec.encode(small)).containsExactly(2, 'k', 2, 2, 0, 0, 0, 0, 0);
+        assertThat(AvroCodec.decode(AvroCodec.encode(huge), Event.class)).isEqualTo(huge);
+    }
+
+    @Test
+    void threadsEncodingAtOnceEachGetTheirOwnRecordsBytes() throws Exception {
+        List<SpecificRecord> records = TestRecords.all();
+        List<byte[]> expected = records.stream().map(AvroCodec::encode).toList();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 2_000; i++) {
+                        int r = (i + offset) % records.size();
+                        assertThat(AvroCodec.encode(records.get(r))).isEqualTo(expected.get(r));
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertThat(f.get()).isEqualTo(2_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static byte[] bytesOf(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
