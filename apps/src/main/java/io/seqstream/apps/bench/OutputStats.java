@@ -1,8 +1,6 @@
 package io.seqstream.apps.bench;
 
 import io.seqstream.jobs.stats.LatencyHistogram;
-import io.seqstream.schemas.AvroCodec;
-import io.seqstream.schemas.Prediction;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +36,7 @@ final class OutputStats implements Runnable {
     private volatile long minProcessingTime = Long.MAX_VALUE;
     private volatile long maxProcessingTime = Long.MIN_VALUE;
     private volatile boolean stop;
+    private final PredictionTimes times = new PredictionTimes(); // only the reader thread uses it
 
     /** Latencies of the predictions of events from {@code measureFrom} on (and the throughput). */
     OutputStats(String bootstrap, String topic, long measureFrom) {
@@ -83,10 +82,10 @@ final class OutputStats implements Runnable {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     long now = System.currentTimeMillis();
-                    Prediction pr = processingTime(r);
-                    if (pr.getEventTime() >= measureFrom) {
-                        computed.record(pr.getProcessingTime() - pr.getEventTime());
-                        visible.record(now - pr.getEventTime());
+                    PredictionTimes pr = processingTime(r);
+                    if (pr.eventTime() >= measureFrom) {
+                        computed.record(pr.processingTime() - pr.eventTime());
+                        visible.record(now - pr.eventTime());
                     }
                     count.incrementAndGet();
                 }
@@ -94,9 +93,10 @@ final class OutputStats implements Runnable {
         }
     }
 
-    private Prediction processingTime(ConsumerRecord<byte[], byte[]> r) {
-        Prediction pr = AvroCodec.decode(r.value(), Prediction.class);
-        long pt = pr.getProcessingTime();
+    private PredictionTimes processingTime(ConsumerRecord<byte[], byte[]> r) {
+        PredictionTimes pr = times;
+        pr.read(r.value());
+        long pt = pr.processingTime();
         minProcessingTime = Math.min(minProcessingTime, pt);
         maxProcessingTime = Math.max(maxProcessingTime, pt);
         return pr;
