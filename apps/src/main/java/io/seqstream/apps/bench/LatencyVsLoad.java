@@ -10,6 +10,7 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.KafkaTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code ./seqstream bench --latency-vs-load}: what each delivery mode costs. For at-least-once and for exactly-once
@@ -51,16 +55,20 @@ public final class LatencyVsLoad {
     record ModeResult(Mode mode, double maxPerSecond, List<Point> points) {
     }
 
-    private final EmbeddedKafka kafka;
+    private final String bootstrap;
+    private final BiConsumer<String, Integer> createTopic; // (name, partitions)
     private final Path work;
     private final Map<String, String> jobFlags;
     private final int keys, partitions, vocab, embedding, units, seconds;
     private final long maxEvents;
     private final int producerLingerMs;
     private int run;
+    // Topic names differ between benchmark runs: an external broker keeps the topics of earlier ones.
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-    private LatencyVsLoad(EmbeddedKafka kafka, Path work, LatencyVsLoadOptions o) {
-        this.kafka = kafka;
+    private LatencyVsLoad(String bootstrap, BiConsumer<String, Integer> createTopic, Path work, LatencyVsLoadOptions o) {
+        this.bootstrap = bootstrap;
+        this.createTopic = createTopic;
         this.work = work;
         this.keys = o.keys;
         this.partitions = o.partitions;
@@ -104,9 +112,28 @@ public final class LatencyVsLoad {
         Instant started = Instant.now();
         List<ModeResult> results;
         LatencyVsLoad bench;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
-            bench = new LatencyVsLoad(kafka, work, o);
-            results = bench.runAll(modes, o.loads);
+        // --kafka.bootstrap: a broker in another process (its allocation and threads then stay out of this JVM's GC).
+        String external = o.jobFlags().get("kafka.bootstrap");
+        try {
+            if (external != null) {
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, external))) {
+                    List<String> created = new ArrayList<>();
+                    bench = new LatencyVsLoad(external, (name, p) -> {
+                        KafkaTopics.create(admin, external, name, p, Map.of());
+                        created.add(name);
+                    }, work, o);
+                    try {
+                        results = bench.runAll(modes, o.loads);
+                    } finally {
+                        admin.deleteTopics(created).all().get(); // the broker is someone else's: leave it as found
+                    }
+                }
+            } else {
+                try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
+                    bench = new LatencyVsLoad(kafka.bootstrapServers(), (name, p) -> kafka.createTopic(name, p, Map.of()), work, o);
+                    results = bench.runAll(modes, o.loads);
+                }
+            }
         } finally {
             deleteRecursively(work);
         }
@@ -126,7 +153,7 @@ public final class LatencyVsLoad {
 
     private Map<String, String> baseFlags() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("kafka.bootstrap", kafka.bootstrapServers());
+        d.put("kafka.bootstrap", bootstrap);
         d.put("source.start", "earliest");
         d.put("checkpoint.dir", work.resolve("checkpoints").toUri().toString());
         d.putAll(jobFlags);
@@ -137,9 +164,10 @@ public final class LatencyVsLoad {
         JobConfig c = JobConfig.fromFlags(baseFlags());
         return String.format(Locale.ROOT,
                 "Embedding(%d,%d) -> LSTM(%d) -> Dense(%d, softmax), %,d keys, %d partitions; parallelism %d, batch %d / %d ms, "
-                        + "network buffer timeout %s; paced producer linger.ms %d",
+                        + "network buffer timeout %s; paced producer linger.ms %d; broker %s",
                 vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs(),
-                c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs);
+                c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs,
+                jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM");
     }
 
     private List<ModeResult> runAll(List<Mode> modes, List<Double> loads) throws Exception {
@@ -149,9 +177,9 @@ public final class LatencyVsLoad {
         model.add(Dense.builder(vocab).activation("softmax").seed(3).build());
         model.build(-1);
         StepModelBackend engine = StepModelBackend.of(model, 1);
-        EventWriter writer = new EventWriter(kafka.bootstrapServers(), keys, vocab, 42);
+        EventWriter writer = new EventWriter(bootstrap, keys, vocab, 42);
         // The paced runs measure latency: their producer sends each event at once unless told otherwise.
-        EventWriter pacedWriter = new EventWriter(kafka.bootstrapServers(), keys, vocab, 43, producerLingerMs);
+        EventWriter pacedWriter = new EventWriter(bootstrap, keys, vocab, 43, producerLingerMs);
         log("warm-up (not reported)");
         maxThroughput(engine, writer, modes.get(0));
         List<ModeResult> results = new ArrayList<>();
@@ -169,10 +197,10 @@ public final class LatencyVsLoad {
     }
 
     private JobConfig config(Mode m, String name) {
-        String id = "lat-" + (++run) + "-" + name;
-        kafka.createTopic(id + "-events", partitions, Map.of());
-        kafka.createTopic(id + "-predictions", partitions, Map.of());
-        kafka.createTopic(id + "-dead-letters", 1, Map.of());
+        String id = "lat-" + runId + "-" + (++run) + "-" + name;
+        createTopic.accept(id + "-events", partitions);
+        createTopic.accept(id + "-predictions", partitions);
+        createTopic.accept(id + "-dead-letters", 1);
         return JobConfig.fromFlags(baseFlags()).with("delivery", m.delivery()).with("checkpoint.interval", m.interval())
                 .with("topics.events", id + "-events").with("topics.predictions", id + "-predictions")
                 .with("topics.dead-letters", id + "-dead-letters").with("kafka.group-id", id).with("kafka.transactional-id-prefix", id);
@@ -184,7 +212,7 @@ public final class LatencyVsLoad {
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("latency-vs-load max " + m.label()));
-        OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
+        OutputStats stats = OutputStats.forThroughput(bootstrap, cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats);
         long t0 = System.currentTimeMillis();
         writer.write(cfg.get(ConfigKeys.TOPIC_EVENTS), maxEvents);
@@ -208,7 +236,7 @@ public final class LatencyVsLoad {
         JobClient job = awaitRunning(env.executeAsync("latency-vs-load " + m.label() + " at " + rate + "/s"));
         String topic = cfg.get(ConfigKeys.TOPIC_EVENTS);
         long warm = writer.writePaced(topic, rate, 2);
-        OutputStats stats = new OutputStats(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
+        OutputStats stats = new OutputStats(bootstrap, cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
         Thread reader = start(stats);
         long measured = Math.max(seconds, 3 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds());
         long sent = warm + writer.writePaced(topic, rate, (int) measured);

@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "seqstream bench --latency-vs-load", mixinStandardHelpOptions = true, version = "seqstream bench 0.1.0", sortOptions = false, description = {
         "What each delivery mode costs: maximum throughput, then event-to-visible-prediction latency at fractions of it, "
-                + "for at-least-once and for exactly-once at each checkpoint interval (docs/BENCHMARKS.md, Latency against load)." }, optionListHeading = "%nOptions:%n")
+                + "for at-least-once and for exactly-once at each checkpoint interval (docs/BENCHMARKS.md, Latency against load).",
+        "It runs a Kafka broker inside the benchmark's JVM unless --kafka.bootstrap names one already running (for instance "
+                + "deploy/cluster.sh's, or KafkaBrokerMain), which keeps the broker's work out of the measured JVM's heap." }, optionListHeading = "%nOptions:%n")
 final class LatencyVsLoadOptions implements Callable<Integer> {
     @Option(names = "--latency-vs-load", description = "selects this benchmark (the launcher's switch)")
     boolean selected;
