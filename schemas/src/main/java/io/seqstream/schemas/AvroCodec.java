@@ -42,18 +42,30 @@ public final class AvroCodec {
     /** Most items of any other array or map: top-k classes, attributes, metrics. */
     public static final int MAX_COLLECTION_ITEMS = 1 << 16;
 
-    // Datum readers and writers are thread-safe once built; build one per record class.
+    // Datum readers and writers are thread-safe once built; build one per record class. They let the generated
+    // classes encode and decode themselves field by field (Avro's custom coders, off unless asked for): the
+    // generic path boxed every long and float of every record and set fields through the schema.
+    private static final ClassValue<SpecificData> MODELS = new ClassValue<>() {
+        @Override
+        protected SpecificData computeValue(Class<?> type) {
+            SpecificData data = new SpecificData(type.getClassLoader());
+            data.setCustomCoders(true);
+            return data;
+        }
+    };
+
     private static final ClassValue<SpecificDatumReader<?>> READERS = new ClassValue<>() {
         @Override
         protected SpecificDatumReader<?> computeValue(Class<?> type) {
-            return new SpecificDatumReader<>(type);
+            Schema schema = SpecificData.get().getSchema(type);
+            return new SpecificDatumReader<>(schema, schema, MODELS.get(type));
         }
     };
 
     private static final ClassValue<SpecificDatumWriter<SpecificRecord>> WRITERS = new ClassValue<>() {
         @Override
         protected SpecificDatumWriter<SpecificRecord> computeValue(Class<?> type) {
-            return new SpecificDatumWriter<>(SpecificData.get().getSchema(type));
+            return new SpecificDatumWriter<>(SpecificData.get().getSchema(type), MODELS.get(type));
         }
     };
 
