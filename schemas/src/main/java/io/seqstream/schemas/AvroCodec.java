@@ -99,6 +99,9 @@ public final class AvroCodec {
         if (buffer.capacity() > EncodeBuffer.KEPT_BYTES) {
             BUFFERS.remove(); // a model snapshot's hundreds of MB are not kept for the next prediction
         }
+        if (bytes.length < DatumScanner.smallestBreakingSize(record.getSchema())) {
+            return bytes; // too short to break any limit, and Avro's writer wrote it: decode accepts it
+        }
         try {
             DatumScanner.check(record.getSchema(), bytes, what);
         } catch (AvroDecodeException e) {

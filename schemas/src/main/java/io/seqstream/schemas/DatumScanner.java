@@ -23,6 +23,7 @@ final class DatumScanner {
 
     // Schemas cache their hash code and compare to themselves by identity first: lookups are cheap.
     private static final Map<Schema, Integer> MIN_ITEM_SIZES = new ConcurrentHashMap<>();
+    private static final Map<Schema, Integer> BREAKING_SIZES = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_SCHEMAS = 4096;
 
     /** Deeper nesting only happens with recursive schemas; stop before the stack does. */
@@ -62,6 +63,55 @@ final class DatumScanner {
             throw scanner.malformed((data.length - scanner.pos)
                     + " trailing bytes after the datum (corrupt input or another schema)");
         }
+    }
+
+    /**
+     * Fewer encoded bytes than this cannot break a codec limit for a datum of {@code schema}: a string over the
+     * limit needs more bytes than that limit, and a collection over its item limit needs that many items of at
+     * least their smallest encoded size. 0 (always scan) when an item can encode to no bytes at all, or when the
+     * schema nests deep enough (or recursively) to reach the depth limit. Computed once per schema.
+     */
+    static int smallestBreakingSize(Schema schema) {
+        Integer cached = BREAKING_SIZES.get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        long size = breakingSize(schema, 0, new IdentityHashMap<>());
+        int result = (int) Math.min(size, AvroCodec.MAX_STRING_BYTES + 1L);
+        if (BREAKING_SIZES.size() >= MAX_CACHED_SCHEMAS) {
+            BREAKING_SIZES.clear();
+        }
+        BREAKING_SIZES.put(schema, result);
+        return result;
+    }
+
+    private static long breakingSize(Schema schema, int depth, Map<Schema, Boolean> visiting) {
+        if (depth >= MAX_DEPTH / 2) {
+            return 0; // deep enough to come near the scanner's depth limit, however it counts: always scan
+        }
+        return switch (schema.getType()) {
+            case STRING -> AvroCodec.MAX_STRING_BYTES + 1L;
+            case UNION -> schema.getTypes().stream().mapToLong(t -> breakingSize(t, depth + 1, visiting)).min().orElse(Long.MAX_VALUE);
+            case RECORD -> {
+                if (visiting.put(schema, Boolean.TRUE) != null) {
+                    yield 0; // recursive: nesting is unbounded
+                }
+                long min = Long.MAX_VALUE;
+                for (Field field : schema.getFields()) {
+                    min = Math.min(min, breakingSize(field.schema(), depth + 1, visiting));
+                }
+                visiting.remove(schema);
+                yield min;
+            }
+            case ARRAY -> {
+                Schema items = schema.getElementType();
+                int limit = items.getType() == Schema.Type.FLOAT ? AvroCodec.MAX_FEATURES : AvroCodec.MAX_COLLECTION_ITEMS;
+                yield Math.min((limit + 1L) * minItemSize(items), breakingSize(items, depth + 1, visiting));
+            }
+            case MAP -> Math.min((AvroCodec.MAX_COLLECTION_ITEMS + 1L) * (minItemSize(schema.getValueType()) + 1),
+                    breakingSize(schema.getValueType(), depth + 1, visiting));
+            default -> Long.MAX_VALUE;
+        };
     }
 
     private void skip(Schema schema, int depth) {
