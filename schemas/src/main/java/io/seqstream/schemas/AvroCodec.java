@@ -84,7 +84,7 @@ public final class AvroCodec {
      */
     public static byte[] encode(SpecificRecord record) {
         Objects.requireNonNull(record, "record");
-        String what = record.getSchema().getName();
+        Schema schema = record.getSchema();
         EncodeBuffer buffer = BUFFERS.get();
         byte[] bytes;
         try {
@@ -94,16 +94,16 @@ public final class AvroCodec {
             throw new UncheckedIOException(e); // a memory stream does not fail
         } catch (RuntimeException e) {
             BUFFERS.remove();
-            throw new IllegalArgumentException("cannot encode " + what + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot encode " + schema.getName() + ": " + e.getMessage(), e);
         }
         if (buffer.capacity() > EncodeBuffer.KEPT_BYTES) {
             BUFFERS.remove(); // a model snapshot's hundreds of MB are not kept for the next prediction
         }
-        if (bytes.length < DatumScanner.smallestBreakingSize(record.getSchema())) {
+        if (bytes.length < DatumScanner.smallestBreakingSize(schema)) {
             return bytes; // too short to break any limit, and Avro's writer wrote it: decode accepts it
         }
         try {
-            DatumScanner.check(record.getSchema(), bytes, what);
+            DatumScanner.check(schema, bytes, schema.getName());
         } catch (AvroDecodeException e) {
             throw new IllegalArgumentException("encoded " + e.getMessage(), e);
         }

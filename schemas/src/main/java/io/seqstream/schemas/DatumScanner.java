@@ -3,6 +3,7 @@ package io.seqstream.schemas;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.Schema.Field;
 
@@ -72,17 +73,8 @@ final class DatumScanner {
      * schema nests deep enough (or recursively) to reach the depth limit. Computed once per schema.
      */
     static int smallestBreakingSize(Schema schema) {
-        Integer cached = BREAKING_SIZES.get(schema);
-        if (cached != null) {
-            return cached;
-        }
-        long size = breakingSize(schema, 0, new IdentityHashMap<>());
-        int result = (int) Math.min(size, AvroCodec.MAX_STRING_BYTES + 1L);
-        if (BREAKING_SIZES.size() >= MAX_CACHED_SCHEMAS) {
-            BREAKING_SIZES.clear();
-        }
-        BREAKING_SIZES.put(schema, result);
-        return result;
+        return cached(BREAKING_SIZES, schema,
+                s -> (int) Math.min(breakingSize(s, 0, new IdentityHashMap<>()), AvroCodec.MAX_STRING_BYTES + 1L));
     }
 
     private static long breakingSize(Schema schema, int depth, Map<Schema, Boolean> visiting) {
@@ -201,21 +193,26 @@ final class DatumScanner {
         }
     }
 
-    /** Smallest number of bytes one value of {@code schema} can take; 0 when a cycle is met. */
     /** {@link #minSize} of an array's or map's items, computed once per schema: it is asked for every array read. */
     private static int minItemSize(Schema items) {
-        Integer cached = MIN_ITEM_SIZES.get(items);
-        if (cached != null) {
-            return cached;
-        }
-        int size = minSize(items, new IdentityHashMap<>());
-        if (MIN_ITEM_SIZES.size() >= MAX_CACHED_SCHEMAS) {
-            MIN_ITEM_SIZES.clear(); // item schemas of many writer versions: bounded, recomputed on demand
-        }
-        MIN_ITEM_SIZES.put(items, size);
-        return size;
+        return cached(MIN_ITEM_SIZES, items, s -> minSize(s, new IdentityHashMap<>()));
     }
 
+    /** The value for {@code schema} in {@code cache}, computed on a miss; the cache is emptied when it grows large. */
+    private static int cached(Map<Schema, Integer> cache, Schema schema, ToIntFunction<Schema> compute) {
+        Integer hit = cache.get(schema);
+        if (hit != null) {
+            return hit;
+        }
+        int value = compute.applyAsInt(schema);
+        if (cache.size() >= MAX_CACHED_SCHEMAS) {
+            cache.clear(); // schemas of many writer versions: bounded, recomputed on demand
+        }
+        cache.put(schema, value);
+        return value;
+    }
+
+    /** Smallest number of bytes one value of {@code schema} can take; 0 when a cycle is met. */
     private static int minSize(Schema schema, Map<Schema, Boolean> visiting) {
         return switch (schema.getType()) {
             case NULL -> 0;
