@@ -5,6 +5,7 @@ import io.seqstream.apps.cli.JobFlags;
 import io.seqstream.jobs.config.JobConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
  * option too and applies to all variants. Everything is checked before a broker starts.
  */
 @Command(name = "seqstream bench", mixinStandardHelpOptions = true, version = "seqstream bench 0.1.0", sortOptions = false, description = {
-        "The end-to-end benchmark: the job with model-core's stepper, with DL4J and with a no-op model (docs/BENCHMARKS.md).",
+        "The end-to-end benchmark: the job with model-core's stepper, with DL4J, with a no-op model and with ONNX Runtime (docs/BENCHMARKS.md).",
         "--latency-vs-load runs the latency-per-delivery-mode benchmark instead (see 'seqstream bench --latency-vs-load --help')." }, optionListHeading = "%nOptions:%n")
 final class BenchOptions implements Callable<Integer> {
     static final List<String> ALL_VARIANTS = List.of("seqstream", "dl4j", "noop");
@@ -41,7 +42,7 @@ final class BenchOptions implements Callable<Integer> {
     int latencyRate = 5000;
     @Option(names = "--latency-seconds", paramLabel = "S", description = "length of the latency run (default: ${DEFAULT-VALUE})")
     int latencySeconds = 10;
-    @Option(names = "--variants", paramLabel = "LIST", split = ",", description = "comma-separated, of seqstream,dl4j,noop (default: all)")
+    @Option(names = "--variants", paramLabel = "LIST", split = ",", description = "comma-separated, of seqstream,dl4j,noop and onnx (ONNX Runtime in the same operator; built with the bench module) (default: seqstream,dl4j,noop)")
     List<String> variants = ALL_VARIANTS;
     @Option(names = "--partitions", paramLabel = "P", description = "partitions of the benchmark topics (default: ${DEFAULT-VALUE})")
     int partitions = 2;
@@ -92,10 +93,18 @@ final class BenchOptions implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--formats: unknown format '" + v + "', valid: " + ALL_FORMATS);
             }
         }
+        Set<String> extra = BenchVariant.onClasspath().keySet();
         for (String v : variants) {
-            if (!ALL_VARIANTS.contains(v)) {
-                throw new ParameterException(spec.commandLine(), "--variants: unknown variant '" + v + "', valid: " + ALL_VARIANTS);
+            if (ALL_VARIANTS.contains(v) || extra.contains(v)) {
+                continue;
             }
+            String module = BenchVariant.KNOWN_ELSEWHERE.get(v);
+            if (module != null) {
+                throw new ParameterException(spec.commandLine(), "--variants: '" + v + "' needs the " + module
+                        + " module on the classpath; ./seqstream bench adds it when --variants names " + v);
+            }
+            throw new ParameterException(spec.commandLine(), "--variants: unknown variant '" + v + "', valid: " + ALL_VARIANTS
+                    + (extra.isEmpty() ? "" : " and " + extra) + ", and " + BenchVariant.KNOWN_ELSEWHERE.keySet() + " with its module");
         }
         Bench.atLeast(spec, "--events", events, 0);
         Bench.atLeast(spec, "--keys", keys, 1);

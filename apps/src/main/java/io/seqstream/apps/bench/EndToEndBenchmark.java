@@ -29,7 +29,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <ul>
  *   <li>{@code seqstream}: the micro-batching operator with model-core's stepper (the job as shipped);</li>
  *   <li>{@code dl4j}: the same operator stepping each event alone through DL4J {@code rnnTimeStep};</li>
- *   <li>{@code noop}: the same operator with a model that does nothing (the pipeline's own cost).</li>
+ *   <li>{@code noop}: the same operator with a model that does nothing (the pipeline's own cost);</li>
+ *   <li>{@code onnx}, when the bench module is on the classpath ({@link BenchVariant}): the same operator stepping
+ *       each micro-batch through ONNX Runtime's Java API.</li>
  * </ul>
  * Model: Embedding(1000,64) -> LSTM(128) -> Dense(1000, softmax), 10k keys. For each engine:
  * <ol>
@@ -105,8 +107,9 @@ public final class EndToEndBenchmark {
         model.add(Dense.builder(o.vocab()).activation("softmax").seed(3).build());
         model.build(-1);
         StepModelBackend seqstream = StepModelBackend.of(model, 1);
-        Map<String, ModelBackend> engines = Map.of("seqstream", seqstream, "dl4j", new Dl4jBackend(model), "noop",
-                new NoopBackend(seqstream));
+        Map<String, ModelBackend> engines = new LinkedHashMap<>(Map.of("seqstream", seqstream, "dl4j", new Dl4jBackend(model), "noop",
+                new NoopBackend(seqstream)));
+        BenchVariant.onClasspath().forEach((name, variant) -> engines.put(name, variant.backend(model)));
         log("model: " + seqstream.description() + "; " + o.keys() + " keys; job: parallelism " + base.parallelism() + ", batch "
                 + base.batchSize() + " / " + base.batchTimeoutMs() + " ms, " + base.delivery().configName());
 

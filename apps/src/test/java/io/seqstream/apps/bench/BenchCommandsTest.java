@@ -35,6 +35,8 @@ class BenchCommandsTest {
         bench("--nope").assertUserError("Unknown option: '--nope'");
         bench("--events", "lots").assertUserError("--events", "'lots'");
         bench("--variants", "seqstream,tf").assertUserError("--variants", "'tf'");
+        bench("--variants", "seqstream,onnx").assertUserError("--variants: 'onnx' needs the bench (ONNX Runtime) module",
+                "./seqstream bench adds it");
         bench("--formats", "xml").assertUserError("--formats", "'xml'");
         bench("--rounds", "0").assertUserError("--rounds must be at least 1, got 0");
         bench("--parallelism", "0").assertUserError("'0'", "parallelism");
