@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Kernels on the Vector API. The product is {@link PanelKernels}' register-blocked micro-kernel in the
  * {@link Blocking} chosen for this machine (6 rows x 4 vectors with 32 vector registers, 6 x 2 with 16).
- * Gates use vectorised exp/tanh.
+ * Gates and the softmax use this class's own vector exp, on FMAs.
  */
 public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -56,15 +56,55 @@ public final class VectorKernels implements Kernels {
         PanelKernels.gemmAcc(blocking, a, aOff, lda, n, b, z, zOff, ldz);
     }
 
-    private static FloatVector sigmoid(FloatVector x) {
+    /** 1 / (1 + e^-x) per lane. */
+    static FloatVector sigmoidOf(FloatVector x) {
+        return sigmoid(x, FloatVector.broadcast(S, 1f));
+    }
+
+    // exp, sigmoid and tanh of the gates and the softmax, on FMAs: the JDK's vector EXP and TANH cost 30-40 cycles per
+    // 256-bit vector on AMD Zen (half the LSTM step there); this exp takes about 15 instructions.
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693359375f; // ln 2 in two parts: n * LN2_HI is exact for |n| <= 128
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer, kept in the low bits
+    private static final float EXP_UNDER = -86.5f; // below: 0 (e^x < 3e-38, where 2^n would be subnormal)
+    private static final float EXP_OVER = 88.7228f; // above: infinity
+
+    /**
+     * e^x per lane: x = n ln2 + r with |r| <= ln2 / 2, e^r by its Taylor polynomial of degree 7 (error below 1e-8
+     * relative), 2^n through the exponent bits. Lanes below {@link #EXP_UNDER} give 0, above {@link #EXP_OVER}
+     * infinity, NaN gives NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(S, 1f / 5040), FloatVector.broadcast(S, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        // t's low bits hold n (its exponent and leading mantissa bits shift out): 2^(n-1) as a float's bits, then
+        // times 2, so that n = 128 (x just under EXP_OVER) stays finite in the scale.
+        FloatVector half = t.reinterpretAsInts().add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(half).mul(2f);
+        return e.blend(0f, x.compare(VectorOperators.LT, EXP_UNDER)).blend(Float.POSITIVE_INFINITY,
+                x.compare(VectorOperators.GT, EXP_OVER));
+    }
+
+    /** tanh x = 1 - 2 / (e^2x + 1): exact limits, absolute error about 1e-7 (relative error grows only near 0). */
+    static FloatVector tanh(FloatVector x) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.sub(FloatVector.broadcast(S, 2f).div(exp(x.add(x)).add(one)));
     }
 
     private static FloatVector apply(ActivationFunction f, FloatVector x) {
         return switch (f) {
-            case SIGMOID -> sigmoid(x);
-            case TANH -> x.lanewise(VectorOperators.TANH);
+            case SIGMOID -> sigmoidOf(x);
+            case TANH -> tanh(x);
             case LINEAR -> x;
             case RELU -> x.max(0f);
             case HARD_SIGMOID -> x.mul(0.2f).add(0.5f).max(0f).min(1f);
@@ -76,6 +116,23 @@ public final class VectorKernels implements Kernels {
     @Override
     public void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec) {
         int vecEnd = u - u % L;
+        if (act == ActivationFunction.TANH && rec == ActivationFunction.SIGMOID) {
+            // Keras' default pair as passes of small methods over each row (as the training gates below): one loop
+            // holding five inlined exps grows past what C2 inlines, and a vector operation left out of line boxes.
+            for (int r = 0; r < n; r++) {
+                int zo = r * ldz, so = r * u;
+                if (vecEnd > 0) {
+                    sigmoidInto(z, zo, z, zo, vecEnd);
+                    sigmoidInto(z, zo + u, z, zo + u, vecEnd);
+                    tanhInto(z, zo + 2 * u, z, zo + 2 * u, vecEnd);
+                    sigmoidInto(z, zo + 3 * u, z, zo + 3 * u, vecEnd);
+                    cellUpdate(z, zo, u, c, so, so, vecEnd);
+                    outputTanh(z, zo + 3 * u, c, so, h, so, vecEnd);
+                }
+                ScalarKernels.lstmGateRow(z, zo, c, h, so, vecEnd, u, act, rec); // the units past the last whole vector
+            }
+            return;
+        }
         for (int r = 0; r < n; r++) {
             int zo = r * ldz, so = r * u;
             int j = 0;
@@ -127,8 +184,8 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < vecEnd; j += L) {
                 FloatVector zg = sigmoid(FloatVector.fromArray(S, x, zo + j).add(FloatVector.fromArray(S, rec, zo + j)), one);
                 FloatVector rg = sigmoid(FloatVector.fromArray(S, x, zo + u + j).add(FloatVector.fromArray(S, rec, zo + u + j)), one);
-                FloatVector cand = FloatVector.fromArray(S, rec, zo + 2 * u + j).mul(rg).add(FloatVector.fromArray(S, x, zo + 2 * u + j))
-                        .lanewise(VectorOperators.TANH);
+                FloatVector cand = tanh(
+                        FloatVector.fromArray(S, rec, zo + 2 * u + j).mul(rg).add(FloatVector.fromArray(S, x, zo + 2 * u + j)));
                 zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
             }
             ScalarKernels.gruResetAfterRow(x, rec, zo, h, ho, vecEnd, u, act, recAct);
@@ -159,8 +216,7 @@ public final class VectorKernels implements Kernels {
             int xo = r * g, ro = r * gRecH, ho = r * u;
             for (int j = 0; j < vecEnd; j += L) {
                 FloatVector zg = sigmoid(FloatVector.fromArray(S, x, xo + j), one);
-                FloatVector cand = FloatVector.fromArray(S, x, xo + 2 * u + j).add(FloatVector.fromArray(S, recH, ro + j))
-                        .lanewise(VectorOperators.TANH);
+                FloatVector cand = tanh(FloatVector.fromArray(S, x, xo + 2 * u + j).add(FloatVector.fromArray(S, recH, ro + j)));
                 zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
             }
             ScalarKernels.gruUpdateRow(x, xo, recH, ro, h, ho, vecEnd, u, act, recAct);
@@ -168,21 +224,21 @@ public final class VectorKernels implements Kernels {
     }
 
     private static FloatVector sigmoid(FloatVector v, FloatVector one) {
-        return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(exp(v.neg()).add(one));
     }
 
     /** {@code dst[d..] = sigmoid(src[s..])} over {@code len} (whole vectors). */
     private static void sigmoidInto(float[] src, int s, float[] dst, int d, int len) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < len; j += L) {
-            one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j);
+            sigmoid(FloatVector.fromArray(S, src, s + j), one).intoArray(dst, d + j);
         }
     }
 
     /** {@code dst[d..] = tanh(src[s..])} over {@code len} (whole vectors). */
     private static void tanhInto(float[] src, int s, float[] dst, int d, int len) {
         for (int j = 0; j < len; j += L) {
-            FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j);
+            tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
         }
     }
 
@@ -192,6 +248,13 @@ public final class VectorKernels implements Kernels {
             FloatVector i = FloatVector.fromArray(S, gates, go + j), f = FloatVector.fromArray(S, gates, go + u + j);
             FloatVector g = FloatVector.fromArray(S, gates, go + 2 * u + j);
             f.mul(FloatVector.fromArray(S, c, cp + j)).add(i.mul(g)).intoArray(c, cn + j);
+        }
+    }
+
+    /** {@code h[ho..] = o * tanh(c[co..])} over {@code len}. */
+    private static void outputTanh(float[] gates, int oo, float[] c, int co, float[] h, int ho, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, gates, oo + j).mul(tanh(FloatVector.fromArray(S, c, co + j))).intoArray(h, ho + j);
         }
     }
 
@@ -274,7 +337,7 @@ public final class VectorKernels implements Kernels {
         FloatVector mv = FloatVector.broadcast(S, max);
         FloatVector sum = FloatVector.zero(S);
         for (int j = from; j < to; j += L) {
-            FloatVector e = FloatVector.fromArray(S, x, j).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, j).sub(mv));
             e.intoArray(x, j);
             sum = sum.add(e);
         }

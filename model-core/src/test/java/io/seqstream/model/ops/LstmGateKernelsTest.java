@@ -7,8 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The training gate routines (forward with kept values, backward) of the Vector API kernels against the scalar
- * ones, for each activation pair Keras allows, with units past the last whole vector (the scalar tail).
+ * The gate routines of the Vector API kernels (inference, and training's forward with kept values and backward)
+ * against the scalar ones, for each activation pair Keras allows, with units past the last whole vector (the scalar tail).
  */
 class LstmGateKernelsTest {
     @ParameterizedTest(name = "{0}/{1}")
@@ -36,6 +36,25 @@ class LstmGateKernelsTest {
         assertClose(dz[0], dz[1], "dz");
         assertClose(dcs[0], dcs[1], "dc_prev");
         assertThat(dz[1]).as("backward wrote gradients").isNotEqualTo(new float[1 + n * g]);
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({ "TANH, SIGMOID", "RELU, HARD_SIGMOID", "LINEAR, HARD_SIGMOID_KERAS3", "SIGMOID, TANH" })
+    void vectorInferenceGatesEqualScalarGates(ActivationFunction act, ActivationFunction rec) {
+        Kernels v = Kernels.best(), s = new ScalarKernels();
+        int u = 2 * VectorKernels.lanes() + 3, n = 3, ldz = 4 * u + 5; // padded rows, as the stepper's gate buffer
+        Random rnd = new Random(31L * act.ordinal() + rec.ordinal());
+        float[] z = PanelKernelsTest.gaussian(rnd, n * ldz);
+        for (int i = 0; i < z.length; i += 7)
+            z[i] *= 30; // saturated gates too
+        float[] c = PanelKernelsTest.gaussian(rnd, n * u);
+        float[][] zs = { z.clone(), z.clone() }, cs = { c.clone(), c.clone() }, h = new float[2][n * u];
+        Kernels[] ks = { v, s };
+        for (int i = 0; i < 2; i++)
+            ks[i].lstmGates(zs[i], ldz, cs[i], h[i], n, u, act, rec);
+        assertClose(h[0], h[1], "h");
+        assertClose(cs[0], cs[1], "c");
+        assertThat(h[1]).as("the step wrote h").isNotEqualTo(new float[n * u]);
     }
 
     static void assertClose(float[] a, float[] b, String what) {
