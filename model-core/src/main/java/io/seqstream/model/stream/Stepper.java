@@ -25,6 +25,14 @@ public final class Stepper {
     private final int[] index; // fused single input: the token index per row
     private final boolean[] masked; // rows whose step the model masks
     private final StepBatch batch;
+    private final float[][] chunkStates; // the rows of one chunk of a large batch (references only)
+    private final float[][] chunkOutputs;
+
+    /**
+     * Rows per pass through the layers: a larger batch goes in chunks of this many, so the gate buffer of a chunk
+     * ({@code CHUNK x 4H} floats, 128 KiB at H=128) stays in the core's L2 between the product and the gates.
+     */
+    static final int CHUNK = 64;
 
     Stepper(StepModel model, int maxBatch) {
         if (maxBatch <= 0)
@@ -40,6 +48,8 @@ public final class Stepper {
         this.index = new int[maxBatch];
         this.masked = new boolean[maxBatch];
         this.batch = new StepBatch(model, maxBatch);
+        this.chunkStates = new float[Math.min(maxBatch, CHUNK)][];
+        this.chunkOutputs = new float[Math.min(maxBatch, CHUNK)][];
         int n = model.ops().size();
         this.h = new float[n][];
         this.c = new float[n][];
@@ -99,8 +109,26 @@ public final class Stepper {
         }
         for (int i = 0; i < n; i++)
             batch.index[0][i] = in.index(tokens[i]);
-        assemble(batch, n);
-        run(states, n, outputs);
+        if (n <= CHUNK) {
+            assemble(batch, n);
+            run(states, n, outputs);
+            return;
+        }
+        // Every row is checked before any state changes; then cache-sized chunks, each through every layer.
+        int[] ids = batch.index[0];
+        try {
+            for (int c0 = 0; c0 < n; c0 += CHUNK) {
+                int m = Math.min(CHUNK, n - c0);
+                System.arraycopy(ids, c0, ids, 0, m); // rows before c0 are done: the chunk's ids move to the front
+                System.arraycopy(states, c0, chunkStates, 0, m);
+                System.arraycopy(outputs, c0, chunkOutputs, 0, m);
+                assemble(batch, m);
+                run(chunkStates, m, chunkOutputs);
+            }
+        } finally {
+            Arrays.fill(chunkStates, null);
+            Arrays.fill(chunkOutputs, null);
+        }
     }
 
     /** One step for {@code n} keys with feature-vector events (a model with one feature input). */
@@ -111,14 +139,27 @@ public final class Stepper {
             if (err.isPresent())
                 throw new IllegalArgumentException("row " + i + ": " + err.get());
         }
-        for (int i = 0; i < n; i++)
-            batch.values[0][i] = features[i];
-        try {
-            assemble(batch, n);
-        } finally {
-            java.util.Arrays.fill(batch.values[0], 0, n, null);
+        for (int c0 = 0; c0 < n; c0 += CHUNK) { // cache-sized chunks, each through every layer
+            int m = Math.min(CHUNK, n - c0);
+            System.arraycopy(features, c0, batch.values[0], 0, m);
+            try {
+                assemble(batch, m);
+            } finally {
+                java.util.Arrays.fill(batch.values[0], 0, m, null);
+            }
+            if (c0 == 0 && m == n) {
+                run(states, n, outputs);
+                return;
+            }
+            System.arraycopy(states, c0, chunkStates, 0, m);
+            System.arraycopy(outputs, c0, chunkOutputs, 0, m);
+            try {
+                run(chunkStates, m, chunkOutputs);
+            } finally {
+                Arrays.fill(chunkStates, null);
+                Arrays.fill(chunkOutputs, null);
+            }
         }
-        run(states, n, outputs);
     }
 
     private void check(float[][] states, int n, float[][] outputs) {

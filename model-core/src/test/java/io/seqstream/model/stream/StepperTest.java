@@ -120,6 +120,75 @@ class StepperTest {
         }
     }
 
+    /** Batches of more than {@link Stepper#CHUNK} rows go through the layers in chunks: the same outputs as predict. */
+    @ParameterizedTest
+    @ValueSource(strings = { "vector", "scalar" })
+    void batchesLargerThanAChunkEqualPredict(String which) {
+        Random rnd = new Random(23);
+        Sequential model = tokenModel(40, 8, 20, 6, false, 41);
+        StepModel sm = StepModel.compile(model, kernels(which));
+        int keys = 2 * Stepper.CHUNK + 37;
+        int[][] seqs = new int[keys][];
+        for (int i = 0; i < keys; i++)
+            seqs[i] = rnd.ints(4, 0, 40).toArray();
+        float[][] states = new float[keys][];
+        float[][][] out = new float[keys][4][sm.outputSize()];
+        for (int i = 0; i < keys; i++)
+            states[i] = sm.newState();
+        Stepper st = sm.newStepper(keys);
+        for (int t = 0; t < 4; t++) { // every key in every call: 165 rows, three chunks
+            int[] tokens = new int[keys];
+            float[][] o = new float[keys][];
+            for (int i = 0; i < keys; i++) {
+                tokens[i] = seqs[i][t];
+                o[i] = out[i][t];
+            }
+            st.stepTokens(states, tokens, keys, o);
+        }
+        for (int key = 0; key < keys; key += 5) {
+            Tensor ref = model.predict(Tensor.ofTokens(new int[][]{ seqs[key] }));
+            for (int t = 0; t < 4; t++)
+                for (int j = 0; j < 6; j++)
+                    assertThat((double) out[key][t][j]).as("key %d step %d class %d", key, t, j).isCloseTo(ref.get(0, t, j),
+                            org.assertj.core.data.Offset.offset(TOL));
+        }
+        int bad = keys - 3;
+        int[] tokens = new int[keys];
+        tokens[bad] = 40;
+        float[] before = states[0].clone();
+        assertThatThrownBy(() -> st.stepTokens(states, tokens, keys, new float[keys][6])).hasMessageContaining("row " + bad);
+        assertThat(states[0]).as("a bad row in the last chunk leaves the first chunk's states as they were").containsExactly(before);
+
+        Sequential fm = featureModel(3, 5);
+        StepModel fsm = StepModel.compile(fm, kernels(which));
+        Stepper fst = fsm.newStepper(keys);
+        float[][][] x = new float[keys][2][3];
+        float[][] fStates = new float[keys][];
+        float[][][] fOut = new float[keys][2][fsm.outputSize()];
+        for (int i = 0; i < keys; i++) {
+            fStates[i] = fsm.newState();
+            for (float[] step : x[i])
+                for (int f = 0; f < 3; f++)
+                    step[f] = (float) rnd.nextGaussian();
+        }
+        for (int t = 0; t < 2; t++) {
+            float[][] feats = new float[keys][], o = new float[keys][];
+            for (int i = 0; i < keys; i++) {
+                feats[i] = x[i][t];
+                o[i] = fOut[i][t];
+            }
+            fst.stepFeatures(fStates, feats, keys, o);
+        }
+        for (int key = 0; key < keys; key += 7) {
+            Tensor ref = fm.predict(
+                    Tensor.of(new float[]{ x[key][0][0], x[key][0][1], x[key][0][2], x[key][1][0], x[key][1][1], x[key][1][2] }, 1, 2, 3));
+            for (int t = 0; t < 2; t++)
+                for (int j = 0; j < 3; j++)
+                    assertThat((double) fOut[key][t][j]).as("feature key %d step %d", key, t).isCloseTo(ref.get(0, t, j),
+                            org.assertj.core.data.Offset.offset(TOL));
+        }
+    }
+
     /** A softmax over a vocabulary (wide Dense, packed product, padded rows) against predict. */
     @ParameterizedTest
     @ValueSource(strings = { "vector", "scalar" })
