@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.seqstream.bench.onnx.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -39,13 +40,7 @@ public final class GruOnnxEngine implements Engine {
         this.probs = floats(batch * PeerModel.CLASSES);
         try {
             env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-                so.setIntraOpNumThreads(1);
-                so.setInterOpNumThreads(1);
-                so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                session = env.createSession(SequenceModels.gruPeer(units).resolve("gru_step.onnx").toString(), so);
-            }
+            session = OrtSessions.fromFile(env, SequenceModels.gruPeer(units).resolve("gru_step.onnx").toString());
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the H=" + units + " GRU peer", e);
         }

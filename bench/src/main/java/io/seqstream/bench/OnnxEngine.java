@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.seqstream.bench.onnx.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -58,13 +59,7 @@ public final class OnnxEngine implements Engine {
         this.shapeProbs = new long[]{ batch, PeerModel.CLASSES };
         try {
             env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-                so.setIntraOpNumThreads(1);
-                so.setInterOpNumThreads(1);
-                so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                session = env.createSession(SharedDir.peer(units).resolve("lstm_step.onnx").toString(), so);
-            }
+            session = OrtSessions.fromFile(env, SharedDir.peer(units).resolve("lstm_step.onnx").toString());
             if (reuseTensors)
                 fixed = tensors();
         } catch (OrtException e) {

@@ -1,18 +1,9 @@
 package io.seqstream.apps.bench;
 
 import io.seqstream.jobs.model.BatchStepper;
-import io.seqstream.jobs.model.InputSpec;
-import io.seqstream.jobs.model.ModelBackend;
-import io.seqstream.jobs.model.ModelLoadException;
 import io.seqstream.model.Model;
-import io.seqstream.model.io.ModelFile;
-import io.seqstream.model.layers.Dense;
-import io.seqstream.model.layers.Embedding;
-import io.seqstream.model.layers.LSTM;
-import io.seqstream.model.layers.Layer;
 import io.seqstream.reference.dl4j.Dl4jReference;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,59 +16,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code rnnSetPreviousState} before and read back after. This is how a per-key recurrent model is
  * usually served with DL4J; the micro-batching operator around it is unchanged.
  */
-public final class Dl4jBackend implements ModelBackend {
+public final class Dl4jBackend extends TokenLstmBackend {
     private static final long serialVersionUID = 1L;
     static final int LSTM_LAYER = 1;
 
-    private final byte[] modelBytes;
-    private final int vocab;
-    private final int embedding;
-    private final int units;
-    private final int outputs;
-
     public Dl4jBackend(Model model) {
-        List<Layer> layers = model.layers();
-        if (layers.size() != 3 || !(layers.get(0) instanceof Embedding e) || !(layers.get(1) instanceof LSTM l)
-                || !(layers.get(2) instanceof Dense d)) {
-            throw new ModelLoadException("the DL4J benchmark engine takes Embedding -> LSTM -> Dense only, got " + layers);
-        }
-        this.modelBytes = ModelFile.toBytes(model);
-        this.vocab = e.inputDim();
-        this.embedding = e.outputDim();
-        this.units = l.units();
-        this.outputs = d.units();
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return InputSpec.tokens(vocab);
-    }
-
-    @Override
-    public int stateSize() {
-        return 2 * units;
-    }
-
-    @Override
-    public int outputSize() {
-        return outputs;
-    }
-
-    @Override
-    public long version() {
-        return 0;
+        super(model, "DL4J");
     }
 
     @Override
     public String description() {
-        return "DL4J rnnTimeStep, one event per call: Embedding(" + vocab + "," + embedding + ") -> LSTM(" + units + ") -> Dense(" + outputs
-                + ")";
+        return "DL4J rnnTimeStep, one event per call: " + shape();
     }
 
     @Override
     public BatchStepper open(int maxBatch) {
         // The one Keras -> DL4J converter (weights, gate order), shared with the tests and the JMH engines.
-        MultiLayerNetwork net = Dl4jReference.of(ModelFile.fromBytes(modelBytes, "benchmark model")).network();
+        MultiLayerNetwork net = Dl4jReference.of(model()).network();
         return new PerEventStepper(net, maxBatch, units, outputs);
     }
 

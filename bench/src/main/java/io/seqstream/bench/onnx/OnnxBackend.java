@@ -4,14 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.seqstream.apps.bench.TokenLstmBackend;
 import io.seqstream.jobs.model.BatchStepper;
-import io.seqstream.jobs.model.InputSpec;
-import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.model.Model;
-import io.seqstream.model.io.ModelFile;
-import io.seqstream.model.layers.Dense;
-import io.seqstream.model.layers.Embedding;
-import io.seqstream.model.layers.LSTM;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,54 +20,22 @@ import java.util.Map;
  * is exported to an ONNX step graph ({@link LstmStepGraph}) when the operator opens; one intra-op thread, as the
  * step benchmark's {@code onnx} engine runs it.
  */
-public final class OnnxBackend implements ModelBackend {
+public final class OnnxBackend extends TokenLstmBackend {
     private static final long serialVersionUID = 1L;
 
-    private final byte[] modelBytes;
-    private final int vocab;
-    private final int units;
-    private final int outputs;
-    private final String shape;
-
     public OnnxBackend(Model model) {
-        LstmStepGraph.of(model); // refuses another layer stack now, not when the job opens
-        this.modelBytes = ModelFile.toBytes(model);
-        Embedding e = (Embedding) model.layers().get(0);
-        this.vocab = e.inputDim();
-        this.units = ((LSTM) model.layers().get(1)).units();
-        this.outputs = ((Dense) model.layers().get(2)).units();
-        this.shape = "Embedding(" + vocab + "," + e.outputDim() + ") -> LSTM(" + units + ") -> Dense(" + outputs + ")";
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return InputSpec.tokens(vocab);
-    }
-
-    @Override
-    public int stateSize() {
-        return 2 * units;
-    }
-
-    @Override
-    public int outputSize() {
-        return outputs;
-    }
-
-    @Override
-    public long version() {
-        return 0;
+        super(model, "ONNX Runtime");
+        LstmStepGraph.of(model); // refuses an activation the graph cannot take now, not when the job opens
     }
 
     @Override
     public String description() {
-        return "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + ", one intra-op thread, a micro-batch per call: " + shape;
+        return "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + ", one intra-op thread, a micro-batch per call: " + shape();
     }
 
     @Override
     public BatchStepper open(int maxBatch) {
-        byte[] graph = LstmStepGraph.of(ModelFile.fromBytes(modelBytes, "benchmark model"));
-        return new Stepper(graph, maxBatch, units, outputs);
+        return new Stepper(LstmStepGraph.of(model()), maxBatch, units, outputs);
     }
 
     /** Gathers the rows' tokens and states into direct buffers, runs the graph over them, scatters back. */
@@ -97,12 +60,8 @@ public final class OnnxBackend implements ModelBackend {
             this.hOut = floats(maxBatch * units);
             this.cOut = floats(maxBatch * units);
             this.probs = floats(maxBatch * outputs);
-            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-                so.setIntraOpNumThreads(1);
-                so.setInterOpNumThreads(1);
-                so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                this.session = env.createSession(graph, so);
+            try {
+                this.session = OrtSessions.fromBytes(env, graph);
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime could not load the step graph: " + e.getMessage(), e);
             }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.bench.PeerModel;
 import io.seqstream.bench.SharedDir;
 import io.seqstream.jobs.model.BatchStepper;
+import io.seqstream.jobs.model.ModelLoadException;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.model.Sequential;
 import io.seqstream.model.io.Npy;
@@ -103,7 +104,7 @@ class OnnxBackendTest {
         gru.add(GRU.builder(8).returnSequences(true).build());
         gru.add(Dense.builder(5).activation("softmax").build());
         gru.build(-1);
-        assertThatThrownBy(() -> new OnnxBackend(gru)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new OnnxBackend(gru)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("Embedding -> LSTM -> Dense");
 
         Sequential hard = new Sequential("hard");
