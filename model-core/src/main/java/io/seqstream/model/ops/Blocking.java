@@ -11,7 +11,9 @@ import java.util.Set;
  * Register blocking of the packed panel product: a micro-kernel keeps {@code rows x vectors} accumulators in
  * vector registers while it walks {@code kc} steps of the inner dimension. Chosen from the vector species
  * length and the machine's vector register count, so that accumulators + one panel row + a broadcast fit:
- * 6 x 4 (24 + 4 + 1) with 32 registers (AVX-512, NEON, SVE), 6 x 2 (12 + 2 + 1) with 16 (AVX2, AVX).
+ * 6 x 4 (24 + 4 + 1) with 32 registers (AVX-512, NEON, SVE), 4 x 3 (12 + 3 + 1) with 16 (AVX2, AVX). With 16
+ * registers 4 x 3 beat 6 x 2 by 8-21 % per step on a quiet Zen 4 at 256 bits (7 loads per 12 FMAs instead of
+ * 8, and batches of 8 and 64 rows split into whole blocks); docs/BENCHMARKS.md has the figures.
  *
  * <p>System properties (for tests and experiments): {@code seqstream.kernels.blocking=RxV[:KC]} forces a
  * shape (one of {@link #SHAPES}), {@code seqstream.kernels.registers=16|32} overrides the detected count.
@@ -54,15 +56,15 @@ public record Blocking(int rows, int vectors, int kc) {
     /**
      * The shape for {@code registers} vector registers of {@code lanes} floats: the most accumulators that leave
      * room for a panel row and a broadcast; the inner block keeps a panel slice of {@code kc x vectors} vectors
-     * at 16 KiB (half an L1), between 32 and 512 steps.
+     * within 32 KiB (an L1), a power of two between 32 and 512 steps.
      */
     public static Blocking forRegisters(int lanes, int registers) {
-        int rows = 6, vectors = registers >= 32 ? 4 : 2;
-        return new Blocking(rows, vectors, innerBlock(lanes, vectors));
+        return registers >= 32 ? new Blocking(6, 4, innerBlock(lanes, 4)) : new Blocking(4, 3, innerBlock(lanes, 3));
     }
 
     static int innerBlock(int lanes, int vectors) {
-        return Math.max(32, Math.min(512, 16384 / (vectors * lanes * Float.BYTES)));
+        int steps = Math.max(32, Math.min(512, 32768 / (vectors * lanes * Float.BYTES)));
+        return Integer.highestOneBit(steps);
     }
 
     /** {@code RxV} or {@code RxV:KC}. */

@@ -127,7 +127,8 @@ public final class VectorKernels implements Kernels {
                     tanhInto(z, zo + 2 * u, z, zo + 2 * u, vecEnd);
                     sigmoidInto(z, zo + 3 * u, z, zo + 3 * u, vecEnd);
                     cellUpdate(z, zo, u, c, so, so, vecEnd);
-                    outputTanh(z, zo + 3 * u, c, so, h, so, vecEnd);
+                    tanhInto(c, so, z, zo + 2 * u, vecEnd); // the candidate block is consumed: tanh(c) goes there
+                    outputGate(z, zo + 3 * u, z, zo + 2 * u, h, so, vecEnd);
                 }
                 ScalarKernels.lstmGateRow(z, zo, c, h, so, vecEnd, u, act, rec); // the units past the last whole vector
             }
@@ -227,18 +228,50 @@ public final class VectorKernels implements Kernels {
         return one.div(exp(v.neg()).add(one));
     }
 
-    /** {@code dst[d..] = sigmoid(src[s..])} over {@code len} (whole vectors). */
-    private static void sigmoidInto(float[] src, int s, float[] dst, int d, int len) {
+    // The passes below hold no call that passes a vector: C2 boxes a vector that crosses a call it did not inline,
+    // and whether it inlines a helper of exp's size varied from one JVM start to the next (the gates took 3x as long
+    // in about a third of the starts). exp's arithmetic lives in expInto alone; the others are passes over it.
+
+    /**
+     * {@code dst[d..] = e^(scale src[s..] + shift)} over {@code len} (whole vectors), as {@link #exp}: the degree-7
+     * Taylor polynomial of e^r, |r| <= ln2/2, times 2^n through the exponent bits; 0 below {@link #EXP_UNDER},
+     * infinity above {@link #EXP_OVER}, NaN for NaN.
+     */
+    static void expInto(float[] src, int s, float scale, float shift, float[] dst, int d, int len) {
+        FloatVector sc = FloatVector.broadcast(S, scale), sh = FloatVector.broadcast(S, shift);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E), rounder = FloatVector.broadcast(S, ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI), ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector c7 = FloatVector.broadcast(S, 1f / 5040), c6 = FloatVector.broadcast(S, 1f / 720),
+                c5 = FloatVector.broadcast(S, 1f / 120);
+        FloatVector c4 = FloatVector.broadcast(S, 1f / 24), c3 = FloatVector.broadcast(S, 1f / 6), c2 = FloatVector.broadcast(S, 0.5f);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < len; j += L) {
-            sigmoid(FloatVector.fromArray(S, src, s + j), one).intoArray(dst, d + j);
+            FloatVector x = FloatVector.fromArray(S, src, s + j).fma(sc, sh);
+            FloatVector t = x.fma(log2e, rounder);
+            FloatVector n = t.sub(rounder);
+            FloatVector r = n.fma(ln2Lo, n.fma(ln2Hi, x));
+            FloatVector p = r.fma(c7, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
+            FloatVector half = t.reinterpretAsInts().add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(half).mul(2f).blend(0f, x.compare(VectorOperators.LT, EXP_UNDER))
+                    .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVER)).intoArray(dst, d + j);
         }
     }
 
-    /** {@code dst[d..] = tanh(src[s..])} over {@code len} (whole vectors). */
-    private static void tanhInto(float[] src, int s, float[] dst, int d, int len) {
+    /** {@code dst[d..] = sigmoid(src[s..]) = 1 / (1 + e^-src)} over {@code len} (whole vectors); {@code dst} may be {@code src}. */
+    static void sigmoidInto(float[] src, int s, float[] dst, int d, int len) {
+        expInto(src, s, -1f, 0f, dst, d, len);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < len; j += L) {
-            tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
+            one.div(FloatVector.fromArray(S, dst, d + j).add(one)).intoArray(dst, d + j);
+        }
+    }
+
+    /** {@code dst[d..] = tanh(src[s..]) = 1 - 2 / (e^2src + 1)} over {@code len} (whole vectors); {@code dst} may be {@code src}. */
+    static void tanhInto(float[] src, int s, float[] dst, int d, int len) {
+        expInto(src, s, 2f, 0f, dst, d, len);
+        FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f);
+        for (int j = 0; j < len; j += L) {
+            one.sub(two.div(FloatVector.fromArray(S, dst, d + j).add(one))).intoArray(dst, d + j);
         }
     }
 
@@ -248,13 +281,6 @@ public final class VectorKernels implements Kernels {
             FloatVector i = FloatVector.fromArray(S, gates, go + j), f = FloatVector.fromArray(S, gates, go + u + j);
             FloatVector g = FloatVector.fromArray(S, gates, go + 2 * u + j);
             f.mul(FloatVector.fromArray(S, c, cp + j)).add(i.mul(g)).intoArray(c, cn + j);
-        }
-    }
-
-    /** {@code h[ho..] = o * tanh(c[co..])} over {@code len}. */
-    private static void outputTanh(float[] gates, int oo, float[] c, int co, float[] h, int ho, int len) {
-        for (int j = 0; j < len; j += L) {
-            FloatVector.fromArray(S, gates, oo + j).mul(tanh(FloatVector.fromArray(S, c, co + j))).intoArray(h, ho + j);
         }
     }
 
@@ -334,12 +360,10 @@ public final class VectorKernels implements Kernels {
 
     /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)} (whole vectors); returns their sum. */
     private static double expMinusSum(float[] x, int from, int to, float max) {
-        FloatVector mv = FloatVector.broadcast(S, max);
+        expInto(x, from, 1f, -max, x, from, to - from);
         FloatVector sum = FloatVector.zero(S);
         for (int j = from; j < to; j += L) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, j).sub(mv));
-            e.intoArray(x, j);
-            sum = sum.add(e);
+            sum = sum.add(FloatVector.fromArray(S, x, j));
         }
         return sum.reduceLanes(VectorOperators.ADD);
     }

@@ -62,11 +62,12 @@ class PanelKernelsTest {
         assertThat(narrow.accumulators() + narrow.vectors() + 1).as("accumulators + panel row + broadcast fit 16 registers")
                 .isLessThanOrEqualTo(16);
         assertThat(wide.toString()).startsWith("6x4:");
-        assertThat(narrow.toString()).startsWith("6x2:");
-        // the panel slice of one inner block stays at 16 KiB (half an L1) within [32, 512] steps
-        assertThat(Blocking.forRegisters(16, 32).kc()).isEqualTo(64);
+        assertThat(narrow.toString()).startsWith("4x3:");
+        // the panel slice of one inner block stays within 32 KiB (an L1), a power of two in [32, 512] steps
+        assertThat(Blocking.forRegisters(16, 32).kc()).isEqualTo(128);
         assertThat(Blocking.forRegisters(8, 16).kc()).isEqualTo(256);
-        assertThat(Blocking.forRegisters(4, 32).kc()).isEqualTo(256);
+        assertThat(Blocking.forRegisters(4, 32).kc()).isEqualTo(512);
+        assertThat(Blocking.forRegisters(4, 16).kc()).isEqualTo(512);
     }
 
     @Test

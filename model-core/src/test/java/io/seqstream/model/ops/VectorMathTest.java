@@ -58,6 +58,36 @@ class VectorMathTest {
                         1f, 0f);
     }
 
+    @Test
+    void theArrayPassesTheKernelsUseComputeTheSame() {
+        float[] x = inputs();
+        int whole = x.length - x.length % S.length();
+        float[] e = new float[whole], sig = new float[whole], t = x.clone();
+        VectorKernels.expInto(x, 0, 1f, 0f, e, 0, whole);
+        VectorKernels.sigmoidInto(x, 0, sig, 0, whole);
+        VectorKernels.tanhInto(t, 0, t, 0, whole); // in place, as the gates use it
+        float[] shifted = new float[whole];
+        VectorKernels.expInto(x, 0, 1f, -3f, shifted, 0, whole); // the softmax's exp(x - max)
+        for (int i = 0; i < whole; i++) {
+            double ex = Math.exp(x[i]);
+            if (Float.isNaN(x[i])) {
+                assertThat(e[i]).isNaN();
+                assertThat(sig[i]).isNaN();
+                assertThat(t[i]).isNaN();
+                continue;
+            }
+            if (x[i] >= -86.5f && x[i] <= 88.7228f)
+                assertThat(Math.abs(e[i] - ex) / ex).as("expInto(%s)", x[i]).isLessThan(3e-7);
+            double sh = Math.exp(x[i] - 3.0);
+            if (x[i] - 3f >= -86.5f && x[i] - 3f <= 88.7228f)
+                assertThat(Math.abs(shifted[i] - sh) / sh).as("expInto(%s - 3)", x[i]).isLessThan(3e-7);
+            double want = 1 / (1 + Math.exp(-x[i]));
+            assertThat((double) sig[i]).as("sigmoidInto(%s)", x[i]).isCloseTo(want,
+                    org.assertj.core.data.Offset.offset(1.2e-7 + 3e-7 * want));
+            assertThat((double) t[i]).as("tanhInto(%s)", x[i]).isCloseTo(Math.tanh(x[i]), org.assertj.core.data.Offset.offset(2.5e-7));
+        }
+    }
+
     /** Every 1/4096 from -100 to 100, the edges of exp's range and its neighbours, and the special values. */
     private static float[] inputs() {
         List<Float> xs = new ArrayList<>();
