@@ -46,7 +46,7 @@ public interface Kernels {
      * GRU step gates, {@code reset_after=True}, rows r < n: {@code x} holds the input projections [z | r | h] and
      * {@code rec} the recurrent products with their bias [z | r | h], both with row stride {@code g}; {@code h} (row
      * stride u) becomes {@code zg * h + (1 - zg) * act(x_h + rg * rec_h)} with {@code zg = rec(x_z + rec_z)},
-     * {@code rg = rec(x_r + rec_r)}.
+     * {@code rg = rec(x_r + rec_r)}. {@code x} is scratch afterwards (the vector kernels compute in it).
      */
     void gruGatesResetAfter(float[] x, float[] rec, int g, float[] h, int n, int u, ActivationFunction act,
             ActivationFunction recAct);
@@ -54,14 +54,15 @@ public interface Kernels {
     /**
      * GRU step, {@code reset_after=False}, first half, rows r < n: {@code rh = rec(x_r + rec_r) * h} (row stride u),
      * and {@code x_z += rec_z} so the update gate's pre-activation is whole; {@code x} has row stride {@code g},
-     * {@code rec} (the products with the recurrent z and r kernels) row stride {@code gRec}.
+     * {@code rec} (the products with the recurrent z and r kernels) row stride {@code gRec}. x's r block is scratch
+     * afterwards.
      */
     void gruResetGate(float[] x, int g, float[] rec, int gRec, float[] h, float[] rh, int n, int u, ActivationFunction recAct);
 
     /**
      * GRU step, {@code reset_after=False}, second half, rows r < n: {@code h = zg * h + (1 - zg) * act(x_h + recH)}
      * with {@code zg = rec(x_z)} ({@link #gruResetGate} completed x_z); {@code recH} is {@code (r * h) U_h}, row stride
-     * {@code gRecH}.
+     * {@code gRecH}. {@code x} is scratch afterwards.
      */
     void gruUpdate(float[] x, int g, float[] recH, int gRecH, float[] h, int n, int u, ActivationFunction act, ActivationFunction recAct);
 

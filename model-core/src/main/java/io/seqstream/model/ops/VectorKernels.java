@@ -58,7 +58,8 @@ public final class VectorKernels implements Kernels {
 
     /** 1 / (1 + e^-x) per lane. */
     static FloatVector sigmoidOf(FloatVector x) {
-        return sigmoid(x, FloatVector.broadcast(S, 1f));
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.div(exp(x.neg()).add(one));
     }
 
     // exp, sigmoid and tanh of the gates and the softmax, on FMAs: the JDK's vector EXP and TANH cost 30-40 cycles per
@@ -179,30 +180,31 @@ public final class VectorKernels implements Kernels {
     public void gruGatesResetAfter(float[] x, float[] rec, int g, float[] h, int n, int u, ActivationFunction act,
             ActivationFunction recAct) {
         int vecEnd = act == ActivationFunction.TANH && recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int r = 0; r < n; r++) {
             int zo = r * g, ho = r * u;
-            for (int j = 0; j < vecEnd; j += L) {
-                FloatVector zg = sigmoid(FloatVector.fromArray(S, x, zo + j).add(FloatVector.fromArray(S, rec, zo + j)), one);
-                FloatVector rg = sigmoid(FloatVector.fromArray(S, x, zo + u + j).add(FloatVector.fromArray(S, rec, zo + u + j)), one);
-                FloatVector cand = tanh(
-                        FloatVector.fromArray(S, rec, zo + 2 * u + j).mul(rg).add(FloatVector.fromArray(S, x, zo + 2 * u + j)));
-                zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
+            if (vecEnd > 0) { // passes over the row's whole vectors; x's blocks become z, r and the candidate in place
+                addInto(x, zo, rec, zo, vecEnd);
+                addInto(x, zo + u, rec, zo + u, vecEnd);
+                sigmoidInto(x, zo, x, zo, vecEnd);
+                sigmoidInto(x, zo + u, x, zo + u, vecEnd);
+                fmaInto(rec, zo + 2 * u, x, zo + u, x, zo + 2 * u, vecEnd);
+                tanhInto(x, zo + 2 * u, x, zo + 2 * u, vecEnd);
+                interpolateInto(x, zo, x, zo + 2 * u, h, ho, vecEnd);
             }
-            ScalarKernels.gruResetAfterRow(x, rec, zo, h, ho, vecEnd, u, act, recAct);
+            ScalarKernels.gruResetAfterRow(x, rec, zo, h, ho, vecEnd, u, act, recAct); // the units past the last whole vector
         }
     }
 
     @Override
     public void gruResetGate(float[] x, int g, float[] rec, int gRec, float[] h, float[] rh, int n, int u, ActivationFunction recAct) {
         int vecEnd = recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int r = 0; r < n; r++) {
             int xo = r * g, ro = r * gRec, ho = r * u;
-            for (int j = 0; j < vecEnd; j += L) {
-                sigmoid(FloatVector.fromArray(S, x, xo + u + j).add(FloatVector.fromArray(S, rec, ro + u + j)), one)
-                        .mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
-                FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, rec, ro + j)).intoArray(x, xo + j);
+            if (vecEnd > 0) {
+                addInto(x, xo + u, rec, ro + u, vecEnd);
+                sigmoidInto(x, xo + u, x, xo + u, vecEnd); // x's r block becomes the reset gate
+                mulInto(x, xo + u, h, ho, rh, ho, vecEnd);
+                addInto(x, xo, rec, ro, vecEnd); // completes the update gate's pre-activation
             }
             ScalarKernels.gruResetGateRow(x, xo, rec, ro, h, rh, ho, vecEnd, u, recAct);
         }
@@ -212,20 +214,46 @@ public final class VectorKernels implements Kernels {
     public void gruUpdate(float[] x, int g, float[] recH, int gRecH, float[] h, int n, int u, ActivationFunction act,
             ActivationFunction recAct) {
         int vecEnd = act == ActivationFunction.TANH && recAct == ActivationFunction.SIGMOID ? u - u % L : 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int r = 0; r < n; r++) {
             int xo = r * g, ro = r * gRecH, ho = r * u;
-            for (int j = 0; j < vecEnd; j += L) {
-                FloatVector zg = sigmoid(FloatVector.fromArray(S, x, xo + j), one);
-                FloatVector cand = tanh(FloatVector.fromArray(S, x, xo + 2 * u + j).add(FloatVector.fromArray(S, recH, ro + j)));
-                zg.mul(FloatVector.fromArray(S, h, ho + j)).add(one.sub(zg).mul(cand)).intoArray(h, ho + j);
+            if (vecEnd > 0) {
+                sigmoidInto(x, xo, x, xo, vecEnd);
+                addInto(x, xo + 2 * u, recH, ro, vecEnd);
+                tanhInto(x, xo + 2 * u, x, xo + 2 * u, vecEnd);
+                interpolateInto(x, xo, x, xo + 2 * u, h, ho, vecEnd);
             }
             ScalarKernels.gruUpdateRow(x, xo, recH, ro, h, ho, vecEnd, u, act, recAct);
         }
     }
 
-    private static FloatVector sigmoid(FloatVector v, FloatVector one) {
-        return one.div(exp(v.neg()).add(one));
+    /** {@code a[ao..] += b[bo..]} over {@code len} (whole vectors). */
+    private static void addInto(float[] a, int ao, float[] b, int bo, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, a, ao + j).add(FloatVector.fromArray(S, b, bo + j)).intoArray(a, ao + j);
+        }
+    }
+
+    /** {@code acc[ao..] += m1[o1..] * m2[o2..]} over {@code len} (whole vectors). */
+    private static void fmaInto(float[] m1, int o1, float[] m2, int o2, float[] acc, int ao, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, m1, o1 + j).fma(FloatVector.fromArray(S, m2, o2 + j), FloatVector.fromArray(S, acc, ao + j))
+                    .intoArray(acc, ao + j);
+        }
+    }
+
+    /** {@code dst[d..] = a[ao..] * b[bo..]} over {@code len} (whole vectors). */
+    private static void mulInto(float[] a, int ao, float[] b, int bo, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, a, ao + j).mul(FloatVector.fromArray(S, b, bo + j)).intoArray(dst, d + j);
+        }
+    }
+
+    /** {@code h[ho..] = z h + (1 - z) cand} over {@code len} (whole vectors): the GRU's new state. */
+    private static void interpolateInto(float[] z, int zo, float[] cand, int co, float[] h, int ho, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector zg = FloatVector.fromArray(S, z, zo + j), c = FloatVector.fromArray(S, cand, co + j);
+            zg.fma(FloatVector.fromArray(S, h, ho + j).sub(c), c).intoArray(h, ho + j);
+        }
     }
 
     // The passes below hold no call that passes a vector: C2 boxes a vector that crosses a call it did not inline,

@@ -25,18 +25,21 @@ class GruGateKernelsTest {
 
         float[][] h = { h0.clone(), h0.clone() };
         for (int i = 0; i < 2; i++)
-            ks[i].gruGatesResetAfter(x, recAll, g, h[i], n, u, act, rec);
+            ks[i].gruGatesResetAfter(x.clone(), recAll, g, h[i], n, u, act, rec); // x is scratch afterwards
         assertClose(h[0], h[1], "h (reset_after)");
         assertThat(h[1]).as("reset_after changed h").isNotEqualTo(h0);
 
         float[] recZr = PanelKernelsTest.gaussian(rnd, n * gRec), recH = PanelKernelsTest.gaussian(rnd, n * gRecH);
         float[][] xs = { x.clone(), x.clone() }, rh = new float[2][n * u], h2 = { h0.clone(), h0.clone() };
+        float[][] zPre = new float[2][n * u];
         for (int i = 0; i < 2; i++) {
             ks[i].gruResetGate(xs[i], g, recZr, gRec, h2[i], rh[i], n, u, rec);
+            for (int r = 0; r < n; r++) // the update gate's pre-activation, which gruUpdate reads
+                System.arraycopy(xs[i], r * g, zPre[i], r * u, u);
             ks[i].gruUpdate(xs[i], g, recH, gRecH, h2[i], n, u, act, rec);
         }
         assertClose(rh[0], rh[1], "r * h");
-        assertClose(xs[0], xs[1], "x with the update gate completed");
+        assertClose(zPre[0], zPre[1], "x_z with the update gate completed");
         assertClose(h2[0], h2[1], "h (reset before)");
         assertThat(rh[1]).as("reset gate written").isNotEqualTo(new float[n * u]);
         assertThat(h2[1]).as("reset before changed h").isNotEqualTo(h0);
