@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Kernels on the Vector API. The product is {@link PanelKernels}' register-blocked micro-kernel in the
- * {@link Blocking} chosen for this machine (6 rows x 4 vectors with 32 vector registers, 6 x 2 with 16).
+ * {@link Blocking} chosen for this machine (6 rows x 4 vectors with 32 vector registers, 4 x 3 with 16).
  * Gates and the softmax use this class's own vector exp, on FMAs.
  */
 public final class VectorKernels implements Kernels {
