@@ -361,11 +361,8 @@ public final class VectorKernels implements Kernels {
                 max = Math.max(max, x[j]);
             }
             double sum = expMinusSum(x, o, o + vecEnd, max);
-            for (int j = o + vecEnd; j < o + width; j++) {
-                float e = (float) Math.exp(x[j] - max);
-                x[j] = e;
-                sum += e;
-            }
+            if (vecEnd < width)
+                sum += expMinusSumTail(x, o + vecEnd, o + width, max);
             float inv = (float) (1.0 / sum);
             scale(x, o, o + vecEnd, inv);
             for (int j = o + vecEnd; j < o + width; j++) {
@@ -384,6 +381,23 @@ public final class VectorKernels implements Kernels {
             m = m.max(FloatVector.fromArray(S, x, j));
         }
         return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** One vector of scratch per thread: a row's last partial vector (e.g. a 10-class head) goes through expInto there. */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[L]);
+
+    /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)}, fewer than a vector's lanes; returns their sum. */
+    private static double expMinusSumTail(float[] x, int from, int to, float max) {
+        float[] t = TAIL.get();
+        int m = to - from;
+        System.arraycopy(x, from, t, 0, m);
+        java.util.Arrays.fill(t, m, L, Float.NEGATIVE_INFINITY); // exp(-inf) = 0: the unused lanes add nothing
+        expInto(t, 0, 1f, -max, t, 0, L);
+        System.arraycopy(t, 0, x, from, m);
+        double sum = 0;
+        for (int j = 0; j < m; j++)
+            sum += t[j];
+        return sum;
     }
 
     /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)} (whole vectors); returns their sum. */
@@ -408,7 +422,10 @@ public final class VectorKernels implements Kernels {
         int vecEnd = k - k % L;
         for (int r = 0; r < n; r++) {
             int xo = r * lda;
-            for (int o = 0; o < m; o++) {
+            int o = 0;
+            for (; o + 4 <= m; o += 4) // four units at once: four independent FMA chains over one load of x
+                denseRows4(x, xo, k, vecEnd, wT, o, bias, out, r * m);
+            for (; o < m; o++) {
                 int wo = o * k;
                 FloatVector acc = FloatVector.zero(S);
                 int kk = 0;
@@ -421,6 +438,33 @@ public final class VectorKernels implements Kernels {
                 out[r * m + o] = s + bias[o];
             }
         }
+    }
+
+    /** Units {@code o..o+3} of one row of {@link #denseRows}, each summed in the same order as one unit alone. */
+    private static void denseRows4(float[] x, int xo, int k, int vecEnd, float[] wT, int o, float[] bias, float[] out, int outRow) {
+        int w0 = o * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int kk = 0;
+        for (; kk < vecEnd; kk += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + kk);
+            a0 = xv.fma(FloatVector.fromArray(S, wT, w0 + kk), a0);
+            a1 = xv.fma(FloatVector.fromArray(S, wT, w1 + kk), a1);
+            a2 = xv.fma(FloatVector.fromArray(S, wT, w2 + kk), a2);
+            a3 = xv.fma(FloatVector.fromArray(S, wT, w3 + kk), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; kk < k; kk++) {
+            float xs = x[xo + kk];
+            s0 += xs * wT[w0 + kk];
+            s1 += xs * wT[w1 + kk];
+            s2 += xs * wT[w2 + kk];
+            s3 += xs * wT[w3 + kk];
+        }
+        out[outRow + o] = s0 + bias[o];
+        out[outRow + o + 1] = s1 + bias[o + 1];
+        out[outRow + o + 2] = s2 + bias[o + 2];
+        out[outRow + o + 3] = s3 + bias[o + 3];
     }
 
     /**
