@@ -109,7 +109,10 @@ public final class EndToEndBenchmark {
         StepModelBackend seqstream = StepModelBackend.of(model, 1);
         Map<String, ModelBackend> engines = new LinkedHashMap<>(Map.of("seqstream", seqstream, "dl4j", new Dl4jBackend(model), "noop",
                 new NoopBackend(seqstream)));
-        BenchVariant.onClasspath().forEach((name, variant) -> engines.put(name, variant.backend(model)));
+        BenchVariant.onClasspath().forEach((name, variant) -> {
+            if (o.variants().contains(name))
+                engines.put(name, variant.backend(model));
+        });
         log("model: " + seqstream.description() + "; " + o.keys() + " keys; job: parallelism " + base.parallelism() + ", batch "
                 + base.batchSize() + " / " + base.batchTimeoutMs() + " ms, " + base.delivery().configName());
 

@@ -23,17 +23,25 @@ public final class LstmStepGraph {
     private LstmStepGraph() {
     }
 
-    /** The model's weights as an ONNX step graph; refuses any other layer stack or activation. */
-    public static byte[] of(Model model) {
+    /** Refuses a model the graph cannot express: another layer stack or other activations. */
+    public static void requireSupported(Model model) {
         List<Layer> layers = model.layers();
-        if (layers.size() != 3 || !(layers.get(0) instanceof Embedding emb) || !(layers.get(1) instanceof LSTM lstm)
+        if (layers.size() != 3 || !(layers.get(0) instanceof Embedding) || !(layers.get(1) instanceof LSTM lstm)
                 || !(layers.get(2) instanceof Dense dense)) {
             throw new IllegalArgumentException("the ONNX step graph takes Embedding -> LSTM -> Dense only, got " + layers);
         }
-        LSTMCell cell = lstm.cell();
-        require(lstm, "activation", cell.activation().kerasName(), "tanh");
-        require(lstm, "recurrent_activation", cell.recurrentActivation().kerasName(), "sigmoid");
+        require(lstm, "activation", lstm.cell().activation().kerasName(), "tanh");
+        require(lstm, "recurrent_activation", lstm.cell().recurrentActivation().kerasName(), "sigmoid");
         require(dense, "activation", dense.activation().kerasName(), "softmax");
+    }
+
+    /** The model's weights as an ONNX step graph ({@link #requireSupported} first). */
+    public static byte[] of(Model model) {
+        requireSupported(model);
+        Embedding emb = (Embedding) model.layers().get(0);
+        LSTM lstm = (LSTM) model.layers().get(1);
+        Dense dense = (Dense) model.layers().get(2);
+        LSTMCell cell = lstm.cell();
         int vocab = emb.inputDim();
         int e = emb.outputDim();
         int h = lstm.units();

@@ -25,7 +25,7 @@ public final class OnnxBackend extends TokenLstmBackend {
 
     public OnnxBackend(Model model) {
         super(model, "ONNX Runtime");
-        LstmStepGraph.of(model); // refuses an activation the graph cannot take now, not when the job opens
+        LstmStepGraph.requireSupported(model); // an activation the graph cannot take fails now, not when the job opens
     }
 
     @Override

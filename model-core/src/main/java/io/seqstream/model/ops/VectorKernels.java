@@ -56,14 +56,8 @@ public final class VectorKernels implements Kernels {
         PanelKernels.gemmAcc(blocking, a, aOff, lda, n, b, z, zOff, ldz);
     }
 
-    /** 1 / (1 + e^-x) per lane. */
-    static FloatVector sigmoidOf(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(exp(x.neg()).add(one));
-    }
-
-    // exp, sigmoid and tanh of the gates and the softmax, on FMAs: the JDK's vector EXP and TANH cost 30-40 cycles per
-    // 256-bit vector on AMD Zen (half the LSTM step there); this exp takes about 15 instructions.
+    // exp, sigmoid and tanh of the gates and the softmax, on FMAs (expInto): the JDK's vector EXP and TANH cost 30-40
+    // cycles per 256-bit vector on AMD Zen (a third of the LSTM step there); this exp takes about 15 instructions.
     private static final float LOG2E = 1.44269504f;
     private static final float LN2_HI = 0.693359375f; // ln 2 in two parts: n * LN2_HI is exact for |n| <= 128
     private static final float LN2_LO = -2.12194440e-4f;
@@ -71,83 +65,56 @@ public final class VectorKernels implements Kernels {
     private static final float EXP_UNDER = -86.5f; // below: 0 (e^x < 3e-38, where 2^n would be subnormal)
     private static final float EXP_OVER = 88.7228f; // above: infinity
 
-    /**
-     * e^x per lane: x = n ln2 + r with |r| <= ln2 / 2, e^r by its Taylor polynomial of degree 7 (error below 1e-8
-     * relative), 2^n through the exponent bits. Lanes below {@link #EXP_UNDER} give 0, above {@link #EXP_OVER}
-     * infinity, NaN gives NaN.
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(FloatVector.broadcast(S, 1f / 5040), FloatVector.broadcast(S, 1f / 720));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
-        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        // t's low bits hold n (its exponent and leading mantissa bits shift out): 2^(n-1) as a float's bits, then
-        // times 2, so that n = 128 (x just under EXP_OVER) stays finite in the scale.
-        FloatVector half = t.reinterpretAsInts().add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(half).mul(2f);
-        return e.blend(0f, x.compare(VectorOperators.LT, EXP_UNDER)).blend(Float.POSITIVE_INFINITY,
-                x.compare(VectorOperators.GT, EXP_OVER));
-    }
-
-    /** tanh x = 1 - 2 / (e^2x + 1): exact limits, absolute error about 1e-7 (relative error grows only near 0). */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.sub(FloatVector.broadcast(S, 2f).div(exp(x.add(x)).add(one)));
-    }
-
-    private static FloatVector apply(ActivationFunction f, FloatVector x) {
-        return switch (f) {
-            case SIGMOID -> sigmoidOf(x);
-            case TANH -> tanh(x);
-            case LINEAR -> x;
-            case RELU -> x.max(0f);
-            case HARD_SIGMOID -> x.mul(0.2f).add(0.5f).max(0f).min(1f);
-            case HARD_SIGMOID_KERAS3 -> x.add(3f).max(0f).min(6f).div(6f);
-            case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
-        };
-    }
-
     @Override
     public void lstmGates(float[] z, int ldz, float[] c, float[] h, int n, int u, ActivationFunction act, ActivationFunction rec) {
         int vecEnd = u - u % L;
-        if (act == ActivationFunction.TANH && rec == ActivationFunction.SIGMOID) {
-            // Keras' default pair as passes of small methods over each row (as the training gates below): one loop
-            // holding five inlined exps grows past what C2 inlines, and a vector operation left out of line boxes.
-            for (int r = 0; r < n; r++) {
-                int zo = r * ldz, so = r * u;
-                if (vecEnd > 0) {
-                    sigmoidInto(z, zo, z, zo, vecEnd);
-                    sigmoidInto(z, zo + u, z, zo + u, vecEnd);
-                    tanhInto(z, zo + 2 * u, z, zo + 2 * u, vecEnd);
-                    sigmoidInto(z, zo + 3 * u, z, zo + 3 * u, vecEnd);
-                    cellUpdate(z, zo, u, c, so, so, vecEnd);
-                    tanhInto(c, so, z, zo + 2 * u, vecEnd); // the candidate block is consumed: tanh(c) goes there
-                    outputGate(z, zo + 3 * u, z, zo + 2 * u, h, so, vecEnd);
-                }
-                ScalarKernels.lstmGateRow(z, zo, c, h, so, vecEnd, u, act, rec); // the units past the last whole vector
-            }
-            return;
-        }
+        // Passes of small methods over each row (as the training gates below): one loop holding five inlined exps
+        // grows past what C2 inlines, and a vector operation left out of line boxes.
         for (int r = 0; r < n; r++) {
             int zo = r * ldz, so = r * u;
-            int j = 0;
-            for (; j < vecEnd; j += L) {
-                FloatVector i = apply(rec, FloatVector.fromArray(S, z, zo + j));
-                FloatVector f = apply(rec, FloatVector.fromArray(S, z, zo + u + j));
-                FloatVector g = apply(act, FloatVector.fromArray(S, z, zo + 2 * u + j));
-                FloatVector o = apply(rec, FloatVector.fromArray(S, z, zo + 3 * u + j));
-                FloatVector cn = f.mul(FloatVector.fromArray(S, c, so + j)).add(i.mul(g));
-                cn.intoArray(c, so + j);
-                o.mul(apply(act, cn)).intoArray(h, so + j);
+            if (vecEnd > 0) {
+                activateInto(rec, z, zo, z, zo, vecEnd);
+                activateInto(rec, z, zo + u, z, zo + u, vecEnd);
+                activateInto(act, z, zo + 2 * u, z, zo + 2 * u, vecEnd);
+                activateInto(rec, z, zo + 3 * u, z, zo + 3 * u, vecEnd);
+                cellUpdate(z, zo, u, c, so, so, vecEnd);
+                activateInto(act, c, so, z, zo + 2 * u, vecEnd); // the candidate block is consumed: act(c) goes there
+                outputGate(z, zo + 3 * u, z, zo + 2 * u, h, so, vecEnd);
             }
-            ScalarKernels.lstmGateRow(z, zo, c, h, so, j, u, act, rec); // the units past the last whole vector
+            ScalarKernels.lstmGateRow(z, zo, c, h, so, vecEnd, u, act, rec); // the units past the last whole vector
+        }
+    }
+
+    /** {@code dst[d..] = f(src[s..])} over {@code len} (whole vectors), one pass per function; {@code dst} may be {@code src}. */
+    private static void activateInto(ActivationFunction f, float[] src, int s, float[] dst, int d, int len) {
+        switch (f) {
+            case SIGMOID -> sigmoidInto(src, s, dst, d, len);
+            case TANH -> tanhInto(src, s, dst, d, len);
+            case LINEAR -> System.arraycopy(src, s, dst, d, len);
+            case RELU -> reluInto(src, s, dst, d, len);
+            case HARD_SIGMOID -> hardSigmoidInto(src, s, dst, d, len);
+            case HARD_SIGMOID_KERAS3 -> hardSigmoidKeras3Into(src, s, dst, d, len);
+            case SOFTMAX -> throw new IllegalStateException("softmax is not element-wise");
+        }
+    }
+
+    private static void reluInto(float[] src, int s, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, src, s + j).max(0f).intoArray(dst, d + j);
+        }
+    }
+
+    /** Keras 2's {@code clip(0.2 x + 0.5, 0, 1)}. */
+    private static void hardSigmoidInto(float[] src, int s, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, src, s + j).mul(0.2f).add(0.5f).max(0f).min(1f).intoArray(dst, d + j);
+        }
+    }
+
+    /** Keras 3's {@code relu6(x + 3) / 6}. */
+    private static void hardSigmoidKeras3Into(float[] src, int s, float[] dst, int d, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(S, src, s + j).add(3f).max(0f).min(6f).div(6f).intoArray(dst, d + j);
         }
     }
 
@@ -261,7 +228,7 @@ public final class VectorKernels implements Kernels {
     // in about a third of the starts). exp's arithmetic lives in expInto alone; the others are passes over it.
 
     /**
-     * {@code dst[d..] = e^(scale src[s..] + shift)} over {@code len} (whole vectors), as {@link #exp}: the degree-7
+     * {@code dst[d..] = e^(scale src[s..] + shift)} over {@code len} (whole vectors): the degree-7
      * Taylor polynomial of e^r, |r| <= ln2/2, times 2^n through the exponent bits; 0 below {@link #EXP_UNDER},
      * infinity above {@link #EXP_OVER}, NaN for NaN.
      */
@@ -354,6 +321,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void softmaxRows(float[] x, int n, int stride, int width) {
         int vecEnd = width - width % L;
+        float[] tail = vecEnd < width ? TAIL.get() : null;
         for (int r = 0; r < n; r++) {
             int o = r * stride;
             float max = vecEnd > 0 ? rowMax(x, o, o + vecEnd) : Float.NEGATIVE_INFINITY;
@@ -361,8 +329,8 @@ public final class VectorKernels implements Kernels {
                 max = Math.max(max, x[j]);
             }
             double sum = expMinusSum(x, o, o + vecEnd, max);
-            if (vecEnd < width)
-                sum += expMinusSumTail(x, o + vecEnd, o + width, max);
+            if (tail != null)
+                sum += expMinusSumTail(x, o + vecEnd, o + width, max, tail);
             float inv = (float) (1.0 / sum);
             scale(x, o, o + vecEnd, inv);
             for (int j = o + vecEnd; j < o + width; j++) {
@@ -386,9 +354,8 @@ public final class VectorKernels implements Kernels {
     /** One vector of scratch per thread: a row's last partial vector (e.g. a 10-class head) goes through expInto there. */
     private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[L]);
 
-    /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)}, fewer than a vector's lanes; returns their sum. */
-    private static double expMinusSumTail(float[] x, int from, int to, float max) {
-        float[] t = TAIL.get();
+    /** {@code x[j] = exp(x[j] - max)} over {@code [from, to)}, fewer than a vector's lanes, through {@code t}; returns their sum. */
+    private static double expMinusSumTail(float[] x, int from, int to, float max, float[] t) {
         int m = to - from;
         System.arraycopy(x, from, t, 0, m);
         java.util.Arrays.fill(t, m, L, Float.NEGATIVE_INFINITY); // exp(-inf) = 0: the unused lanes add nothing

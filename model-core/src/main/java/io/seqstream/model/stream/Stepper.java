@@ -116,15 +116,20 @@ public final class Stepper {
         }
         // Every row is checked before any state changes; then cache-sized chunks, each through every layer.
         int[] ids = batch.index[0];
+        for (int c0 = 0; c0 < n; c0 += CHUNK) {
+            int m = Math.min(CHUNK, n - c0);
+            System.arraycopy(ids, c0, ids, 0, m); // rows before c0 are done: the chunk's ids move to the front
+            assemble(batch, m);
+            runChunk(states, c0, m, outputs);
+        }
+    }
+
+    /** Rows {@code c0..c0+m} of a large batch through every layer, their rows of the batch already assembled. */
+    private void runChunk(float[][] states, int c0, int m, float[][] outputs) {
+        System.arraycopy(states, c0, chunkStates, 0, m);
+        System.arraycopy(outputs, c0, chunkOutputs, 0, m);
         try {
-            for (int c0 = 0; c0 < n; c0 += CHUNK) {
-                int m = Math.min(CHUNK, n - c0);
-                System.arraycopy(ids, c0, ids, 0, m); // rows before c0 are done: the chunk's ids move to the front
-                System.arraycopy(states, c0, chunkStates, 0, m);
-                System.arraycopy(outputs, c0, chunkOutputs, 0, m);
-                assemble(batch, m);
-                run(chunkStates, m, chunkOutputs);
-            }
+            run(chunkStates, m, chunkOutputs);
         } finally {
             Arrays.fill(chunkStates, null);
             Arrays.fill(chunkOutputs, null);
@@ -147,18 +152,10 @@ public final class Stepper {
             } finally {
                 java.util.Arrays.fill(batch.values[0], 0, m, null);
             }
-            if (c0 == 0 && m == n) {
+            if (n <= CHUNK)
                 run(states, n, outputs);
-                return;
-            }
-            System.arraycopy(states, c0, chunkStates, 0, m);
-            System.arraycopy(outputs, c0, chunkOutputs, 0, m);
-            try {
-                run(chunkStates, m, chunkOutputs);
-            } finally {
-                Arrays.fill(chunkStates, null);
-                Arrays.fill(chunkOutputs, null);
-            }
+            else
+                runChunk(states, c0, m, outputs);
         }
     }
 
