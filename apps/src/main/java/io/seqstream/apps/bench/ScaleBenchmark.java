@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
  * events (passes over all keys in a new random order each, so a key's next event comes a key count later):
  * <ol>
  *   <li>job only: the job reads a backlog written before it started; events/s between its first and last
- *       prediction; process CPU time per event;</li>
+ *       prediction; process CPU time per event. Every cell's backlog is written first, then the job-only runs go in
+ *       {@code --rounds} rotated rounds (round r starts at cell r), and the table gives each cell's median: the JIT
+ *       keeps compiling for minutes, so a single first run understates whichever cell comes first;</li>
  *   <li>end to end: the job runs while the producer writes the same number of events; events/s from the first
  *       event sent to the last prediction computed. Its periodic checkpoints during the load are the
  *       incremental ones (duration, bytes uploaded); when every prediction is in, the state's size is taken
@@ -85,6 +87,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
     int partitions;
     @Option(names = "--units", paramLabel = "H", description = "LSTM units H of Embedding(1000,64) -> LSTM(H) -> Dense(1000, softmax) (default ${DEFAULT-VALUE}).", defaultValue = "128")
     int units;
+    @Option(names = "--rounds", paramLabel = "R", description = "Job-only runs per cell, rotated (round r starts at cell r); the table gives "
+            + "their median (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    int rounds;
+    @Option(names = "--job-only", description = "Run only step 1 (job only) of each cell: no end to end, checkpoint, restore or latency figures.")
+    boolean jobOnlySteps;
+    @Option(names = "--flink", paramLabel = "KEY=VALUE", description = "A Flink configuration entry for every job of the run, repeatable (e.g. "
+            + "state.backend.rocksdb.timer-service.factory=HEAP, taskmanager.memory.managed.size=2g).")
+    Map<String, String> flinkEntries = new LinkedHashMap<>();
     private JobFlags jobFlags;
     @Spec
     CommandSpec spec;
@@ -111,6 +121,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
             long computedP99,
             double checkpointBytesPerKey, double liveBytesPerKey, String liveKind, long fullCheckpointMs, long incrementalCheckpointMs,
             long incrementalCheckpointBytes, long startMs, long restoreMs) {
+        /** A cell of a {@code --job-only} run: the other steps did not run. */
+        static Cell jobOnlyOf(int keys, String backend, long events, double jobOnly, double cpuMicros) {
+            return new Cell(keys, backend, events, jobOnly, cpuMicros, -1, -1, -1, -1, -1, "", -1, -1, -1, -1, -1);
+        }
+
+        boolean complete() {
+            return endToEnd >= 0;
+        }
     }
 
     @Override
@@ -128,6 +146,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Bench.atLeast(spec, "--latency-rate", latencyRate, 1);
         Bench.atLeast(spec, "--partitions", partitions, 1);
         Bench.atLeast(spec, "--units", units, 1);
+        Bench.atLeast(spec, "--rounds", rounds, 1);
         JobConfig.defaults().with("checkpoint.interval", checkpointInterval, "--checkpoint-interval");
         JobConfig.fromFlags(jobFlags.values()); // a bad job flag or --config file fails here, before anything runs
         Sequential m = new Sequential("bench");
@@ -146,19 +165,39 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 try (EventWriter w = new EventWriter(kafka.bootstrapServers(), 10_000, 1000, 7)) {
                     String t = topic("warmup");
                     w.write(t, warmupEvents);
-                    jobOnly(config("warmup", t, "hashmap"), warmupEvents);
+                    for (String backend : backends) { // each backend's code paths compiled before any cell is timed
+                        jobOnly(config("warmup-" + backend, t, backend), warmupEvents);
+                    }
                 }
             }
+            List<Backlog> backlogs = new ArrayList<>();
             for (int keys : keyCounts) {
                 for (String backend : backends) {
                     if (backend.equals("hashmap") && keys > hashmapMaxKeys) {
                         log(String.format("skipped: %,d keys on hashmap (above --hashmap-max-keys %,d)", keys, hashmapMaxKeys));
                         continue;
                     }
-                    Cell c = cell(keys, backend);
-                    cells.add(c);
-                    System.out.print(table(cells));
+                    backlogs.add(backlog(keys, backend));
                 }
+            }
+            // Job only, in rounds: round r starts at cell r, so each cell runs early and late once over the rounds.
+            List<List<double[]>> jobOnly = new ArrayList<>();
+            backlogs.forEach(b -> jobOnly.add(new ArrayList<>()));
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < backlogs.size(); i++) {
+                    int c = (i + r) % backlogs.size();
+                    Backlog b = backlogs.get(c);
+                    log(String.format("=== job only, round %d of %d: %,d keys, %s", r + 1, rounds, b.keys(), b.backend()));
+                    jobOnly.get(c).add(jobOnly(config(b.name() + "-job-only-" + r, b.topic(), b.backend()), b.events()));
+                    deleteRecursively(work.resolve("checkpoints"));
+                }
+            }
+            for (int c = 0; c < backlogs.size(); c++) {
+                Backlog b = backlogs.get(c);
+                double rate = median(jobOnly.get(c), 0);
+                double cpu = median(jobOnly.get(c), 1);
+                cells.add(jobOnlySteps ? Cell.jobOnlyOf(b.keys(), b.backend(), b.events(), rate, cpu) : cell(b, rate, cpu));
+                System.out.print(table(cells));
             }
         } finally {
             deleteRecursively(work);
@@ -168,19 +207,36 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private Cell cell(int keys, String backend) throws Exception {
+    /** A cell's backlog topic, written once and read by every job-only round. */
+    record Backlog(int keys, String backend, String name, String topic, long events) {
+    }
+
+    private Backlog backlog(int keys, String backend) throws Exception {
         String name = keys + "-" + backend;
         int eventsPerKey = (int) Math.max(this.eventsPerKey, (minEvents + keys - 1) / keys);
         log(String.format("=== %,d keys, %s, %d events per key", keys, backend, eventsPerKey));
-        long events;
-        double[] jobOnly;
         try (EventWriter w = new EventWriter(kafka.bootstrapServers(), keys, 1000, 42)) {
-            String backlog = topic(name + "-backlog");
+            String topic = topic(name + "-backlog");
             long total = (long) eventsPerKey * keys;
-            events = w.writeEachKey(backlog, eventsPerKey, n -> log(String.format("backlog: %,d of %,d events written", n, total)));
-            jobOnly = jobOnly(config(name + "-job-only", backlog, backend), events);
-            deleteRecursively(work.resolve("checkpoints"));
+            long events = w.writeEachKey(topic, eventsPerKey, n -> log(String.format("backlog: %,d of %,d events written", n, total)));
+            return new Backlog(keys, backend, name, topic, events);
         }
+    }
+
+    /** The median of column {@code i} of the rounds (the upper one of an even count). */
+    static double median(List<double[]> rounds, int i) {
+        double[] xs = rounds.stream().mapToDouble(r -> r[i]).sorted().toArray();
+        return xs[xs.length / 2];
+    }
+
+    /** Steps 2 and 3 of a cell, after its job-only rounds. */
+    private Cell cell(Backlog b, double jobOnlyRate, double jobOnlyCpu) throws Exception {
+        int keys = b.keys();
+        String backend = b.backend();
+        String name = b.name();
+        long events = b.events();
+        int eventsPerKey = (int) (events / keys);
+        log(String.format("=== end to end, checkpoints, restore: %,d keys, %s", keys, backend));
         // End to end, with the state it leaves measured and checkpointed in full.
         String live = topic(name + "-live");
         JobConfig cfg = config(name + "-e2e", live, backend);
@@ -244,7 +300,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         deleteRecursively(work.resolve("checkpoints"));
         long incMs = median(incremental.stream().map(c -> c.path("end_to_end_duration").asLong()).toList());
         long incBytes = median(incremental.stream().map(c -> c.path("checkpointed_size").asLong()).toList());
-        Cell c = new Cell(keys, backend, events, jobOnly[0], jobOnly[1], endToEnd, lat.computed.percentile(0.5),
+        Cell c = new Cell(keys, backend, events, jobOnlyRate, jobOnlyCpu, endToEnd, lat.computed.percentile(0.5),
                 lat.computed.percentile(0.99),
                 full.path("state_size").asDouble() / keys, liveBytes / keys, liveKind, full.path("end_to_end_duration").asLong(), incMs,
                 incBytes,
@@ -257,7 +313,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     private double[] jobOnly(JobConfig cfg, long events) throws Exception {
         OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "scale-job-only-reader");
-        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, flinkExtra());
         KafkaPredictionJob.build(env, model, cfg, true);
         long cpu0 = processCpuNanos();
         env.execute("scale job-only");
@@ -272,8 +328,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return new double[]{ stats.throughput(), cpu };
     }
 
+    /** The {@code --flink} entries. */
+    private Configuration flinkExtra() {
+        return Configuration.fromMap(flinkEntries);
+    }
+
     private StreamExecutionEnvironment env(JobConfig cfg, int restPort, String restoreFrom) {
-        Configuration extra = new Configuration();
+        Configuration extra = flinkExtra();
         extra.set(RestOptions.BIND_PORT, String.valueOf(restPort));
         extra.set(RestOptions.PORT, restPort);
         if (restoreFrom != null) {
@@ -446,15 +507,23 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap")).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder(
                 "\n| keys | backend | events | job-only events/s | vs 10k heap | end-to-end events/s | CPU µs/event "
-                        + "| computed p50 / p99 | checkpoint B/key | live B/key | full checkpoint | incremental checkpoint (median) | start: fresh / restored |\n"
-                        + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + "| computed p50 / p99 | checkpoint B/key | live B/key | live B/key over the smallest cell | full checkpoint "
+                        + "| incremental checkpoint (median) | start: fresh / restored |\n"
+                        + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
+            String vs = base == null ? "-" : String.format("%.0f%%", 100 * c.jobOnly() / base.jobOnly());
+            if (!c.complete()) {
+                sb.append(String.format("| %,d | %s | %,d | %,.0f | %s | - | %.1f | - | - | - | - | - | - | - |%n", c.keys(), c.backend(),
+                        c.events(),
+                        c.jobOnly(), vs, c.cpuMicros()));
+                continue;
+            }
             sb.append(String.format(
-                    "| %,d | %s | %,d | %,.0f | %s | %,.0f | %.1f | %d / %d ms | %.0f | %.0f (%s) | %,d ms | %s | %,d / %,d ms |%n",
+                    "| %,d | %s | %,d | %,.0f | %s | %,.0f | %.1f | %d / %d ms | %.0f | %.0f (%s) | %s | %,d ms | %s | %,d / %,d ms |%n",
                     c.keys(),
-                    c.backend(), c.events(), c.jobOnly(), base == null ? "-" : String.format("%.0f%%", 100 * c.jobOnly() / base.jobOnly()),
+                    c.backend(), c.events(), c.jobOnly(), vs,
                     c.endToEnd(), c.cpuMicros(), c.computedP50(), c.computedP99(), c.checkpointBytesPerKey(), c.liveBytesPerKey(),
-                    c.liveKind(),
+                    c.liveKind(), marginal(c, cells),
                     c.fullCheckpointMs(),
                     c.incrementalCheckpointMs() < 0
                             ? "none"
@@ -463,6 +532,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
                     c.startMs(), c.restoreMs()));
         }
         return sb.toString();
+    }
+
+    /**
+     * Live bytes per key added over the run's smallest complete cell of the same backend: (live(c) - live(small)) /
+     * (keys(c) - keys(small)). What the job holds whatever its key count (Kafka clients' buffers, the model, Flink's
+     * own structures) cancels out; "-" for the smallest cell itself.
+     */
+    static String marginal(Cell c, List<Cell> cells) {
+        Cell small = cells.stream().filter(o -> o.complete() && o.backend().equals(c.backend()) && o.keys() < c.keys())
+                .min(Comparator.comparingInt(Cell::keys)).orElse(null);
+        if (small == null) {
+            return "-";
+        }
+        double added = c.liveBytesPerKey() * c.keys() - small.liveBytesPerKey() * small.keys();
+        return String.format("%.0f", added / (c.keys() - small.keys()));
     }
 
     private static Thread start(Runnable r, String name) {

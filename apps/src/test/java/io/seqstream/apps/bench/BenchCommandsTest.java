@@ -78,14 +78,17 @@ class BenchCommandsTest {
     void scaleBenchmark() {
         CliRun help = CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--help");
         help.assertHelp("seqstream scale-bench", "--keys", "--backends", "--hashmap-max-keys", "--events-per-key", "--min-events",
-                "--checkpoint-interval", "--latency-rate", "--latency-seconds", "--warmup-events", "--partitions", "--units",
-                "Job settings");
+                "--checkpoint-interval", "--latency-rate", "--latency-seconds", "--warmup-events", "--partitions", "--units", "--rounds=R",
+                "--job-only", "--flink=KEY=VALUE", "Job settings");
         CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--nope", "1").assertUserError("Unknown option: '--nope'");
         CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--keys", "10,many").assertUserError("--keys", "'many'");
         CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--backends", "heap").assertUserError("--backends", "'heap'");
         CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--checkpoint-interval", "often")
                 .assertUserError("'often'", "--checkpoint-interval");
         CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--state.ttl", "forever").assertUserError("'forever'", "state.ttl");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--rounds", "0").assertUserError("--rounds");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--flink", "managed").assertUserError("--flink", "KEY=VALUE",
+                "managed");
     }
 
     @Test
