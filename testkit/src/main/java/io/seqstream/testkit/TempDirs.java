@@ -3,6 +3,7 @@ package io.seqstream.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -23,19 +24,33 @@ public final class TempDirs {
         }
     }
 
-    /** Deletes {@code dir} and everything under it; nothing happens when it does not exist. */
+    /**
+     * Deletes {@code dir} and everything under it; nothing happens when it does not exist. A path that vanishes while
+     * this walks (Flink removes its own folders, the distributed cache and blob stores, as a job ends) is no error:
+     * it walks again, up to ten times.
+     */
     public static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; Files.exists(dir); attempt++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (NoSuchFileException e) {
+                vanished(dir, attempt, e);
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException n)) {
+                    throw new UncheckedIOException("cannot delete " + dir, e.getCause());
+                }
+                vanished(dir, attempt, n);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + dir, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        } catch (UncheckedIOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e.getCause());
+        }
+    }
+
+    private static void vanished(Path dir, int attempt, NoSuchFileException e) {
+        if (attempt >= 10) {
+            throw new UncheckedIOException("cannot delete " + dir + ": its content kept changing", e);
         }
     }
 }

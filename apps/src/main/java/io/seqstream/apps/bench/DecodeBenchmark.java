@@ -9,6 +9,7 @@ import io.seqstream.jobs.source.IngestDecoder;
 import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.testkit.LocalSchemaRegistry;
+import io.seqstream.testkit.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -109,9 +110,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
                         String.join(" / ", e.getValue().stream().map(v -> String.format("%.2f", v)).toList()));
             }
         } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteRecursively(dir);
         }
         return Cli.OK;
     }

@@ -11,6 +11,7 @@ import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.testkit.KafkaTopics;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,7 +136,7 @@ public final class LatencyVsLoad {
                 }
             }
         } finally {
-            deleteRecursively(work);
+            TempDirs.deleteRecursively(work);
         }
         String context = String.format(Locale.ROOT, "%s, %s; load average before %s, after %s", started, machine(), loadBefore,
                 loadAverage());
@@ -319,14 +320,4 @@ public final class LatencyVsLoad {
         System.out.println("[latency-vs-load] " + s);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

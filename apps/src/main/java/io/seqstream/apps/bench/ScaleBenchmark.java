@@ -14,6 +14,7 @@ import io.seqstream.model.layers.Dense;
 import io.seqstream.model.layers.Embedding;
 import io.seqstream.model.layers.LSTM;
 import io.seqstream.testkit.EmbeddedKafka;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -189,7 +190,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                     Backlog b = backlogs.get(c);
                     log(String.format("=== job only, round %d of %d: %,d keys, %s", r + 1, rounds, b.keys(), b.backend()));
                     jobOnly.get(c).add(jobOnly(config(b.name() + "-job-only-" + r, b.topic(), b.backend()), b.events()));
-                    deleteRecursively(work.resolve("checkpoints"));
+                    TempDirs.deleteRecursively(work.resolve("checkpoints"));
                 }
             }
             for (int c = 0; c < backlogs.size(); c++) {
@@ -200,7 +201,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 System.out.print(table(cells));
             }
         } finally {
-            deleteRecursively(work);
+            TempDirs.deleteRecursively(work);
         }
         System.out.println();
         System.out.print(table(cells));
@@ -297,7 +298,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         lat.stop();
         latReader.join();
         restored.cancel().get();
-        deleteRecursively(work.resolve("checkpoints"));
+        TempDirs.deleteRecursively(work.resolve("checkpoints"));
         long incMs = median(incremental.stream().map(c -> c.path("end_to_end_duration").asLong()).toList());
         long incBytes = median(incremental.stream().map(c -> c.path("checkpointed_size").asLong()).toList());
         Cell c = new Cell(keys, backend, events, jobOnlyRate, jobOnlyCpu, endToEnd, lat.computed.percentile(0.5),
@@ -559,16 +560,5 @@ public final class ScaleBenchmark implements Callable<Integer> {
     private static void log(String s) {
         System.out.println(s);
         System.out.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (UncheckedIOException e) {
-            // a file vanished while walking: what is left goes with the work dir
-        }
     }
 }

@@ -18,6 +18,7 @@ import io.seqstream.schemas.AvroCodec;
 import io.seqstream.schemas.Event;
 import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.testkit.SessionGenerator;
+import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ public final class SoakCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
             return soak(kafka, work);
         } finally {
-            deleteQuietly(work);
+            TempDirs.deleteRecursively(work);
         }
     }
 
@@ -277,11 +278,4 @@ public final class SoakCommand implements Callable<Integer> {
         System.out.flush();
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // a temp dir: what is left goes with the machine's tmp cleanup
-        }
-    }
 }
