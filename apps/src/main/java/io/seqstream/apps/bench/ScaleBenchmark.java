@@ -16,7 +16,6 @@ import io.seqstream.model.layers.LSTM;
 import io.seqstream.testkit.EmbeddedKafka;
 import io.seqstream.testkit.TempDirs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,18 +180,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                     backlogs.add(backlog(keys, backend));
                 }
             }
-            // Job only, in rounds: round r starts at cell r, so each cell runs early and late once over the rounds.
-            List<List<double[]>> jobOnly = new ArrayList<>();
-            backlogs.forEach(b -> jobOnly.add(new ArrayList<>()));
-            for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < backlogs.size(); i++) {
-                    int c = (i + r) % backlogs.size();
-                    Backlog b = backlogs.get(c);
-                    log(String.format("=== job only, round %d of %d: %,d keys, %s", r + 1, rounds, b.keys(), b.backend()));
-                    jobOnly.get(c).add(jobOnly(config(b.name() + "-job-only-" + r, b.topic(), b.backend()), b.events()));
-                    TempDirs.deleteRecursively(work.resolve("checkpoints"));
-                }
-            }
+            List<List<double[]>> jobOnly = jobOnlyRounds(backlogs);
             for (int c = 0; c < backlogs.size(); c++) {
                 Backlog b = backlogs.get(c);
                 double rate = median(jobOnly.get(c), 0);
@@ -222,6 +210,25 @@ public final class ScaleBenchmark implements Callable<Integer> {
             long events = w.writeEachKey(topic, eventsPerKey, n -> log(String.format("backlog: %,d of %,d events written", n, total)));
             return new Backlog(keys, backend, name, topic, events);
         }
+    }
+
+    /**
+     * The job-only step of every cell, {@code --rounds} times: round r starts at cell r, so each cell runs early and
+     * late in the JVM's life. Per cell, its rounds' {events/s, CPU us/event}.
+     */
+    private List<List<double[]>> jobOnlyRounds(List<Backlog> backlogs) throws Exception {
+        List<List<double[]>> perCell = new ArrayList<>();
+        backlogs.forEach(b -> perCell.add(new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < backlogs.size(); i++) {
+                int c = (i + r) % backlogs.size();
+                Backlog b = backlogs.get(c);
+                log(String.format("=== job only, round %d of %d: %,d keys, %s", r + 1, rounds, b.keys(), b.backend()));
+                perCell.get(c).add(jobOnly(config(b.name() + "-job-only-" + r, b.topic(), b.backend()), b.events()));
+                TempDirs.deleteRecursively(work.resolve("checkpoints"));
+            }
+        }
+        return perCell;
     }
 
     /** The median of column {@code i} of the rounds (the upper one of an even count). */
