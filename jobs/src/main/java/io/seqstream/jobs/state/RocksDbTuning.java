@@ -24,10 +24,8 @@ public final class RocksDbTuning {
         m.put("state.backend.rocksdb.use-bloom-filter", "true");
         // Recurrent state is float noise to a compressor: compressing it only costs compaction CPU.
         m.put("state.backend.rocksdb.compression.per.level", "NO_COMPRESSION");
-        // Every event rewrites its key's whole value (1 KB at H=128): universal compaction rewrites each value
-        // fewer times than leveled compaction (fewer merges, smaller checkpoint uploads), for more disk until
-        // its periodic full merge. At 1M keys it made the job 35-40 % faster (docs/BENCHMARKS.md, State at scale).
-        m.put("state.backend.rocksdb.compaction.style", "UNIVERSAL");
+        // Level sizes follow the data, which keeps the write amplification of compaction near its minimum.
+        m.put("state.backend.rocksdb.compaction.level.use-dynamic-size", "true");
         return Map.copyOf(m);
     }
 }
