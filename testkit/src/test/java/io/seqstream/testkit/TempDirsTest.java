@@ -31,7 +31,7 @@ class TempDirsTest {
 
     @Test
     void filesVanishingWhileItWalksAreNoError() throws Exception {
-        // another thread removes and re-creates parts of the tree while it is deleted, as Flink does with its own folders
+        // another thread removes parts of the tree while it is deleted, as Flink does with its own folders
         Path dir = tmp.resolve("work");
         for (int i = 0; i < 200; i++) {
             Files.createDirectories(dir.resolve("d" + i + "/e"));

@@ -197,7 +197,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     /** A cell's backlog topic, written once and read by every job-only round. */
-    record Backlog(int keys, String backend, String name, String topic, long events) {
+    record Backlog(int keys, String backend, String name, String topic, int eventsPerKey, long events) {
     }
 
     private Backlog backlog(int keys, String backend) throws Exception {
@@ -208,7 +208,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
             String topic = topic(name + "-backlog");
             long total = (long) eventsPerKey * keys;
             long events = w.writeEachKey(topic, eventsPerKey, n -> log(String.format("backlog: %,d of %,d events written", n, total)));
-            return new Backlog(keys, backend, name, topic, events);
+            return new Backlog(keys, backend, name, topic, eventsPerKey, events);
         }
     }
 
@@ -243,7 +243,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         String backend = b.backend();
         String name = b.name();
         long events = b.events();
-        int eventsPerKey = (int) (events / keys);
+        int eventsPerKey = b.eventsPerKey();
         log(String.format("=== end to end, checkpoints, restore: %,d keys, %s", keys, backend));
         // End to end, with the state it leaves measured and checkpointed in full.
         String live = topic(name + "-live");
