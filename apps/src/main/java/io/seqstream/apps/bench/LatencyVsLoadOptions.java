@@ -31,14 +31,19 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     @Option(names = "--intervals", paramLabel = "LIST", split = ",", description = "exactly-once checkpoint intervals (default: 200ms,1s,10s)")
     List<String> intervals = List.of("200ms", "1s", "10s");
     @Option(names = "--at-least-once-intervals", paramLabel = "LIST", split = ",", description = "checkpoint intervals of the at-least-once runs "
-            + "(default: 1s)")
-    List<String> atLeastOnceIntervals = List.of("1s");
+            + "(default: 1s,10s; 10s is the job's default)")
+    List<String> atLeastOnceIntervals = List.of("1s", "10s");
     @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "delivery modes to run, of at-least-once,exactly-once (default: both)")
     List<String> modes = List.of("at-least-once", "exactly-once");
     @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per point, at least 3 checkpoint intervals (default: ${DEFAULT-VALUE})")
     int seconds = 10;
-    @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run at least; more where the fastest rate so far "
+            + "needs them to last --max-intervals checkpoint intervals (default: ${DEFAULT-VALUE})")
     long maxEvents = 300_000;
+    @Option(names = "--max-intervals", paramLabel = "N", description = "checkpoint intervals each maximum-throughput run lasts at least, at "
+            + "the fastest rate measured so far, so that the maximum includes what the checkpoints cost; 0: --max-events alone "
+            + "(default: ${DEFAULT-VALUE})")
+    int maxIntervals = 3;
     @Option(names = "--producer-linger-ms", paramLabel = "MS", description = "linger.ms of the paced runs' producer: the time an event may wait "
             + "there to be batched counts in its latency (default: ${DEFAULT-VALUE})")
     int producerLingerMs = 0;
@@ -91,6 +96,7 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
         }
         Bench.atLeast(spec, "--seconds", seconds, 1);
         Bench.atLeast(spec, "--max-events", maxEvents, 1);
+        Bench.atLeast(spec, "--max-intervals", maxIntervals, 0);
         Bench.atLeast(spec, "--keys", keys, 1);
         Bench.atLeast(spec, "--producer-linger-ms", producerLingerMs, 0);
         Bench.atLeast(spec, "--partitions", partitions, 1);

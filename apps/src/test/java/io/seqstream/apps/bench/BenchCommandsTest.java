@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqstream.apps.cli.Cli;
 import io.seqstream.apps.cli.CliRun;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class BenchCommandsTest {
     @Test
     void latencyVsLoad() {
         latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--at-least-once-intervals=LIST",
-                "--modes=LIST", "--seconds=S", "--max-events=N", "--keys=K",
+                "--modes=LIST", "--seconds=S", "--max-events=N", "--max-intervals=N", "--keys=K",
                 "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--out=DIR", "Job settings");
         latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads");
         latency("--loads", "0.5,x").assertUserError("--loads", "'x'");
@@ -64,6 +65,7 @@ class BenchCommandsTest {
         latency("--modes", "at-most-once").assertUserError("--modes: 'at-most-once' is not at-least-once or exactly-once");
         latency("--seconds", "0").assertUserError("--seconds must be at least 1, got 0");
         latency("--producer-linger-ms", "-1").assertUserError("--producer-linger-ms must be at least 0, got -1");
+        latency("--max-intervals", "-1").assertUserError("--max-intervals must be at least 0, got -1");
         latency("--delivery", "twice").assertUserError("'twice'", "delivery");
         assertThat(started).isEmpty();
         CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8");
@@ -71,7 +73,20 @@ class BenchCommandsTest {
         LatencyVsLoadOptions o = (LatencyVsLoadOptions) started.get(0);
         assertThat(o.loads).containsExactly(0.2);
         assertThat(o.intervals).containsExactly("500ms");
+        assertThat(o.atLeastOnceIntervals).as("1 s and the job's default").containsExactly("1s", "10s");
+        assertThat(o.maxIntervals).isEqualTo(3);
         assertThat(o.jobFlags()).containsEntry("batch.size", "8");
+    }
+
+    @Test
+    void aMaximumThroughputRunLastsItsCheckpointIntervals() {
+        // 100k events/s, 10 s checkpoints: three intervals are 3M events, more than the 300k minimum
+        assertThat(LatencyVsLoad.maxEvents(300_000, 3, 100_000, Duration.ofSeconds(10))).isEqualTo(3_000_000);
+        // 200 ms checkpoints: three intervals are 60k events, the minimum rules
+        assertThat(LatencyVsLoad.maxEvents(300_000, 3, 100_000, Duration.ofMillis(200))).isEqualTo(300_000);
+        assertThat(LatencyVsLoad.maxEvents(300_000, 0, 100_000, Duration.ofSeconds(10))).as("--max-intervals 0").isEqualTo(300_000);
+        assertThat(LatencyVsLoad.maxEvents(300_000, 3, 0, Duration.ofSeconds(10))).as("no estimate yet (the warm-up)").isEqualTo(300_000);
+        assertThat(LatencyVsLoad.maxEvents(1, 3, 1_000.5, Duration.ofSeconds(1))).as("rounded up").isEqualTo(3_002);
     }
 
     @Test
