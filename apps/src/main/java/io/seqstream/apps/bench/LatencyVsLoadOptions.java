@@ -37,12 +37,12 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     List<String> modes = List.of("at-least-once", "exactly-once");
     @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per point, at least 3 checkpoint intervals (default: ${DEFAULT-VALUE})")
     int seconds = 10;
-    @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run at least; more where the fastest rate so far "
-            + "needs them to last --max-intervals checkpoint intervals (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-events", paramLabel = "N", description = "events of each maximum-throughput run (default: ${DEFAULT-VALUE}); see "
+            + "--max-intervals")
     long maxEvents = 300_000;
-    @Option(names = "--max-intervals", paramLabel = "N", description = "checkpoint intervals each maximum-throughput run lasts at least, at "
-            + "the fastest rate measured so far, so that the maximum includes what the checkpoints cost; 0: --max-events alone "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-intervals", paramLabel = "N", description = "a maximum-throughput run must last --seconds and N checkpoint intervals, "
+            + "so that the maximum includes what the checkpoints cost: where --max-events passed sooner, a second run with "
+            + "enough events gives the maximum (default: ${DEFAULT-VALUE})")
     int maxIntervals = 3;
     @Option(names = "--producer-linger-ms", paramLabel = "MS", description = "linger.ms of the paced runs' producer: the time an event may wait "
             + "there to be batched counts in its latency (default: ${DEFAULT-VALUE})")

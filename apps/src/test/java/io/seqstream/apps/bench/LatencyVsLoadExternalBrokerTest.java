@@ -22,7 +22,7 @@ class LatencyVsLoadExternalBrokerTest {
 
             int code = LatencyVsLoadOptions.commandLine(new LatencyVsLoadOptions()).execute("--latency-vs-load",
                     "--modes", "at-least-once", "--at-least-once-intervals", "1s", "--loads", "0.5", "--seconds", "1",
-                    "--max-events", "3000", "--keys", "50", "--vocab", "20", "--embedding", "4", "--units", "8",
+                    "--max-events", "3000", "--max-intervals", "0", "--keys", "50", "--vocab", "20", "--embedding", "4", "--units", "8",
                     "--out", out.toString(), "--kafka.bootstrap", kafka.bootstrapServers());
 
             assertThat(code).isZero();
