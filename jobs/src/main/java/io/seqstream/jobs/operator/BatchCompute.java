@@ -101,7 +101,7 @@ final class BatchCompute {
                     todo = new ArrayList<>();
                 }
                 todo.add(s);
-                longest = Math.max(longest, s.state.recentCount);
+                longest = Math.max(longest, s.state.recent.count); // rewarm is set only with events in the ring
             }
         }
         if (todo == null) {
@@ -112,19 +112,19 @@ final class BatchCompute {
             int rows = 0;
             for (MicroBatch.Slot s : todo) {
                 KeyState ks = s.state;
-                if (pos >= ks.recentCount) {
+                RewarmRing r = ks.recent;
+                if (pos >= r.count) {
                     continue;
                 }
-                int cap = ringCapacity(ks);
-                int slot = Math.floorMod(ks.recentNext - ks.recentCount + pos, cap);
+                int slot = Math.floorMod(r.next - r.count + pos, ringCapacity(r));
                 rowStates[rows] = ks.state;
                 if (multi) {
-                    rowTokenSets[rows] = t == 0 ? new int[0] : Arrays.copyOfRange(ks.recentTokens, slot * t, slot * t + t);
-                    rowFeatures[rows] = f == 0 ? new float[0] : Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
+                    rowTokenSets[rows] = t == 0 ? new int[0] : Arrays.copyOfRange(r.tokens, slot * t, slot * t + t);
+                    rowFeatures[rows] = f == 0 ? new float[0] : Arrays.copyOfRange(r.features, slot * f, slot * f + f);
                 } else if (features) {
-                    rowFeatures[rows] = Arrays.copyOfRange(ks.recentFeatures, slot * f, slot * f + f);
+                    rowFeatures[rows] = Arrays.copyOfRange(r.features, slot * f, slot * f + f);
                 } else {
-                    rowTokens[rows] = ks.recentTokens[slot];
+                    rowTokens[rows] = r.tokens[slot];
                 }
                 if (++rows == rowStates.length) {
                     step(rows);
@@ -214,52 +214,46 @@ final class BatchCompute {
         }
     }
 
-    /** Events the key's rewarm ring holds. */
-    private int ringCapacity(KeyState ks) {
-        if (tokenCount > 0 && ks.recentTokens != null) {
-            return ks.recentTokens.length / (multi ? tokenCount : 1);
+    /** Events the ring holds. */
+    private int ringCapacity(RewarmRing r) {
+        if (tokenCount > 0 && r.tokens != null) {
+            return r.tokens.length / (multi ? tokenCount : 1);
         }
-        return ks.recentFeatures.length / featureSize;
+        return r.features.length / featureSize;
     }
 
     /** Appends a stepped event to its key's rewarm ring (rewarm policy only); a reset empties the ring first. */
     private void remember(KeyState ks, ModelInput e) {
         int k = rewarmEvents;
-        if (e.reset) {
-            ks.recentCount = 0;
+        RewarmRing r = ks.recent;
+        if (r != null && e.reset) {
+            r.count = 0;
         }
         if (multi) {
             int t = tokenCount, f = featureSize;
-            if ((t > 0) != (ks.recentTokens != null) || (t > 0 && ks.recentTokens.length != k * t)
-                    || (f > 0) != (ks.recentFeatures != null) || (f > 0 && ks.recentFeatures.length != k * f)) {
-                ks.recentTokens = t > 0 ? new int[k * t] : null;
-                ks.recentFeatures = f > 0 ? new float[k * f] : null;
-                ks.recentCount = 0;
-                ks.recentNext = 0;
+            if (r == null || (t > 0) != (r.tokens != null) || (t > 0 && r.tokens.length != k * t) || (f > 0) != (r.features != null)
+                    || (f > 0 && r.features.length != k * f)) {
+                r = ks.recent = new RewarmRing(t > 0 ? new int[k * t] : null, f > 0 ? new float[k * f] : null);
             }
             if (t > 0) {
-                System.arraycopy(e.tokens, 0, ks.recentTokens, ks.recentNext * t, t);
+                System.arraycopy(e.tokens, 0, r.tokens, r.next * t, t);
             }
             if (f > 0) {
-                System.arraycopy(e.features, 0, ks.recentFeatures, ks.recentNext * f, f);
+                System.arraycopy(e.features, 0, r.features, r.next * f, f);
             }
         } else if (e.hasFeatures()) {
             int f = e.features.length;
-            if (ks.recentFeatures == null || ks.recentFeatures.length != k * f) {
-                ks.recentFeatures = new float[k * f];
-                ks.recentCount = 0;
-                ks.recentNext = 0;
+            if (r == null || r.features == null || r.features.length != k * f) {
+                r = ks.recent = new RewarmRing(null, new float[k * f]);
             }
-            System.arraycopy(e.features, 0, ks.recentFeatures, ks.recentNext * f, f);
+            System.arraycopy(e.features, 0, r.features, r.next * f, f);
         } else {
-            if (ks.recentTokens == null || ks.recentTokens.length != k) {
-                ks.recentTokens = new int[k];
-                ks.recentCount = 0;
-                ks.recentNext = 0;
+            if (r == null || r.tokens == null || r.tokens.length != k) {
+                r = ks.recent = new RewarmRing(new int[k], null);
             }
-            ks.recentTokens[ks.recentNext] = e.token;
+            r.tokens[r.next] = e.token;
         }
-        ks.recentNext = (ks.recentNext + 1) % k;
-        ks.recentCount = Math.min(ks.recentCount + 1, k);
+        r.next = (r.next + 1) % k;
+        r.count = Math.min(r.count + 1, k);
     }
 }

@@ -16,16 +16,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * <pre>
  *   int n, n x float32 LE            state
  *   long step, lastSeen, expiryTimer, modelVersion
- *   int recentCount, recentNext
- *   int t (-1: null), t x int32 LE    recentTokens
- *   int f (-1: null), f x float32 LE  recentFeatures
+ *   int count, next                   rewarm ring (recent; 0, 0 when null)
+ *   int t (-1: null), t x int32 LE    recent.tokens
+ *   int f (-1: null), f x float32 LE  recent.features
  *   int lastTopClass                  (format 2 on)
  * </pre>
  * So a key with an LSTM(H) state and no rewarm ring is {@code 8H + 56} bytes, against the {@code 8H + 16} raw
  * bytes of its floats, step and version.
  *
  * <h2>Formats</h2>
- * 1: up to {@code recentFeatures}; 2: adds {@code lastTopClass}. A serializer writes and reads one format; the
+ * 1: up to the ring's features; 2: adds {@code lastTopClass}. A serializer writes and reads one format; the
  * job's state uses {@link #CURRENT_FORMAT}, and states written in an older one are read by a serializer of that
  * format and rewritten (see {@link KeyStateSerializerSnapshot}).
  *
@@ -60,8 +60,9 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
 
     /** Serialized bytes of {@code s} in the current format. */
     public static int serializedSize(KeyState s) {
-        return FIXED_BYTES + 4 * (s.state.length + (s.recentTokens == null ? 0 : s.recentTokens.length)
-                + (s.recentFeatures == null ? 0 : s.recentFeatures.length));
+        RewarmRing r = s.recent;
+        return FIXED_BYTES + 4 * (s.state.length + (r == null || r.tokens == null ? 0 : r.tokens.length)
+                + (r == null || r.features == null ? 0 : r.features.length));
     }
 
     @Override
@@ -89,10 +90,7 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         s.lastSeen = from.lastSeen;
         s.expiryTimer = from.expiryTimer;
         s.modelVersion = from.modelVersion;
-        s.recentTokens = from.recentTokens == null ? null : from.recentTokens.clone();
-        s.recentFeatures = from.recentFeatures == null ? null : from.recentFeatures.clone();
-        s.recentCount = from.recentCount;
-        s.recentNext = from.recentNext;
+        s.recent = from.recent == null ? null : from.recent.copy();
         s.lastTopClass = from.lastTopClass;
         return s;
     }
@@ -114,10 +112,11 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         out.writeLong(s.lastSeen);
         out.writeLong(s.expiryTimer);
         out.writeLong(s.modelVersion);
-        out.writeInt(s.recentCount);
-        out.writeInt(s.recentNext);
-        writeInts(s.recentTokens, out);
-        writeFloats(s.recentFeatures, out);
+        RewarmRing r = s.recent;
+        out.writeInt(r == null ? 0 : r.count);
+        out.writeInt(r == null ? 0 : r.next);
+        writeInts(r == null ? null : r.tokens, out);
+        writeFloats(r == null ? null : r.features, out);
         if (format >= 2) {
             out.writeInt(s.lastTopClass);
         }
@@ -134,10 +133,15 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         s.lastSeen = in.readLong();
         s.expiryTimer = in.readLong();
         s.modelVersion = in.readLong();
-        s.recentCount = in.readInt();
-        s.recentNext = in.readInt();
-        s.recentTokens = readInts(in);
-        s.recentFeatures = readFloats(in);
+        int count = in.readInt();
+        int next = in.readInt();
+        int[] tokens = readInts(in);
+        float[] features = readFloats(in);
+        if (tokens != null || features != null) { // no arrays: no ring (count and next are 0 then)
+            s.recent = new RewarmRing(tokens, features);
+            s.recent.count = count;
+            s.recent.next = next;
+        }
         if (format >= 2) {
             s.lastTopClass = in.readInt();
         }

@@ -203,7 +203,7 @@ final class ModelSwapper {
         } else {
             ks.state = new float[active.stateSize()];
         }
-        s.rewarm = p == SwapStatePolicy.REWARM && ks.recentCount > 0 && !s.firstIsReset;
+        s.rewarm = p == SwapStatePolicy.REWARM && ks.recent != null && ks.recent.count > 0 && !s.firstIsReset;
         metrics.keysConverted.inc();
     }
 

@@ -149,8 +149,8 @@ class MultiInputStepOperatorTest {
             snapshot = h.snapshot(1, 1);
             got.addAll(outputs(h));
             KeyState ks = stateOf(h, sent.get(0).key);
-            assertThat(ks.recentTokens).as("rewarm ring: one token id per event").hasSize(4);
-            assertThat(ks.recentFeatures).as("rewarm ring: two numbers per event").hasSize(8);
+            assertThat(ks.recent.tokens).as("rewarm ring: one token id per event").hasSize(4);
+            assertThat(ks.recent.features).as("rewarm ring: two numbers per event").hasSize(8);
         }
         try (var h = open(operator(5, rewarm), rocksdb, snapshot)) {
             for (int i = cut; i < sent.size(); i++) {
