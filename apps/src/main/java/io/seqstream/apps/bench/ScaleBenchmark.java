@@ -231,10 +231,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return perCell;
     }
 
-    /** The median of column {@code i} of the rounds (the upper one of an even count). */
+    /** The median of column {@code i} of the rounds (of an even count, the mean of the middle two). */
     static double median(List<double[]> rounds, int i) {
-        double[] xs = rounds.stream().mapToDouble(r -> r[i]).sorted().toArray();
-        return xs[xs.length / 2];
+        return BenchResult.median(rounds.stream().map(r -> r[i]).toList());
     }
 
     /** Steps 2 and 3 of a cell, after its job-only rounds. */
@@ -498,11 +497,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private static long median(List<Long> xs) {
-        if (xs.isEmpty()) {
-            return -1;
-        }
-        List<Long> s = xs.stream().sorted().toList();
-        return s.get(s.size() / 2);
+        return xs.isEmpty() ? -1 : Math.round(BenchResult.median(xs.stream().map(Long::doubleValue).toList()));
     }
 
     private String topic(String name) {

@@ -44,7 +44,8 @@ class ScaleBenchmarkTableTest {
         List<double[]> rounds = List.of(new double[]{ 30_000, 50 }, new double[]{ 26_000, 60 }, new double[]{ 33_000, 45 });
         assertThat(ScaleBenchmark.median(rounds, 0)).isEqualTo(30_000);
         assertThat(ScaleBenchmark.median(rounds, 1)).isEqualTo(50);
-        assertThat(ScaleBenchmark.median(List.of(new double[]{ 1, 2 }, new double[]{ 3, 4 }), 0)).as("even count: the upper middle")
-                .isEqualTo(3);
+        assertThat(ScaleBenchmark.median(List.of(new double[]{ 1, 2 }, new double[]{ 3, 4 }), 0))
+                .as("even count: the mean of the middle two")
+                .isEqualTo(2);
     }
 }
