@@ -88,4 +88,42 @@ class BenchCommandsTest {
         assertThat(LatencyVsLoad.maxEvents(300_000, 20_000, Duration.ofSeconds(10))).as("the minimum rules").isEqualTo(300_000);
         assertThat(LatencyVsLoad.maxEvents(1, 1_000.5, Duration.ofSeconds(3))).as("rounded up").isEqualTo(3_002);
     }
+
+    @Test
+    void scaleBenchmark() {
+        CliRun help = CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--help");
+        help.assertHelp("seqstream scale-bench", "--keys", "--backends", "--hashmap-max-keys", "--events-per-key", "--min-events",
+                "--checkpoint-interval", "--latency-rate", "--latency-seconds", "--warmup-events", "--partitions", "--units", "--rounds=R",
+                "--job-only", "--flink=KEY=VALUE", "Job settings");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--nope", "1").assertUserError("Unknown option: '--nope'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--keys", "10,many").assertUserError("--keys", "'many'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--backends", "heap").assertUserError("--backends", "'heap'");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--checkpoint-interval", "often")
+                .assertUserError("'often'", "--checkpoint-interval");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--state.ttl", "forever").assertUserError("'forever'", "state.ttl");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--rounds", "0").assertUserError("--rounds");
+        CliRun.of(ScaleBenchmark.commandLine(new ScaleBenchmark()), "--flink", "managed").assertUserError("--flink", "KEY=VALUE",
+                "managed");
+    }
+
+    @Test
+    void decodeBenchmark() {
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "--help").assertHelp("seqstream decode-bench", "records per round",
+                "measured rounds", "(default: 200000)",
+                "(default: 5)");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "--nope").assertUserError("Unknown option: '--nope'");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "many").assertUserError("'many'");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "0").assertUserError("N must be at least 1, got 0");
+        CliRun.of(Cli.commandLine(new DecodeBenchmark()), "10", "5", "7").assertUserError("'7'");
+    }
+
+    @Test
+    void retrainBenchmark() {
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--help").assertHelp("seqstream retrain-bench", "--sequences=N", "--length=L",
+                "--units=H", "--epochs=E", "--rate=R", "--keys=K", "--seconds=S", "--swap-every-ms=MS", "--parts=LIST", "(default: 10000)");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--nope").assertUserError("Unknown option: '--nope'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--units", "big").assertUserError("--units", "'big'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--parts", "train,fly").assertUserError("--parts", "'fly'");
+        CliRun.of(Cli.commandLine(new RetrainBenchmark()), "--epochs", "0").assertUserError("--epochs must be at least 1, got 0");
+    }
 }
