@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqstream.jobs.config.ShapeChangePolicy;
 import io.seqstream.jobs.config.SwapStatePolicy;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.Snapshots;
@@ -187,6 +188,41 @@ class ModelSwapTest {
             MicroBatchStepOperator op = (MicroBatchStepOperator) h.getOperator();
             assertThat(op.metrics().keysConverted.getCount()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void rewarmReplaysAFeatureModelsLastEventsThroughTheNewModel() throws Exception {
+        Sequential v7 = TestModels.featureModel(3, 4, 41);
+        v7.build(-1);
+        Sequential v8 = TestModels.featureModel(3, 4, 47);
+        v8.build(-1);
+        SwapOptions rewarm = SwapOptions.defaults().withStatePolicy(SwapStatePolicy.REWARM).withRewarmEvents(2);
+        float[][] x = { { 0.1f, -0.2f, 0.3f }, { 0.5f, 0.4f, -0.1f }, { -0.3f, 0.2f, 0.9f }, { 0.7f, -0.6f, 0.05f } };
+        try (var h = open(new MicroBatchStepOperator(StepModelBackend.of(v7, 7),
+                StepOperatorOptions.of(4, 10_000, 0, 3, true).withSwap(rewarm)))) {
+            for (int i = 0; i < 3; i++) {
+                h.processElement1(ModelInput.features("a", 1000, x[i], false), 1);
+            }
+            update(h, Snapshots.update(v8, 8));
+            h.processElement1(ModelInput.features("a", 1000, x[3], false), 2);
+            h.endInput1();
+            Prediction a = h.extractOutputValues().stream().filter(p -> p.getModelVersion() == 8).findFirst().orElseThrow();
+            assertThat(a.getStep()).isEqualTo(4);
+            assertClose(output(a), featuresFrom(v8, x[1], x[2], x[3]), "a rewarmed with its last 2 events (feature ring)");
+            assertThat(stateOf(h, "a").recent.features).as("ring of 2 events x 3 features").hasSize(6);
+            assertThat(stateOf(h, "a").recent.tokens).isNull();
+        }
+    }
+
+    /** The output of {@code model} for the last of {@code events}, stepped from a fresh state. */
+    static float[] featuresFrom(Model model, float[]... events) {
+        StepModel sm = StepModel.compileScalar(model);
+        float[] s = sm.newState();
+        float[][] out = { new float[sm.outputSize()] };
+        for (float[] e : events) {
+            sm.newStepper(1).stepFeatures(new float[][]{ s }, new float[][]{ e }, 1, out);
+        }
+        return out[0];
     }
 
     @ParameterizedTest(name = "policy={0}")
