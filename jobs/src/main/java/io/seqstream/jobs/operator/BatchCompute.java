@@ -225,33 +225,23 @@ final class BatchCompute {
     /** Appends a stepped event to its key's rewarm ring (rewarm policy only); a reset empties the ring first. */
     private void remember(KeyState ks, ModelInput e) {
         int k = rewarmEvents;
+        // Per event: the token ids and the numbers the ring keeps (a single-input model has one or the other).
+        int t = multi ? tokenCount : e.hasFeatures() ? 0 : 1;
+        int f = multi ? featureSize : e.hasFeatures() ? e.features.length : 0;
         RewarmRing r = ks.recent;
         if (r != null && e.reset) {
             r.count = 0;
         }
-        if (multi) {
-            int t = tokenCount, f = featureSize;
-            if (r == null || (t > 0) != (r.tokens != null) || (t > 0 && r.tokens.length != k * t) || (f > 0) != (r.features != null)
-                    || (f > 0 && r.features.length != k * f)) {
-                r = ks.recent = new RewarmRing(t > 0 ? new int[k * t] : null, f > 0 ? new float[k * f] : null);
-            }
-            if (t > 0) {
-                System.arraycopy(e.tokens, 0, r.tokens, r.next * t, t);
-            }
-            if (f > 0) {
-                System.arraycopy(e.features, 0, r.features, r.next * f, f);
-            }
-        } else if (e.hasFeatures()) {
-            int f = e.features.length;
-            if (r == null || r.features == null || r.features.length != k * f) {
-                r = ks.recent = new RewarmRing(null, new float[k * f]);
-            }
-            System.arraycopy(e.features, 0, r.features, r.next * f, f);
-        } else {
-            if (r == null || r.tokens == null || r.tokens.length != k) {
-                r = ks.recent = new RewarmRing(new int[k], null);
-            }
+        if (r == null || !r.holds(k * t, k * f)) {
+            r = ks.recent = RewarmRing.of(k * t, k * f);
+        }
+        if (t > 0 && multi) {
+            System.arraycopy(e.tokens, 0, r.tokens, r.next * t, t);
+        } else if (t > 0) {
             r.tokens[r.next] = e.token;
+        }
+        if (f > 0) {
+            System.arraycopy(e.features, 0, r.features, r.next * f, f);
         }
         r.next = (r.next + 1) % k;
         r.count = Math.min(r.count + 1, k);

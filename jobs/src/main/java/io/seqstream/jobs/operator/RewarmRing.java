@@ -31,6 +31,17 @@ public final class RewarmRing {
         this.features = features;
     }
 
+    /** An empty ring of {@code tokens} token ids and {@code features} numbers in all (0: that array is null). */
+    static RewarmRing of(int tokens, int features) {
+        return new RewarmRing(tokens > 0 ? new int[tokens] : null, features > 0 ? new float[features] : null);
+    }
+
+    /** Whether this ring has the shape {@link #of} would give (a model swap can change it). */
+    boolean holds(int tokens, int features) {
+        return (tokens > 0 ? this.tokens != null && this.tokens.length == tokens : this.tokens == null)
+                && (features > 0 ? this.features != null && this.features.length == features : this.features == null);
+    }
+
     /** A deep copy. */
     RewarmRing copy() {
         RewarmRing r = new RewarmRing(tokens == null ? null : tokens.clone(), features == null ? null : features.clone());
