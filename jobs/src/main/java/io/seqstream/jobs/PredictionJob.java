@@ -11,6 +11,7 @@ import io.seqstream.jobs.report.TrainingReportPipeline;
 import io.seqstream.jobs.retrain.ModelUpdate;
 import io.seqstream.jobs.retrain.RetrainPipeline;
 import io.seqstream.jobs.retrain.SnapshotCheck;
+import io.seqstream.jobs.state.EntityKeyType;
 import io.seqstream.jobs.validate.DeadLetterSplit;
 import io.seqstream.schemas.DeadLetter;
 import io.seqstream.schemas.ModelSnapshot;
@@ -111,7 +112,7 @@ public final class PredictionJob {
                     .name("trainer snapshots").uid(TRAINER_UPDATES_UID).setParallelism(1));
         }
         SingleOutputStreamOperator<Prediction> predictions = valid
-                .keyBy(ModelInput::getKey, Types.STRING)
+                .keyBy(ModelInput::getKey, EntityKeyType.INSTANCE)
                 .connect(updates.broadcast())
                 .transform("step " + model.description(), new AvroTypeInfo<>(Prediction.class),
                         MicroBatchStepOperator.fromConfig(model, config))

@@ -1,5 +1,7 @@
 package io.seqstream.apps.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.seqstream.apps.FlinkRest;
 import io.seqstream.apps.LocalFlink;
 import io.seqstream.jobs.KafkaPredictionJob;
 import io.seqstream.jobs.config.ConfigKeys;
@@ -25,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -64,6 +68,7 @@ public final class LatencyVsLoad {
     private final long maxEvents;
     private final int maxIntervals;
     private final int producerLingerMs;
+    private final Map<String, String> flinkEntries; // --flink: on top of the job's own Flink settings
     private int run;
     // Topic names differ between benchmark runs: an external broker keeps the topics of earlier ones.
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -82,6 +87,7 @@ public final class LatencyVsLoad {
         this.maxIntervals = o.maxIntervals;
         this.producerLingerMs = o.producerLingerMs;
         this.jobFlags = o.jobFlags();
+        this.flinkEntries = Map.copyOf(o.flinkEntries);
     }
 
     public static void main(String[] args) {
@@ -170,7 +176,8 @@ public final class LatencyVsLoad {
                         + "network buffer timeout %s; paced producer linger.ms %d; broker %s",
                 vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs(),
                 c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs,
-                jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM");
+                jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM")
+                + (flinkEntries.isEmpty() ? "" : "; Flink " + new java.util.TreeMap<>(flinkEntries));
     }
 
     private List<ModeResult> runAll(List<Mode> modes, List<Double> loads) throws Exception {
@@ -234,7 +241,7 @@ public final class LatencyVsLoad {
     /** Events/s end to end: the producer writes {@code events} as fast as it can while the job runs. */
     private double maxRun(StepModelBackend engine, EventWriter writer, Mode m, long events) throws Exception {
         JobConfig cfg = config(m, "max");
-        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, Configuration.fromMap(flinkEntries));
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("latency-vs-load max " + m.label()));
         OutputStats stats = OutputStats.forThroughput(bootstrap, cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
@@ -262,7 +269,11 @@ public final class LatencyVsLoad {
     /** A paced run at {@code rate}: 2 s warm-up, then the measured seconds (at least three checkpoint intervals). */
     private Point paced(StepModelBackend engine, EventWriter writer, Mode m, double load, int rate) throws Exception {
         JobConfig cfg = config(m, "paced");
-        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work);
+        int restPort = FlinkRest.freePort();
+        Configuration extra = Configuration.fromMap(flinkEntries);
+        extra.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        extra.set(RestOptions.PORT, restPort);
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, extra);
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("latency-vs-load " + m.label() + " at " + rate + "/s"));
         String topic = cfg.get(ConfigKeys.TOPIC_EVENTS);
@@ -274,16 +285,30 @@ public final class LatencyVsLoad {
         boolean all = stats.await(sent, Duration.ofSeconds(120 + 2 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
         stats.stop();
         reader.join();
+        String checkpoints = checkpointSummary(new FlinkRest(restPort), job);
         job.cancel().get();
         if (!all) {
             throw new IllegalStateException(m.label() + " at " + rate + "/s: only " + stats.count() + " of " + sent + " predictions");
         }
         Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
                 stats.visible.percentile(0.999));
-        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions)",
-                m.label(),
-                load * 100, rate, p.p50(), p.p99(), p.p999(), p.count()));
+        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions); %s",
+                m.label(), load * 100, rate, p.p50(), p.p99(), p.p999(), p.count(), checkpoints));
         return p;
+    }
+
+    /**
+     * The run's checkpoints as the REST API sums them up (count, end-to-end duration p50 / p99 / max): an exactly-once
+     * prediction becomes visible only when the checkpoint after it completes, so their duration is part of its latency.
+     */
+    static String checkpointSummary(FlinkRest rest, JobClient job) {
+        return rest.get("/jobs/" + job.getJobID() + "/checkpoints").map(LatencyVsLoad::checkpointSummary).orElse("checkpoints: -");
+    }
+
+    static String checkpointSummary(JsonNode c) {
+        JsonNode d = c.path("summary").path("end_to_end_duration");
+        return String.format(Locale.ROOT, "checkpoints: %d completed, end to end p50 %d ms, p99 %d ms, max %d ms",
+                c.path("counts").path("completed").asLong(), d.path("p50").asLong(), d.path("p99").asLong(), d.path("max").asLong());
     }
 
     static String table(List<ModeResult> results, String setup, String context) {

@@ -4,6 +4,7 @@ import io.seqstream.apps.cli.Cli;
 import io.seqstream.apps.cli.JobFlags;
 import io.seqstream.jobs.config.JobConfig;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,6 +58,9 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     int embedding = 64;
     @Option(names = "--units", paramLabel = "H", description = "H (default: ${DEFAULT-VALUE})")
     int units = 128;
+    @Option(names = "--flink", paramLabel = "KEY=VALUE", description = "a Flink configuration entry for every job of the run, repeatable "
+            + "(e.g. execution.checkpointing.unaligned.enabled=true)")
+    Map<String, String> flinkEntries = new LinkedHashMap<>();
     @Option(names = "--out", paramLabel = "DIR", description = "where latency-vs-load.md and latency-vs-load.html go (default: the current directory)")
     Path out = Path.of(".");
 

@@ -2,6 +2,8 @@ package io.seqstream.apps.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.apps.cli.Cli;
 import io.seqstream.apps.cli.CliRun;
 import java.time.Duration;
@@ -56,7 +58,7 @@ class BenchCommandsTest {
     void latencyVsLoad() {
         latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--at-least-once-intervals=LIST",
                 "--modes=LIST", "--seconds=S", "--max-events=N", "--max-intervals=N", "--keys=K",
-                "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--out=DIR", "Job settings");
+                "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--flink=KEY=VALUE", "--out=DIR", "Job settings");
         latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads");
         latency("--loads", "0.5,x").assertUserError("--loads", "'x'");
         latency("--loads", "1.5").assertUserError("--loads: 1.5 is not a fraction in (0, 1]");
@@ -67,8 +69,10 @@ class BenchCommandsTest {
         latency("--producer-linger-ms", "-1").assertUserError("--producer-linger-ms must be at least 0, got -1");
         latency("--max-intervals", "-1").assertUserError("--max-intervals must be at least 0, got -1");
         latency("--delivery", "twice").assertUserError("'twice'", "delivery");
+        latency("--flink", "no-value").assertUserError("--flink", "no-value");
         assertThat(started).isEmpty();
-        CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8");
+        CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8", "--flink",
+                "execution.checkpointing.unaligned.enabled=true");
         assertThat(ok.code()).as(ok.err()).isZero();
         LatencyVsLoadOptions o = (LatencyVsLoadOptions) started.get(0);
         assertThat(o.loads).containsExactly(0.2);
@@ -76,6 +80,17 @@ class BenchCommandsTest {
         assertThat(o.atLeastOnceIntervals).as("1 s and the job's default").containsExactly("1s", "10s");
         assertThat(o.maxIntervals).isEqualTo(3);
         assertThat(o.jobFlags()).containsEntry("batch.size", "8");
+        assertThat(o.flinkEntries).containsExactly(java.util.Map.entry("execution.checkpointing.unaligned.enabled", "true"));
+    }
+
+    @Test
+    void aPacedRunSumsUpItsCheckpointsFromTheRestApi() throws Exception {
+        // The shape of GET /jobs/:id/checkpoints (Flink 2.2), trimmed to what is read.
+        JsonNode answer = new ObjectMapper().readTree("""
+                {"counts": {"completed": 52, "failed": 0},
+                 "summary": {"end_to_end_duration": {"min": 41, "max": 230, "avg": 88, "p50": 79, "p99": 201}}}""");
+        assertThat(LatencyVsLoad.checkpointSummary(answer))
+                .isEqualTo("checkpoints: 52 completed, end to end p50 79 ms, p99 201 ms, max 230 ms");
     }
 
     @Test

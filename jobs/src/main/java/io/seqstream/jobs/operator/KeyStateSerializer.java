@@ -105,21 +105,23 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         return -1;
     }
 
+    /**
+     * The whole value is laid out in the scratch buffer and goes out in one {@code write}: a heap checkpoint writes
+     * every key through a synchronized stream, where each {@code writeInt} would be four calls.
+     */
     @Override
     public void serialize(KeyState s, DataOutputView out) throws IOException {
-        writeFloats(s.state, out);
-        out.writeLong(s.step);
-        out.writeLong(s.lastSeen);
-        out.writeLong(s.expiryTimer);
-        out.writeLong(s.modelVersion);
+        ByteBuffer b = ByteBuffer.wrap(scratch(serializedSize(s))); // big-endian, as DataOutput writes ints and longs
+        putFloats(s.state, b);
+        b.putLong(s.step).putLong(s.lastSeen).putLong(s.expiryTimer).putLong(s.modelVersion);
         RewarmRing r = s.recent;
-        out.writeInt(r == null ? 0 : r.count);
-        out.writeInt(r == null ? 0 : r.next);
-        writeInts(r == null ? null : r.tokens, out);
-        writeFloats(r == null ? null : r.features, out);
+        b.putInt(r == null ? 0 : r.count).putInt(r == null ? 0 : r.next);
+        putInts(r == null ? null : r.tokens, b);
+        putFloats(r == null ? null : r.features, b);
         if (format >= 2) {
-            out.writeInt(s.lastTopClass);
+            b.putInt(s.lastTopClass);
         }
+        out.write(b.array(), 0, b.position());
     }
 
     @Override
@@ -165,26 +167,25 @@ public final class KeyStateSerializer extends TypeSerializer<KeyState> {
         return scratch;
     }
 
-    private void writeFloats(float[] a, DataOutputView out) throws IOException {
+    /** Length (big-endian, -1 for null), then the floats raw little-endian: one memory copy on little-endian CPUs. */
+    private static void putFloats(float[] a, ByteBuffer b) {
         if (a == null) {
-            out.writeInt(-1);
+            b.putInt(-1);
             return;
         }
-        out.writeInt(a.length);
-        byte[] b = scratch(4 * a.length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a); // one memory copy on little-endian CPUs
-        out.write(b, 0, 4 * a.length);
+        b.putInt(a.length);
+        b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a);
+        b.position(b.position() + 4 * a.length);
     }
 
-    private void writeInts(int[] a, DataOutputView out) throws IOException {
+    private static void putInts(int[] a, ByteBuffer b) {
         if (a == null) {
-            out.writeInt(-1);
+            b.putInt(-1);
             return;
         }
-        out.writeInt(a.length);
-        byte[] b = scratch(4 * a.length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(a);
-        out.write(b, 0, 4 * a.length);
+        b.putInt(a.length);
+        b.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(a);
+        b.position(b.position() + 4 * a.length);
     }
 
     private float[] readFloats(DataInputView in) throws IOException {

@@ -6,6 +6,7 @@ import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelBackend;
+import io.seqstream.jobs.state.EntityKeyType;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.schemas.ModelSnapshot;
@@ -81,7 +82,7 @@ public final class RetrainPipeline {
         validate(model, config);
         RetrainOptions options = RetrainOptions.fromConfig(config);
         SingleOutputStreamOperator<TrainingSequence> sequences = valid
-                .keyBy(ModelInput::getKey, Types.STRING)
+                .keyBy(ModelInput::getKey, EntityKeyType.INSTANCE)
                 .process(new WindowAssembler(options, model.outputSize()), TypeInformation.of(TrainingSequence.class))
                 .name("training sequences").uid(ASSEMBLE_UID);
         SingleOutputStreamOperator<TrainingWindow> windows = sequences

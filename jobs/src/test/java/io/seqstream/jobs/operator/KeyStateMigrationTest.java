@@ -7,6 +7,7 @@ import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.ev;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.open;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.output;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.outputs;
+import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateEntries;
 import static io.seqstream.jobs.operator.MicroBatchStepOperatorTest.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.report.AccuracyTally;
+import io.seqstream.jobs.state.EntityKeyType;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.schemas.Prediction;
 import java.util.List;
@@ -29,12 +31,14 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A checkpoint written when {@link KeyState} used Flink's POJO serializer restores into the operator, whose state
  * now uses {@link io.seqstream.jobs.state.KeyStateSerializer}: Flink migrates the entries, and the key continues
- * its sequence (step and recurrent state).
+ * its sequence (step and recurrent state). Checkpoints keyed with Flink's {@code Types.STRING} (before
+ * {@link EntityKeyType}) restore too, and the other way round.
  */
 class KeyStateMigrationTest {
     /** The state to write for every key (a test runs alone in its JVM fork; reset by each test). */
@@ -155,6 +159,45 @@ class KeyStateMigrationTest {
             for (int j = 0; j < want.length; j++) {
                 assertThat((double) got[j]).as("class %d", j).isCloseTo(want[j], within(TOL));
             }
+        }
+    }
+
+    /**
+     * The job keyed its stream with Flink's {@code Types.STRING} before {@link EntityKeyType}: the same bytes, so a
+     * checkpoint of either restores with the other, keys, states and expiry timers alike (on RocksDB the restored job
+     * must find the old keys by their bytes).
+     */
+    @ParameterizedTest(name = "rocksdb={0}, written with Types.STRING={1}")
+    @CsvSource({ "false,true", "false,false", "true,true", "true,false" })
+    void aCheckpointRestoresAcrossTheTwoKeySerializers(boolean rocksdb, boolean writtenWithFlinksString) throws Exception {
+        TypeInformation<String> before = writtenWithFlinksString ? Types.STRING : EntityKeyType.INSTANCE;
+        TypeInformation<String> after = writtenWithFlinksString ? EntityKeyType.INSTANCE : Types.STRING;
+        StepOperatorOptions options = StepOperatorOptions.of(1, 0, 1000, 3, true); // idle keys expire after 1 s
+        ModelInput first = ev("user-ä1", 3);
+        OperatorSubtaskState old;
+        try (var h = open(new MicroBatchStepOperator(BACKEND, options), rocksdb, null, before)) {
+            h.setProcessingTime(0);
+            h.processElement1(first, 1);
+            h.processElement1(ev("idle", 5), 1);
+            outputs(h);
+            old = h.snapshot(1, 1);
+        }
+        try (var h = open(new MicroBatchStepOperator(BACKEND, options), rocksdb, old, after)) {
+            assertThat(h.numProcessingTimeTimers()).as("both keys' expiry timers").isEqualTo(2);
+            assertThat(stateEntries(h, rocksdb)).isEqualTo(2);
+            h.setProcessingTime(500);
+            ModelInput second = ev("user-ä1", 7);
+            h.processElement1(second, 2);
+            List<Prediction> out = outputs(h);
+            assertThat(out).singleElement().satisfies(p -> assertThat(p.getStep()).isEqualTo(2));
+            float[] want = Reference.outputs(MODEL, List.of(first, second)).get(1);
+            float[] got = output(out.get(0));
+            for (int j = 0; j < want.length; j++) {
+                assertThat((double) got[j]).as("class %d", j).isCloseTo(want[j], within(TOL));
+            }
+            h.setProcessingTime(1000);
+            assertThat(stateEntries(h, rocksdb)).as("the idle key expired on its restored timer").isOne();
+            assertThat(stateOf(h, "user-ä1").step).isEqualTo(2);
         }
     }
 }

@@ -76,6 +76,35 @@ class KeyStateSerializerTest {
         }
     }
 
+    /** Read field by field as the class comment lays it out, not through the serializer's own reader. */
+    @Test
+    void theBytesAreTheDocumentedLayout() throws IOException {
+        KeyState s = sample(true);
+        DataInputDeserializer in = new DataInputDeserializer(write(new KeyStateSerializer(), s));
+        assertThat(in.readInt()).isEqualTo(256);
+        for (int i = 0; i < 256; i++) {
+            assertThat(Integer.reverseBytes(in.readInt())).as("state[%d], little-endian", i).isEqualTo(Float.floatToRawIntBits(s.state[i]));
+        }
+        assertThat(new long[]{ in.readLong(), in.readLong(), in.readLong(), in.readLong() })
+                .containsExactly(s.step, s.lastSeen, s.expiryTimer, s.modelVersion);
+        assertThat(new int[]{ in.readInt(), in.readInt() }).as("ring count, next").containsExactly(3, 1);
+        assertThat(in.readInt()).isEqualTo(4);
+        for (int t : s.recent.tokens) {
+            assertThat(Integer.reverseBytes(in.readInt())).isEqualTo(t);
+        }
+        assertThat(in.readInt()).isEqualTo(3);
+        for (float f : s.recent.features) {
+            assertThat(Integer.reverseBytes(in.readInt())).isEqualTo(Float.floatToRawIntBits(f));
+        }
+        assertThat(in.readInt()).as("last top class").isEqualTo(17);
+        assertThat(in.available()).isZero();
+        DataInputDeserializer noRing = new DataInputDeserializer(write(new KeyStateSerializer(1), sample(false)));
+        noRing.skipBytesToRead(4 + 4 * 256 + 4 * 8);
+        assertThat(new int[]{ noRing.readInt(), noRing.readInt(), noRing.readInt(), noRing.readInt() })
+                .as("format 1 without a ring: count, next, no tokens, no features, and nothing after").containsExactly(0, 0, -1, -1);
+        assertThat(noRing.available()).isZero();
+    }
+
     @Test
     void anLstm128KeyIsItsRawBytesPlus40() throws IOException {
         KeyState s = sample(false);

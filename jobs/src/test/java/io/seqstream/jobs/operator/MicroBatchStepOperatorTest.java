@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
+import io.seqstream.jobs.state.EntityKeyType;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -53,8 +54,14 @@ class MicroBatchStepOperatorTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op,
             boolean rocksdb,
             OperatorSubtaskState restoreFrom) throws Exception {
+        return open(op, rocksdb, restoreFrom, EntityKeyType.INSTANCE);
+    }
+
+    /** With the key type given: the job's {@link EntityKeyType}, or Flink's {@code Types.STRING} of earlier versions. */
+    static KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction> open(MicroBatchStepOperator op,
+            boolean rocksdb, OperatorSubtaskState restoreFrom, TypeInformation<String> keyType) throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<String, ModelInput, ModelUpdate, Prediction>(op, ModelInput::getKey, null,
-                Types.STRING);
+                keyType);
         if (rocksdb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
