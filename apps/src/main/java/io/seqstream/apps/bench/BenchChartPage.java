@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * The latency-vs-load results as a self-contained page (no network): the data as JSON and a small script that
- * draws the charts as SVG, p50 / p99 / p99.9 of visible latency per load for each mode, and each mode's maximum
- * throughput. Every drawn series is a {@code <g class="series" data-series="...">}, so a headless browser can
+ * draws the charts as SVG, p50 / p99 / p99.9 of visible latency per load for each mode, and the highest rate each mode
+ * kept up with live (the loads' 100 %). Every drawn series is a {@code <g class="series" data-series="...">}, so a headless browser can
  * check what the page shows.
  */
 final class BenchChartPage {
@@ -18,8 +18,8 @@ final class BenchChartPage {
         for (int i = 0; i < results.size(); i++) {
             LatencyVsLoad.ModeResult r = results.get(i);
             data.append(i == 0 ? "" : ",")
-                    .append(String.format(Locale.ROOT, "{\"mode\":%s,\"max\":%.1f,\"points\":[", json(r.mode().label()),
-                            r.maxPerSecond()));
+                    .append(String.format(Locale.ROOT, "{\"mode\":%s,\"max\":%.1f,\"drain\":%.1f,\"points\":[", json(r.mode().label()),
+                            r.maxPerSecond(), r.drainPerSecond()));
             for (int j = 0; j < r.points().size(); j++) {
                 LatencyVsLoad.Point p = r.points().get(j);
                 data.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT,
@@ -34,7 +34,7 @@ final class BenchChartPage {
                 .legend span{display:inline-block;margin-right:14px;font-size:13px}</style></head><body>
                 <h1>%s</h1><p>%s</p>
                 <h2>Visible latency (event sent to prediction read) against load</h2><div id="latency"></div>
-                <h2>Maximum throughput per mode</h2><div id="throughput"></div>
+                <h2>Highest rate kept up with live, per mode (100 %% of the loads above)</h2><div id="throughput"></div>
                 <script>
                 const DATA = %s;
                 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
@@ -66,7 +66,7 @@ final class BenchChartPage {
                     text(svg, l - 4, y(ms) + 4, ms >= 1000 ? (ms / 1000) + " s" : ms + " ms", "end");
                   }
                   for (const load of [0, 0.25, 0.5, 0.75, 1]) text(svg, x(load), h - b + 14, Math.round(load * 100) + "%%", "middle");
-                  text(svg, (w + l) / 2, h - 6, "load (share of the mode's maximum throughput)", "middle");
+                  text(svg, (w + l) / 2, h - 6, "load (share of the highest rate the mode kept up with)", "middle");
                   DATA.forEach((m, i) => {
                     const g = el("g", {"class": "series", "data-series": m.mode + " " + quantile}, svg);
                     el("polyline", {points: m.points.map(p => x(p.load) + "," + y(p[quantile])).join(" "), fill: "none",

@@ -36,11 +36,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code ./seqstream bench --latency-vs-load}: what each delivery mode costs. For at-least-once and for exactly-once
- * at each checkpoint interval: the maximum throughput (end to end: the producer writes as fast as it can while the job
- * runs, so producer, broker and job share the machine as in the paced runs), then paced runs at fractions of it
- * (default 10 %, 50 %, 90 %) measuring event-to-visible-prediction latency: the event time is the producer's wall
- * clock at send, the reader (read_committed) notes the wall clock when the prediction arrives. Writes the table and
- * a chart page ({@link BenchChartPage}).
+ * at each checkpoint interval: the drain maximum (end to end: the producer writes as fast as it can while the job
+ * runs, so producer, broker and job share the machine as in the paced runs), then the highest rate the job keeps up
+ * with live, searched down from it ({@link SustainedRate}), then paced runs at fractions of that (default 10 %, 50 %,
+ * 90 %) measuring event-to-visible-prediction latency: the event time is the producer's wall clock at send, the
+ * reader (read_committed) notes the wall clock when the prediction arrives. Writes the table and a chart page
+ * ({@link BenchChartPage}).
  */
 public final class LatencyVsLoad {
     /** A delivery mode: at-least-once, or exactly-once with a checkpoint interval. */
@@ -56,8 +57,16 @@ public final class LatencyVsLoad {
     record Point(double load, int rate, long count, long p50, long p99, long p999) {
     }
 
-    /** A mode's maximum throughput and its points. */
-    record ModeResult(Mode mode, double maxPerSecond, List<Point> points) {
+    /**
+     * A mode's maximum throughputs and its points: {@code drainPerSecond} working off a backlog, {@code maxPerSecond}
+     * the highest rate it kept up with live (the loads' 100 %; {@code sustained} false when no probe kept up, and
+     * it is then the lowest rate probed).
+     */
+    record ModeResult(Mode mode, double drainPerSecond, double maxPerSecond, boolean sustained, List<Point> points) {
+    }
+
+    /** A paced run's reader statistics and its checkpoints' summary. */
+    private record PacedRun(OutputStats stats, String checkpoints) {
     }
 
     private final String bootstrap;
@@ -68,6 +77,7 @@ public final class LatencyVsLoad {
     private final long maxEvents;
     private final int maxIntervals;
     private final int producerLingerMs;
+    private final int keepUpMs, sustainSteps;
     private final Map<String, String> flinkEntries; // --flink: on top of the job's own Flink settings
     private int run;
     // Topic names differ between benchmark runs: an external broker keeps the topics of earlier ones.
@@ -86,6 +96,8 @@ public final class LatencyVsLoad {
         this.maxEvents = o.maxEvents;
         this.maxIntervals = o.maxIntervals;
         this.producerLingerMs = o.producerLingerMs;
+        this.keepUpMs = o.keepUpMs;
+        this.sustainSteps = o.sustainSteps;
         this.jobFlags = o.jobFlags();
         this.flinkEntries = Map.copyOf(o.flinkEntries);
     }
@@ -194,12 +206,13 @@ public final class LatencyVsLoad {
         maxRun(engine, writer, modes.get(0), maxEvents);
         List<ModeResult> results = new ArrayList<>();
         for (Mode m : modes) {
-            double max = maxThroughput(engine, writer, m);
+            double drain = maxThroughput(engine, writer, m);
+            SustainedRate.Result sustained = SustainedRate.search(drain, sustainSteps, rate -> keepsUp(engine, pacedWriter, m, rate));
             List<Point> points = new ArrayList<>();
             for (double load : loads) {
-                points.add(paced(engine, pacedWriter, m, load, (int) Math.max(1, Math.round(load * max))));
+                points.add(paced(engine, pacedWriter, m, load, SustainedRate.rate(sustained.rate(), load)));
             }
-            results.add(new ModeResult(m, max, points));
+            results.add(new ModeResult(m, drain, sustained.rate(), sustained.sustained(), points));
         }
         writer.close();
         pacedWriter.close();
@@ -266,8 +279,37 @@ public final class LatencyVsLoad {
         return Math.max(min, (long) Math.ceil(estimate * length.toMillis() / 1000.0));
     }
 
+    /**
+     * A probe of {@link SustainedRate}: a paced run at {@code rate} for {@code --seconds} and at least one checkpoint
+     * interval; the job kept up when the worker's own latency (event to prediction computed, before any commit) stayed
+     * within {@code --keep-up-ms} at p99. A job that falls behind by a few percent builds a backlog of seconds in that
+     * time.
+     */
+    private boolean keepsUp(StepModelBackend engine, EventWriter writer, Mode m, int rate) throws Exception {
+        Duration interval = JobConfig.defaults().with("checkpoint.interval", m.interval()).get(ConfigKeys.CHECKPOINT_INTERVAL);
+        long measured = Math.max(seconds, (interval.toMillis() + 999) / 1000 + 1);
+        PacedRun run = pacedRun(engine, writer, m, rate, measured);
+        long p99 = run.stats().computed.percentile(0.99);
+        boolean ok = p99 <= keepUpMs;
+        log(String.format(Locale.ROOT, "%-36s probe %,d events/s: computed p99 %d ms: %s", m.label(), rate, p99,
+                ok ? "kept up" : "fell behind"));
+        return ok;
+    }
+
     /** A paced run at {@code rate}: 2 s warm-up, then the measured seconds (at least three checkpoint intervals). */
     private Point paced(StepModelBackend engine, EventWriter writer, Mode m, double load, int rate) throws Exception {
+        JobConfig probe = JobConfig.defaults().with("checkpoint.interval", m.interval());
+        PacedRun run = pacedRun(engine, writer, m, rate, Math.max(seconds, 3 * probe.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
+        OutputStats stats = run.stats();
+        Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
+                stats.visible.percentile(0.999));
+        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions); %s",
+                m.label(), load * 100, rate, p.p50(), p.p99(), p.p999(), p.count(), run.checkpoints()));
+        return p;
+    }
+
+    /** 2 s warm-up at {@code rate}, then {@code measured} seconds whose predictions the reader times. */
+    private PacedRun pacedRun(StepModelBackend engine, EventWriter writer, Mode m, int rate, long measured) throws Exception {
         JobConfig cfg = config(m, "paced");
         int restPort = FlinkRest.freePort();
         Configuration extra = Configuration.fromMap(flinkEntries);
@@ -280,7 +322,6 @@ public final class LatencyVsLoad {
         long warm = writer.writePaced(topic, rate, 2);
         OutputStats stats = new OutputStats(bootstrap, cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
         Thread reader = start(stats);
-        long measured = Math.max(seconds, 3 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds());
         long sent = warm + writer.writePaced(topic, rate, (int) measured);
         boolean all = stats.await(sent, Duration.ofSeconds(120 + 2 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
         stats.stop();
@@ -290,11 +331,7 @@ public final class LatencyVsLoad {
         if (!all) {
             throw new IllegalStateException(m.label() + " at " + rate + "/s: only " + stats.count() + " of " + sent + " predictions");
         }
-        Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
-                stats.visible.percentile(0.999));
-        log(String.format(Locale.ROOT, "%-36s %3.0f%% = %,d events/s: visible p50 %d ms, p99 %d ms, p99.9 %d ms (%,d predictions); %s",
-                m.label(), load * 100, rate, p.p50(), p.p99(), p.p999(), p.count(), checkpoints));
-        return p;
+        return new PacedRun(stats, checkpoints);
     }
 
     /**
@@ -317,12 +354,15 @@ public final class LatencyVsLoad {
                 .orElse(Double.NaN);
         StringBuilder sb = new StringBuilder();
         sb.append(setup).append('\n').append(context).append("\n\n");
-        sb.append("| mode | max events/s (end to end) | vs at-least-once | load | events/s | visible p50 | p99 | p99.9 |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append(
+                "| mode | drain events/s | kept up with, events/s (= 100 %) | vs at-least-once | load | events/s | visible p50 | p99 | p99.9 |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ModeResult r : results) {
             for (Point p : r.points()) {
-                sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.0f%% | %,d | %d ms | %d ms | %d ms |%n", r.mode().label(),
-                        r.maxPerSecond(), Double.isNaN(alo) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.maxPerSecond() / alo),
+                sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %s%,.0f | %s | %.0f%% | %,d | %d ms | %d ms | %d ms |%n",
+                        r.mode().label(),
+                        r.drainPerSecond(), r.sustained() ? "" : "none; lowest probed ", r.maxPerSecond(),
+                        Double.isNaN(alo) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.maxPerSecond() / alo),
                         100 * p.load(), p.rate(), p.p50(), p.p99(), p.p999()));
             }
         }

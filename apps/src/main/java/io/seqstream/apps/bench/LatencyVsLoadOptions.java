@@ -45,6 +45,12 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
             + "so that the maximum includes what the checkpoints cost: where --max-events passed sooner, a second run with "
             + "enough events gives the maximum (default: ${DEFAULT-VALUE})")
     int maxIntervals = 3;
+    @Option(names = "--keep-up-ms", paramLabel = "MS", description = "a probe at a rate keeps up when the worker's latency (event to "
+            + "prediction computed) stays within MS at p99; the loads are fractions of the highest rate kept up with (default: ${DEFAULT-VALUE})")
+    int keepUpMs = 250;
+    @Option(names = "--sustain-steps", paramLabel = "N", description = "probes from 100 %% of the drain maximum down in steps of 10 %%, at "
+            + "most N, then one halfway back up (default: ${DEFAULT-VALUE})")
+    int sustainSteps = 5;
     @Option(names = "--producer-linger-ms", paramLabel = "MS", description = "linger.ms of the paced runs' producer: the time an event may wait "
             + "there to be batched counts in its latency (default: ${DEFAULT-VALUE})")
     int producerLingerMs = 0;
@@ -103,6 +109,12 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
         Bench.atLeast(spec, "--max-intervals", maxIntervals, 0);
         Bench.atLeast(spec, "--keys", keys, 1);
         Bench.atLeast(spec, "--producer-linger-ms", producerLingerMs, 0);
+        Bench.atLeast(spec, "--keep-up-ms", keepUpMs, 1);
+        Bench.atLeast(spec, "--sustain-steps", sustainSteps, 1);
+        if (sustainSteps > 10) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sustain-steps must be at most 10 (100 % down to 10 %), got "
+                    + sustainSteps);
+        }
         Bench.atLeast(spec, "--partitions", partitions, 1);
         Bench.atLeast(spec, "--vocab", vocab, 2);
         Bench.atLeast(spec, "--embedding", embedding, 1);

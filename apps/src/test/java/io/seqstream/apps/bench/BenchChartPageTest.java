@@ -21,9 +21,9 @@ class BenchChartPageTest {
         List<LatencyVsLoad.Point> pts = List.of(new LatencyVsLoad.Point(0.1, 1000, 10_000, 4, 9, 15),
                 new LatencyVsLoad.Point(0.5, 5000, 50_000, 6, 14, 30), new LatencyVsLoad.Point(0.9, 9000, 90_000, 20, 180, 900));
         List<LatencyVsLoad.ModeResult> results = List.of(
-                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("at-least-once", "1s"), 10_000, pts),
-                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("exactly-once", "200ms"), 8_000, pts),
-                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("exactly-once", "10s"), 9_500, pts));
+                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("at-least-once", "1s"), 12_000, 10_000, true, pts),
+                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("exactly-once", "200ms"), 9_000, 8_000, true, pts),
+                new LatencyVsLoad.ModeResult(new LatencyVsLoad.Mode("exactly-once", "10s"), 11_000, 9_500, true, pts));
         Path page = dir.resolve("latency-vs-load.html");
         Files.writeString(page, BenchChartPage.html("latency <vs> load", "test data", results));
 

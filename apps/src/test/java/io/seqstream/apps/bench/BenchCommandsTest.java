@@ -58,7 +58,8 @@ class BenchCommandsTest {
     void latencyVsLoad() {
         latency("--help").assertHelp("--latency-vs-load", "--loads=LIST", "--intervals=LIST", "--at-least-once-intervals=LIST",
                 "--modes=LIST", "--seconds=S", "--max-events=N", "--max-intervals=N", "--keys=K",
-                "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--flink=KEY=VALUE", "--out=DIR", "Job settings");
+                "--partitions=P", "--vocab=V", "--embedding=E", "--units=H", "--flink=KEY=VALUE", "--keep-up-ms=MS", "--sustain-steps=N",
+                "--out=DIR", "Job settings");
         latency("--latency-vs-load", "--lods", "0.5").assertUserError("Unknown option: '--lods'", "did you mean --loads");
         latency("--loads", "0.5,x").assertUserError("--loads", "'x'");
         latency("--loads", "1.5").assertUserError("--loads: 1.5 is not a fraction in (0, 1]");
@@ -70,6 +71,8 @@ class BenchCommandsTest {
         latency("--max-intervals", "-1").assertUserError("--max-intervals must be at least 0, got -1");
         latency("--delivery", "twice").assertUserError("'twice'", "delivery");
         latency("--flink", "no-value").assertUserError("--flink", "no-value");
+        latency("--keep-up-ms", "0").assertUserError("--keep-up-ms must be at least 1, got 0");
+        latency("--sustain-steps", "11").assertUserError("--sustain-steps must be at most 10 (100 % down to 10 %), got 11");
         assertThat(started).isEmpty();
         CliRun ok = latency("--latency-vs-load", "--loads", "0.2", "--intervals", "500ms", "--batch.size", "8", "--flink",
                 "execution.checkpointing.unaligned.enabled=true");
@@ -79,6 +82,8 @@ class BenchCommandsTest {
         assertThat(o.intervals).containsExactly("500ms");
         assertThat(o.atLeastOnceIntervals).as("1 s and the job's default").containsExactly("1s", "10s");
         assertThat(o.maxIntervals).isEqualTo(3);
+        assertThat(o.keepUpMs).isEqualTo(250);
+        assertThat(o.sustainSteps).isEqualTo(5);
         assertThat(o.jobFlags()).containsEntry("batch.size", "8");
         assertThat(o.flinkEntries).containsExactly(java.util.Map.entry("execution.checkpointing.unaligned.enabled", "true"));
     }
