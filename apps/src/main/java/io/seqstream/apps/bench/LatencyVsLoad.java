@@ -189,6 +189,8 @@ public final class LatencyVsLoad {
                 vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs(),
                 c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs,
                 jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM")
+                // exactly-once latency follows the checkpoint storage's write latency (docs/BENCHMARKS.md)
+                + "; checkpoints in " + jobFlags.getOrDefault("checkpoint.dir", "a temp dir under " + System.getProperty("java.io.tmpdir"))
                 + (flinkEntries.isEmpty() ? "" : "; Flink " + new java.util.TreeMap<>(flinkEntries));
     }
 

@@ -33,6 +33,7 @@ class LatencyVsLoadExternalBrokerTest {
             assertThat(code).isZero();
             String table = Files.readString(out.resolve("latency-vs-load.md"));
             assertThat(table).contains("broker at " + kafka.bootstrapServers() + " (another process)")
+                    .contains("; checkpoints in a temp dir under ")
                     .contains("| at-least-once (checkpoints 1s) |").contains("| drain events/s | kept up with, events/s (= 100 %) |");
             // | mode | drain | kept up with | vs at-least-once | load | events/s | ...: the loads are fractions of the rate kept up with
             String[] row = table.lines().filter(l -> l.startsWith("| at-least-once")).findFirst().orElseThrow().split("\\|");
