@@ -25,6 +25,13 @@ public final class LocalFlink {
         return environment(config, tmpDir, new Configuration());
     }
 
+    /** {@code extra} with the REST endpoint on {@code port} (127.0.0.1), for a caller that reads the job's REST API. */
+    public static Configuration withRestPort(Configuration extra, int port) {
+        extra.set(RestOptions.BIND_PORT, String.valueOf(port));
+        extra.set(RestOptions.PORT, port);
+        return extra;
+    }
+
     /** With Flink settings of its own on top ({@code extra} wins): a REST port, a checkpoint to restore from. */
     public static StreamExecutionEnvironment environment(JobConfig config, Path tmpDir, Configuration extra) {
         Configuration conf = JobEnvironment.flinkConfiguration(config);

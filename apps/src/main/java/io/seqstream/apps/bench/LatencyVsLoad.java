@@ -25,10 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,6 +50,11 @@ public final class LatencyVsLoad {
             return delivery.equals("at-least-once")
                     ? "at-least-once (checkpoints " + interval + ")"
                     : "exactly-once, checkpoints " + interval;
+        }
+
+        /** The checkpoint interval, parsed as the job parses it. */
+        Duration checkpointInterval() {
+            return JobConfig.defaults().with("checkpoint.interval", interval).get(ConfigKeys.CHECKPOINT_INTERVAL);
         }
     }
 
@@ -191,7 +196,7 @@ public final class LatencyVsLoad {
                 jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM")
                 // exactly-once latency follows the checkpoint storage's write latency (docs/BENCHMARKS.md)
                 + "; checkpoints in " + jobFlags.getOrDefault("checkpoint.dir", "a temp dir under " + System.getProperty("java.io.tmpdir"))
-                + (flinkEntries.isEmpty() ? "" : "; Flink " + new java.util.TreeMap<>(flinkEntries));
+                + (flinkEntries.isEmpty() ? "" : "; Flink " + new TreeMap<>(flinkEntries));
     }
 
     private List<ModeResult> runAll(List<Mode> modes, List<Double> loads) throws Exception {
@@ -242,8 +247,7 @@ public final class LatencyVsLoad {
      */
     private double maxThroughput(StepModelBackend engine, EventWriter writer, Mode m) throws Exception {
         double rate = maxRun(engine, writer, m, maxEvents);
-        Duration interval = JobConfig.defaults().with("checkpoint.interval", m.interval()).get(ConfigKeys.CHECKPOINT_INTERVAL);
-        long events = maxEvents(maxEvents, 1.25 * rate, maxRunLength(seconds, maxIntervals, interval));
+        long events = maxEvents(maxEvents, 1.25 * rate, maxRunLength(seconds, maxIntervals, m.checkpointInterval()));
         return events > maxEvents ? maxRun(engine, writer, m, events) : rate;
     }
 
@@ -288,8 +292,7 @@ public final class LatencyVsLoad {
      * time.
      */
     private boolean keepsUp(StepModelBackend engine, EventWriter writer, Mode m, int rate) throws Exception {
-        Duration interval = JobConfig.defaults().with("checkpoint.interval", m.interval()).get(ConfigKeys.CHECKPOINT_INTERVAL);
-        long measured = Math.max(seconds, (interval.toMillis() + 999) / 1000 + 1);
+        long measured = Math.max(seconds, (m.checkpointInterval().toMillis() + 999) / 1000 + 1);
         PacedRun run = pacedRun(engine, writer, m, rate, measured);
         long p99 = run.stats().computed.percentile(0.99);
         boolean ok = p99 <= keepUpMs;
@@ -300,8 +303,7 @@ public final class LatencyVsLoad {
 
     /** A paced run at {@code rate}: 2 s warm-up, then the measured seconds (at least three checkpoint intervals). */
     private Point paced(StepModelBackend engine, EventWriter writer, Mode m, double load, int rate) throws Exception {
-        JobConfig probe = JobConfig.defaults().with("checkpoint.interval", m.interval());
-        PacedRun run = pacedRun(engine, writer, m, rate, Math.max(seconds, 3 * probe.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
+        PacedRun run = pacedRun(engine, writer, m, rate, Math.max(seconds, 3 * m.checkpointInterval().toSeconds()));
         OutputStats stats = run.stats();
         Point p = new Point(load, rate, stats.visible.count(), stats.visible.percentile(0.5), stats.visible.percentile(0.99),
                 stats.visible.percentile(0.999));
@@ -314,10 +316,8 @@ public final class LatencyVsLoad {
     private PacedRun pacedRun(StepModelBackend engine, EventWriter writer, Mode m, int rate, long measured) throws Exception {
         JobConfig cfg = config(m, "paced");
         int restPort = FlinkRest.freePort();
-        Configuration extra = Configuration.fromMap(flinkEntries);
-        extra.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-        extra.set(RestOptions.PORT, restPort);
-        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, extra);
+        StreamExecutionEnvironment env = LocalFlink.environment(cfg, work,
+                LocalFlink.withRestPort(Configuration.fromMap(flinkEntries), restPort));
         KafkaPredictionJob.build(env, engine, cfg, false);
         JobClient job = awaitRunning(env.executeAsync("latency-vs-load " + m.label() + " at " + rate + "/s"));
         String topic = cfg.get(ConfigKeys.TOPIC_EVENTS);
@@ -325,7 +325,7 @@ public final class LatencyVsLoad {
         OutputStats stats = new OutputStats(bootstrap, cfg.get(ConfigKeys.TOPIC_PREDICTIONS), System.currentTimeMillis());
         Thread reader = start(stats);
         long sent = warm + writer.writePaced(topic, rate, (int) measured);
-        boolean all = stats.await(sent, Duration.ofSeconds(120 + 2 * cfg.get(ConfigKeys.CHECKPOINT_INTERVAL).toSeconds()));
+        boolean all = stats.await(sent, Duration.ofSeconds(120 + 2 * m.checkpointInterval().toSeconds()));
         stats.stop();
         reader.join();
         String checkpoints = checkpointSummary(new FlinkRest(restPort), job);

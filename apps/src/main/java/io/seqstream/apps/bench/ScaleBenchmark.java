@@ -30,7 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -341,9 +340,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private StreamExecutionEnvironment env(JobConfig cfg, int restPort, String restoreFrom) {
-        Configuration extra = flinkExtra();
-        extra.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-        extra.set(RestOptions.PORT, restPort);
+        Configuration extra = LocalFlink.withRestPort(flinkExtra(), restPort);
         if (restoreFrom != null) {
             extra.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
