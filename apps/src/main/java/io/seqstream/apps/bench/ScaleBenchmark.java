@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -119,10 +120,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
     record Cell(int keys, String backend, long events, double jobOnly, double cpuMicros, double endToEnd, long computedP50,
             long computedP99,
             double checkpointBytesPerKey, double liveBytesPerKey, String liveKind, long fullCheckpointMs, long incrementalCheckpointMs,
-            long incrementalCheckpointBytes, long startMs, long restoreMs) {
+            long incrementalCheckpointBytes, long startMs, long restoreMs, ThreadProfile threads) {
         /** A cell of a {@code --job-only} run: the other steps did not run. */
-        static Cell jobOnlyOf(int keys, String backend, long events, double jobOnly, double cpuMicros) {
-            return new Cell(keys, backend, events, jobOnly, cpuMicros, -1, -1, -1, -1, -1, "", -1, -1, -1, -1, -1);
+        static Cell jobOnlyOf(int keys, String backend, long events, double jobOnly, double cpuMicros, ThreadProfile threads) {
+            return new Cell(keys, backend, events, jobOnly, cpuMicros, -1, -1, -1, -1, -1, "", -1, -1, -1, -1, -1, threads);
         }
 
         boolean complete() {
@@ -179,19 +180,25 @@ public final class ScaleBenchmark implements Callable<Integer> {
                     backlogs.add(backlog(keys, backend));
                 }
             }
-            List<List<double[]>> jobOnly = jobOnlyRounds(backlogs);
+            List<List<JobOnlyRun>> jobOnly = jobOnlyRounds(backlogs);
             for (int c = 0; c < backlogs.size(); c++) {
                 Backlog b = backlogs.get(c);
-                double rate = median(jobOnly.get(c), 0);
-                double cpu = median(jobOnly.get(c), 1);
-                cells.add(jobOnlySteps ? Cell.jobOnlyOf(b.keys(), b.backend(), b.events(), rate, cpu) : cell(b, rate, cpu));
+                List<JobOnlyRun> runs = jobOnly.get(c);
+                double rate = median(runs, JobOnlyRun::rate);
+                double cpu = median(runs, JobOnlyRun::cpuMicros);
+                ThreadProfile threads = medianRound(runs).threads();
+                cells.add(jobOnlySteps
+                        ? Cell.jobOnlyOf(b.keys(), b.backend(), b.events(), rate, cpu, threads)
+                        : cell(b, rate, cpu, threads));
                 System.out.print(table(cells));
+                System.out.print(threadTable(cells));
             }
         } finally {
             TempDirs.deleteRecursively(work);
         }
         System.out.println();
         System.out.print(table(cells));
+        System.out.print(threadTable(cells));
         return 0;
     }
 
@@ -211,12 +218,16 @@ public final class ScaleBenchmark implements Callable<Integer> {
         }
     }
 
+    /** One job-only run: events/s, process CPU µs per event, and where that CPU went. */
+    record JobOnlyRun(double rate, double cpuMicros, ThreadProfile threads) {
+    }
+
     /**
      * The job-only step of every cell, {@code --rounds} times: round r starts at cell r, so each cell runs early and
-     * late in the JVM's life. Per cell, its rounds' {events/s, CPU us/event}.
+     * late in the JVM's life. Per cell, its rounds.
      */
-    private List<List<double[]>> jobOnlyRounds(List<Backlog> backlogs) throws Exception {
-        List<List<double[]>> perCell = new ArrayList<>();
+    private List<List<JobOnlyRun>> jobOnlyRounds(List<Backlog> backlogs) throws Exception {
+        List<List<JobOnlyRun>> perCell = new ArrayList<>();
         backlogs.forEach(b -> perCell.add(new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < backlogs.size(); i++) {
@@ -230,13 +241,19 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return perCell;
     }
 
-    /** The median of column {@code i} of the rounds (of an even count, the mean of the middle two). */
-    static double median(List<double[]> rounds, int i) {
-        return BenchResult.median(rounds.stream().map(r -> r[i]).toList());
+    /** The median of one figure of the rounds (of an even count, the mean of the middle two). */
+    static double median(List<JobOnlyRun> rounds, ToDoubleFunction<JobOnlyRun> figure) {
+        return BenchResult.median(rounds.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** The round of the median rate (of an even count, the slower of the middle two): its thread profile is the cell's. */
+    static JobOnlyRun medianRound(List<JobOnlyRun> rounds) {
+        List<JobOnlyRun> sorted = rounds.stream().sorted(Comparator.comparingDouble(JobOnlyRun::rate)).toList();
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /** Steps 2 and 3 of a cell, after its job-only rounds. */
-    private Cell cell(Backlog b, double jobOnlyRate, double jobOnlyCpu) throws Exception {
+    private Cell cell(Backlog b, double jobOnlyRate, double jobOnlyCpu, ThreadProfile threads) throws Exception {
         int keys = b.keys();
         String backend = b.backend();
         String name = b.name();
@@ -310,28 +327,38 @@ public final class ScaleBenchmark implements Callable<Integer> {
                 lat.computed.percentile(0.99),
                 full.path("state_size").asDouble() / keys, liveBytes / keys, liveKind, full.path("end_to_end_duration").asLong(), incMs,
                 incBytes,
-                startMs, restoreMs);
+                startMs, restoreMs, threads);
         log(name + ": " + c + " (" + incremental.size() + " checkpoints during the load)");
         return c;
     }
 
-    /** {events/s, process CPU us/event} of the job alone over a backlog. */
-    private double[] jobOnly(JobConfig cfg, long events) throws Exception {
+    /** The job alone over a backlog: events/s, process CPU µs per event, and each thread's share. */
+    private JobOnlyRun jobOnly(JobConfig cfg, long events) throws Exception {
         OutputStats stats = OutputStats.forThroughput(kafka.bootstrapServers(), cfg.get(ConfigKeys.TOPIC_PREDICTIONS));
         Thread reader = start(stats, "scale-job-only-reader");
         StreamExecutionEnvironment env = LocalFlink.environment(cfg, work, flinkExtra());
         KafkaPredictionJob.build(env, model, cfg, true);
         long cpu0 = processCpuNanos();
-        env.execute("scale job-only");
+        long pause0 = gcPauseNanos();
+        ThreadCpu threadCpu = ThreadCpu.start(Duration.ofMillis(100));
+        Map<String, Long> threadNanos;
+        try {
+            env.execute("scale job-only");
+        } finally {
+            threadNanos = threadCpu.stop();
+        }
         boolean all = stats.await(events, Duration.ofMinutes(5));
         double cpu = (processCpuNanos() - cpu0) / 1e3 / events;
+        ThreadProfile threads = ThreadProfile.of(threadNanos, events, gcPauseNanos() - pause0);
         stats.stop();
         reader.join();
         if (!all) {
             throw new IllegalStateException("job only: " + stats.count() + " of " + events + " predictions were committed");
         }
-        log(String.format("job only: %,d events, %,.0f events/s, %.1f us CPU/event", events, stats.throughput(), cpu));
-        return new double[]{ stats.throughput(), cpu };
+        log(String.format(
+                "job only: %,d events, %,.0f events/s, %.1f us CPU/event; busiest job thread %s %.1f us/event, GC pauses %.1f us/event",
+                events, stats.throughput(), cpu, threads.busiestLabel(), threads.busiestMicros(), threads.pauseMicros()));
+        return new JobOnlyRun(stats.throughput(), cpu, threads);
     }
 
     /** The {@code --flink} entries. */
@@ -493,6 +520,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** Time the collectors stopped the application, all collectors together. */
+    private static long gcPauseNanos() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum()
+                * 1_000_000L;
+    }
+
     private static long median(List<Long> xs) {
         return xs.isEmpty() ? -1 : Math.round(BenchResult.median(xs.stream().map(Long::doubleValue).toList()));
     }
@@ -530,6 +563,42 @@ public final class ScaleBenchmark implements Callable<Integer> {
                             : String.format("%,d ms, %.1f MB", c.incrementalCheckpointMs(),
                                     c.incrementalCheckpointBytes() / 1e6),
                     c.startMs(), c.restoreMs()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Where each cell's CPU went (the job-only round of the median rate), µs per event by thread role, and the rate
+     * with a core for each of the job's threads (the busiest one's µs plus the collector's pauses per event): what a
+     * machine with more cores gives, as an upper bound (docs/BENCHMARKS.md, "What more cores give").
+     */
+    static String threadTable(List<Cell> cells) {
+        if (cells.stream().noneMatch(c -> c.threads().available())) {
+            return "\n(no CPU time per thread on this system: /proc/self/task is Linux's)\n";
+        }
+        Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap") && c.threads().available()).findFirst()
+                .orElse(null);
+        StringBuilder sb = new StringBuilder(
+                "\nCPU µs per event by thread (job only, the round of the median rate), and the rate with a core "
+                        + "for each of the job's threads:\n\n| keys | backend |");
+        for (ThreadRole r : ThreadRole.values()) {
+            sb.append(' ').append(r.label()).append(" |");
+        }
+        sb.append(" GC pauses | busiest thread of the job | a core per job thread: events/s | vs 10k heap |\n|---:|---|");
+        sb.append("---:|".repeat(ThreadRole.values().length + 1)).append("---|---:|---:|\n");
+        for (Cell c : cells) {
+            ThreadProfile t = c.threads();
+            if (!t.available()) {
+                continue;
+            }
+            sb.append(String.format("| %,d | %s |", c.keys(), c.backend()));
+            for (ThreadRole r : ThreadRole.values()) {
+                sb.append(String.format(" %.1f |", t.micros(r)));
+            }
+            String vs = base == null ? "-" : String.format("%.0f%%", 100 * t.ownCoreRate() / base.threads().ownCoreRate());
+            sb.append(String.format(" %.1f | %s: %.1f | %,.0f | %s |%n", t.pauseMicros(), t.busiestLabel(), t.busiestMicros(),
+                    t.ownCoreRate(),
+                    vs));
         }
         return sb.toString();
     }
