@@ -4,6 +4,7 @@ import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.Ingested;
 import io.seqstream.jobs.event.ModelInput;
+import io.seqstream.jobs.event.ModelInputType;
 import io.seqstream.jobs.model.ModelBackend;
 import io.seqstream.jobs.operator.MicroBatchStepOperator;
 import io.seqstream.jobs.operator.SwapOptions;
@@ -97,7 +98,7 @@ public final class PredictionJob {
                     + model.outputSize() + " outputs");
         }
         SingleOutputStreamOperator<ModelInput> valid = input
-                .process(new DeadLetterSplit(), Types.POJO(ModelInput.class))
+                .process(new DeadLetterSplit(), ModelInputType.INSTANCE)
                 .name("split dead letters").uid(SPLIT_UID);
         TypeInformation<ModelUpdate> updateType = TypeInformation.of(ModelUpdate.class);
         DataStream<ModelUpdate> external = models != null ? models : noModels(input.getExecutionEnvironment(), updateType);

@@ -1,6 +1,7 @@
 package io.seqstream.jobs.state;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -92,7 +93,51 @@ public final class EntityKeySerializer extends TypeSerializer<String> {
 
     @Override
     public String deserialize(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        return read(in);
+    }
+
+    /**
+     * Reads a string in {@link StringValue}'s format (null for its null), as {@code StringValue.readString} does but
+     * without its thread-local buffer, and an ASCII string straight into a Latin-1 one.
+     */
+    public static String read(DataInputView in) throws IOException {
+        int len = readVarint(in, in.readUnsignedByte());
+        if (len == 0) {
+            return null;
+        }
+        int n = len - 1;
+        byte[] ascii = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int b = in.readUnsignedByte();
+            if (b >= 0x80) { // not ASCII: the rest as chars
+                char[] chars = new char[n];
+                for (int j = 0; j < i; j++) {
+                    chars[j] = (char) ascii[j];
+                }
+                chars[i] = (char) readVarint(in, b);
+                for (int j = i + 1; j < n; j++) {
+                    chars[j] = (char) readVarint(in, in.readUnsignedByte());
+                }
+                return new String(chars);
+            }
+            ascii[i] = (byte) b;
+        }
+        return new String(ascii, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A base-128 varint whose first byte, {@code first}, was read already. */
+    private static int readVarint(DataInputView in, int first) throws IOException {
+        if (first < 0x80) {
+            return first;
+        }
+        int v = first & 0x7F;
+        int shift = 7;
+        int b;
+        while ((b = in.readUnsignedByte()) >= 0x80) {
+            v |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        return v | b << shift;
     }
 
     @Override

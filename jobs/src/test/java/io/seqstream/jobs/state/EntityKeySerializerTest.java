@@ -38,6 +38,7 @@ class EntityKeySerializerTest {
             assertThat(bytes(ours, key)).as("%.20s (%d chars)", key, key.length()).isEqualTo(bytes(StringSerializer.INSTANCE, key));
         }
         assertThat(bytes(ours, null)).as("null, as StringValue writes it").isEqualTo(bytes(StringSerializer.INSTANCE, null));
+        assertThat(EntityKeySerializer.read(new DataInputDeserializer(bytes(StringSerializer.INSTANCE, null)))).isNull();
     }
 
     @Test
@@ -46,6 +47,7 @@ class EntityKeySerializerTest {
         for (String key : keys()) {
             assertThat(ours.deserialize(new DataInputDeserializer(bytes(StringSerializer.INSTANCE, key)))).isEqualTo(key);
             assertThat(StringSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes(ours, key)))).isEqualTo(key);
+            assertThat(EntityKeySerializer.read(new DataInputDeserializer(bytes(StringSerializer.INSTANCE, key)))).isEqualTo(key);
             DataOutputSerializer copied = new DataOutputSerializer(16);
             ours.copy(new DataInputDeserializer(bytes(ours, key)), copied);
             assertThat(copied.getCopyOfBuffer()).isEqualTo(bytes(ours, key));
