@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -358,6 +359,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
         log(String.format(
                 "job only: %,d events, %,.0f events/s, %.1f us CPU/event; busiest job thread %s %.1f us/event, GC pauses %.1f us/event",
                 events, stats.throughput(), cpu, threads.busiestLabel(), threads.busiestMicros(), threads.pauseMicros()));
+        log("  busiest threads (us/event): " + threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
+                .map(e -> String.format("%s [%s] %.1f", e.getKey(), ThreadRole.of(e.getKey()).label(), e.getValue() / 1e3 / events))
+                .collect(Collectors.joining(", ")));
         return new JobOnlyRun(stats.throughput(), cpu, threads);
     }
 

@@ -13,8 +13,10 @@ enum ThreadRole {
     TASK("task thread", true, "step "),
     /** The operator's step thread: the model. */
     STEP("step thread", true, "seqstream-step"),
-    /** The Kafka source: its task thread and its fetcher. */
-    SOURCE("source", true, "Source"),
+    /** The Kafka source: its task thread and its fetcher (and the dead-letter split, when not chained to the source). */
+    SOURCE("source", true, "Source", "split dead"),
+    /** A Kafka sink's task thread, when the sink is not chained to the keyed operator ({@code pipeline.operator-chaining.enabled: false}). */
+    SINK("sink", true, "predictions: ", "dead-letters: "),
     /** The Kafka sink's producer I/O thread. */
     PRODUCER("producer I/O", false, "kafka-producer"),
     /** Asynchronous part of checkpoints: writing a heap snapshot, uploading RocksDB files. */
@@ -39,6 +41,11 @@ enum ThreadRole {
         this.label = label;
         this.onTheJobsPath = onTheJobsPath;
         this.prefixes = List.of(prefixes);
+        for (String p : prefixes) {
+            if (p.length() > 15) { // the kernel keeps 15 bytes of a thread's name: a longer prefix never matches
+                throw new IllegalArgumentException("thread name prefix longer than 15 bytes: " + p);
+            }
+        }
     }
 
     /** The column heading. */

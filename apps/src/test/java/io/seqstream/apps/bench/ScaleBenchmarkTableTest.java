@@ -68,10 +68,10 @@ class ScaleBenchmarkTableTest {
         List<Cell> cells = List.of(Cell.jobOnlyOf(10_000, "hashmap", 1_000_000, 150_000, 12, heap),
                 Cell.jobOnlyOf(1_000_000, "rocksdb", 2_000_000, 50_000, 30, rocks));
         String table = ScaleBenchmark.threadTable(cells);
-        assertThat(table).contains("| task thread | step thread | source |");
-        assertThat(table).contains("| 10,000 | hashmap | 2.0 | 5.0 | 0.0 |");
+        assertThat(table).contains("| task thread | step thread | source | sink |");
+        assertThat(table).contains("| 10,000 | hashmap | 2.0 | 5.0 | 0.0 | 0.0 |");
         assertThat(table).contains("| step thread (seqstream-step-): 5.0 | 200,000 | 100% |");
-        assertThat(table).contains("| 1,000,000 | rocksdb | 12.5 | 5.0 | 0.0 | 0.0 | 0.0 | 2.0 |");
+        assertThat(table).contains("| 1,000,000 | rocksdb | 12.5 | 5.0 | 0.0 | 0.0 | 0.0 | 0.0 | 2.0 |");
         assertThat(table).contains("| 0.5 | task thread (step model 'ben): 12.5 | 76,923 | 38% |");
         assertThat(ScaleBenchmark.threadTable(List.of(Cell.jobOnlyOf(10_000, "hashmap", 1, 1, 1, ThreadProfile.NONE))))
                 .contains("no CPU time per thread");

@@ -11,7 +11,9 @@ class ThreadRoleTest {
     void kernelNamesOfARunGetTheirRoles() {
         Map<String, ThreadRole> names = Map.ofEntries(Map.entry("step model 'ben", ThreadRole.TASK),
                 Map.entry("seqstream-step-", ThreadRole.STEP), Map.entry("Source: events", ThreadRole.SOURCE),
-                Map.entry("Source Data Fet", ThreadRole.SOURCE), Map.entry("kafka-producer-", ThreadRole.PRODUCER),
+                Map.entry("Source Data Fet", ThreadRole.SOURCE), Map.entry("split dead lett", ThreadRole.SOURCE),
+                Map.entry("predictions: Wr", ThreadRole.SINK), Map.entry("dead-letters: W", ThreadRole.SINK),
+                Map.entry("kafka-producer-", ThreadRole.PRODUCER),
                 Map.entry("AsyncOperations", ThreadRole.CHECKPOINT), Map.entry("Flink-RocksDBSt", ThreadRole.CHECKPOINT),
                 Map.entry("rocksdb:low", ThreadRole.ROCKSDB), Map.entry("rocksdb:high", ThreadRole.ROCKSDB),
                 Map.entry("GC Thread#1", ThreadRole.GC), Map.entry("G1 Refine#0", ThreadRole.GC), Map.entry("G1 Conc#0", ThreadRole.GC),
