@@ -2,6 +2,7 @@ package io.seqstream.jobs.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.jobs.state.EntityKeyType;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.util.InstantiationUtil;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +117,7 @@ class ModelInputSerializerTest {
     }
 
     @Test
-    void itsSnapshotRestoresTheSameSerializerCompatibleAsIs() throws IOException {
+    void itsSnapshotRestoresTheSameSerializerCompatibleAsIs() throws Exception {
         ModelInputSerializer s = new ModelInputSerializer();
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, s.snapshotConfiguration());
@@ -128,5 +130,9 @@ class ModelInputSerializerTest {
         assertThat(s.duplicate()).isNotSameAs(s).isEqualTo(s);
         assertThat(ModelInputType.INSTANCE.createSerializer(new SerializerConfigImpl())).isInstanceOf(ModelInputSerializer.class);
         assertThat(ModelInputType.INSTANCE.isKeyType()).isFalse();
+        assertThat(ModelInputType.INSTANCE.getTypeClass()).isEqualTo(ModelInput.class);
+        assertThat(InstantiationUtil.clone(ModelInputType.INSTANCE)).as("one instance after the job graph's Java serialization")
+                .isSameAs(ModelInputType.INSTANCE);
+        assertThat((Object) ModelInputType.INSTANCE).isNotEqualTo(EntityKeyType.INSTANCE);
     }
 }
