@@ -9,7 +9,7 @@ import java.util.Objects;
  * for retraining; -1 when the event has none). The Avro Event is left behind at the source, so only these
  * few fields cross the keyBy shuffle.
  *
- * <p>A Flink POJO (public fields, no-arg constructor), sent across the shuffle with {@link ModelInputSerializer}: a field
+ * <p>A Flink POJO (public fields, no-arg constructor), sent across the shuffle with {@code serde.ModelInputSerializer}: a field
  * added here goes there too (its test compares the two field by field). {@code features} is null for token models and
  * {@code token} is -1 for feature models: use {@link #hasFeatures()}.
  *

@@ -6,7 +6,7 @@ import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.InputSpec;
 import io.seqstream.jobs.model.ModelBackend;
-import io.seqstream.jobs.state.EntityKeyType;
+import io.seqstream.jobs.serde.EntityKeyType;
 import io.seqstream.jobs.trust.ModelSigner;
 import io.seqstream.jobs.trust.TrustedKeys;
 import io.seqstream.schemas.ModelSnapshot;

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.config.RetrainTarget;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.report.AccuracyTally;
-import io.seqstream.jobs.state.EntityKeyType;
+import io.seqstream.jobs.serde.EntityKeyType;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.schemas.Prediction;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.seqstream.jobs.event.ModelInput;
 import io.seqstream.jobs.model.StepModelBackend;
 import io.seqstream.jobs.retrain.ModelUpdate;
-import io.seqstream.jobs.state.EntityKeyType;
+import io.seqstream.jobs.serde.EntityKeyType;
 import io.seqstream.jobs.testing.Reference;
 import io.seqstream.jobs.testing.TestModels;
 import io.seqstream.model.Model;

@@ -1,4 +1,4 @@
-package io.seqstream.jobs.state;
+package io.seqstream.jobs.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

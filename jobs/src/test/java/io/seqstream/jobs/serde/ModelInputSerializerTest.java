@@ -1,8 +1,8 @@
-package io.seqstream.jobs.event;
+package io.seqstream.jobs.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seqstream.jobs.state.EntityKeyType;
+import io.seqstream.jobs.event.ModelInput;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

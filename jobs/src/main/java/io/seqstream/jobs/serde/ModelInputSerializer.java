@@ -1,6 +1,6 @@
-package io.seqstream.jobs.event;
+package io.seqstream.jobs.serde;
 
-import io.seqstream.jobs.state.EntityKeySerializer;
+import io.seqstream.jobs.event.ModelInput;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

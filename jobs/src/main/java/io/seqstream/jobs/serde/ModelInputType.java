@@ -1,6 +1,6 @@
-package io.seqstream.jobs.event;
+package io.seqstream.jobs.serde;
 
-import io.seqstream.jobs.state.SerializerType;
+import io.seqstream.jobs.event.ModelInput;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 

@@ -1,4 +1,4 @@
-package io.seqstream.jobs.state;
+package io.seqstream.jobs.serde;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 

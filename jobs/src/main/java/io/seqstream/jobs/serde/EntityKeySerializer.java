@@ -1,4 +1,4 @@
-package io.seqstream.jobs.state;
+package io.seqstream.jobs.serde;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
