@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -359,10 +358,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         log(String.format(
                 "job only: %,d events, %,.0f events/s, %.1f us CPU/event; busiest job thread %s %.1f us/event, GC pauses %.1f us/event",
                 events, stats.throughput(), cpu, threads.busiestLabel(), threads.busiestMicros(), threads.pauseMicros()));
-        log("  busiest threads (us/event): " + threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(10)
-                .map(e -> String.format("%s [%s] %.1f", e.getKey(), ThreadRole.of(e.getKey()).label(), e.getValue() / 1e3 / events))
-                .collect(Collectors.joining(", ")));
+        log("  busiest threads (us/event): " + ThreadProfile.busiestThreads(threadNanos, events, 10));
         return new JobOnlyRun(stats.throughput(), cpu, threads);
     }
 
@@ -541,8 +537,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return t;
     }
 
+    /** The cell the ratios are taken against: 10k keys on the heap (the yardstick). */
+    private static boolean isBaseline(Cell c) {
+        return c.keys() == 10_000 && c.backend().equals("hashmap");
+    }
+
     static String table(List<Cell> cells) {
-        Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap")).findFirst().orElse(null);
+        Cell base = cells.stream().filter(ScaleBenchmark::isBaseline).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder(
                 "\n| keys | backend | events | job-only events/s | vs 10k heap | end-to-end events/s | CPU µs/event "
                         + "| computed p50 / p99 | checkpoint B/key | live B/key | live B/key over the smallest cell | full checkpoint "
@@ -581,8 +582,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         if (cells.stream().noneMatch(c -> c.threads().available())) {
             return "\n(no CPU time per thread on this system: /proc/self/task is Linux's)\n";
         }
-        Cell base = cells.stream().filter(c -> c.keys() == 10_000 && c.backend().equals("hashmap") && c.threads().available()).findFirst()
-                .orElse(null);
+        Cell base = cells.stream().filter(c -> isBaseline(c) && c.threads().available()).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder(
                 "\nCPU µs per event by thread (job only, the round of the median rate), and the rate with a core "
                         + "for each of the job's threads:\n\n| keys | backend |");

@@ -3,6 +3,7 @@ package io.seqstream.apps.bench;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where a run's CPU went, per event and by {@link ThreadRole}, and what that says about a machine with more cores:
@@ -11,7 +12,7 @@ import java.util.Map;
  * threads also wait for each other and for the cores, and on a bigger machine they would still hand batches to one
  * another.
  *
- * @param microsPerEvent CPU µs per event of each role's threads together
+ * @param microsPerEvent CPU µs per event of each role's threads together (a role none of whose threads ran is absent)
  * @param busiest the busiest thread on the job's path ({@code name#tid}), or "-" when none was seen
  * @param busiestMicros its CPU µs per event
  * @param pauseMicros the collector's stop-the-world pauses, µs per event
@@ -32,9 +33,6 @@ record ThreadProfile(Map<ThreadRole, Double> microsPerEvent, String busiest, dou
             return NONE;
         }
         Map<ThreadRole, Double> micros = new EnumMap<>(ThreadRole.class);
-        for (ThreadRole r : ThreadRole.values()) {
-            micros.put(r, 0.0);
-        }
         String busiest = "-";
         double busiestMicros = 0;
         for (Map.Entry<String, Long> t : threadNanos.entrySet()) {
@@ -47,6 +45,13 @@ record ThreadProfile(Map<ThreadRole, Double> microsPerEvent, String busiest, dou
             }
         }
         return new ThreadProfile(micros, busiest, busiestMicros, pauseNanos / 1e3 / events);
+    }
+
+    /** The {@code n} threads that used the most CPU, busiest first, as {@code name#tid [role] µs/event}. */
+    static String busiestThreads(Map<String, Long> threadNanos, long events, int n) {
+        return threadNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> String.format("%s [%s] %.1f", e.getKey(), ThreadRole.of(e.getKey()).label(), e.getValue() / 1e3 / events))
+                .collect(Collectors.joining(", "));
     }
 
     boolean available() {
