@@ -341,11 +341,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
         long cpu0 = processCpuNanos();
         long pause0 = gcPauseNanos();
         ThreadCpu threadCpu = ThreadCpu.start(Duration.ofMillis(100));
+        Thread progress = start(() -> progress(stats, events), "scale-job-only-progress");
         Map<String, Long> threadNanos;
         try {
             env.execute("scale job-only");
         } finally {
             threadNanos = threadCpu.stop();
+            progress.interrupt();
         }
         boolean all = stats.await(events, Duration.ofMinutes(5));
         double cpu = (processCpuNanos() - cpu0) / 1e3 / events;
@@ -519,6 +521,18 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** A line every 30 s while a job-only run works off its backlog (at 10M keys that takes 20 minutes). */
+    private static void progress(OutputStats stats, long events) {
+        try {
+            while (true) {
+                Thread.sleep(30_000);
+                log(String.format("job only: %,d of %,d predictions", stats.count(), events));
+            }
+        } catch (InterruptedException e) {
+            // the run ended
+        }
     }
 
     /** Time the collectors stopped the application, all collectors together. */
