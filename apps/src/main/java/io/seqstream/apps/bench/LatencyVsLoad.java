@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -75,7 +74,11 @@ public final class LatencyVsLoad {
     }
 
     private final String bootstrap;
-    private final BiConsumer<String, Integer> createTopic; // (name, partitions)
+    private final Admin admin;
+    private final Path brokerDir; // where an embedded broker keeps its log
+    // The topics of the job running now: deleted when it ends, so the broker's log holds one job's records at a time.
+    private final List<String> topics = new ArrayList<>();
+    private List<ModeResult> results = List.of();
     private final Path work;
     private final Map<String, String> jobFlags;
     private final int keys, partitions, vocab, embedding, units, seconds;
@@ -88,9 +91,10 @@ public final class LatencyVsLoad {
     // Topic names differ between benchmark runs: an external broker keeps the topics of earlier ones.
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-    private LatencyVsLoad(String bootstrap, BiConsumer<String, Integer> createTopic, Path work, LatencyVsLoadOptions o) {
+    private LatencyVsLoad(String bootstrap, Admin admin, Path work, LatencyVsLoadOptions o) {
         this.bootstrap = bootstrap;
-        this.createTopic = createTopic;
+        this.admin = admin;
+        this.brokerDir = o.brokerDir;
         this.work = work;
         this.keys = o.keys;
         this.partitions = o.partitions;
@@ -142,24 +146,14 @@ public final class LatencyVsLoad {
         String external = o.jobFlags().get("kafka.bootstrap");
         try {
             if (external != null) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, external))) {
-                    List<String> created = new ArrayList<>();
-                    bench = new LatencyVsLoad(external, (name, p) -> {
-                        KafkaTopics.create(admin, external, name, p, Map.of());
-                        created.add(name);
-                    }, work, o);
-                    try {
-                        results = bench.runAll(modes, o.loads);
-                    } finally {
-                        admin.deleteTopics(created).all().get(); // the broker is someone else's: leave it as found
-                    }
-                }
+                bench = runOn(external, work, o, modes);
             } else {
-                try (EmbeddedKafka kafka = EmbeddedKafka.start(work)) {
-                    bench = new LatencyVsLoad(kafka.bootstrapServers(), (name, p) -> kafka.createTopic(name, p, Map.of()), work, o);
-                    results = bench.runAll(modes, o.loads);
+                Files.createDirectories(o.brokerDir);
+                try (EmbeddedKafka kafka = EmbeddedKafka.start(o.brokerDir)) { // its log: a temp dir under --broker-dir
+                    bench = runOn(kafka.bootstrapServers(), work, o, modes);
                 }
             }
+            results = bench.results;
         } finally {
             TempDirs.deleteRecursively(work);
         }
@@ -175,6 +169,19 @@ public final class LatencyVsLoad {
                         results),
                 StandardCharsets.UTF_8);
         System.out.println("written: " + out.resolve("latency-vs-load.md") + ", " + out.resolve("latency-vs-load.html"));
+    }
+
+    /** Runs every mode on the broker at {@code bootstrap}; each job's topics are deleted when it ends. */
+    private static LatencyVsLoad runOn(String bootstrap, Path work, LatencyVsLoadOptions o, List<Mode> modes) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            LatencyVsLoad bench = new LatencyVsLoad(bootstrap, admin, work, o);
+            try {
+                bench.results = bench.runAll(modes, o.loads);
+            } finally {
+                bench.deleteTopics(); // those of a job that failed; the broker may be someone else's: leave it as found
+            }
+            return bench;
+        }
     }
 
     private Map<String, String> baseFlags() {
@@ -193,7 +200,9 @@ public final class LatencyVsLoad {
                         + "network buffer timeout %s; paced producer linger.ms %d; broker %s",
                 vocab, embedding, units, vocab, keys, partitions, c.parallelism(), c.batchSize(), c.batchTimeoutMs(),
                 c.get(ConfigKeys.NETWORK_BUFFER_TIMEOUT).toMillis() + " ms", producerLingerMs,
-                jobFlags.containsKey("kafka.bootstrap") ? "at " + bootstrap + " (another process)" : "in this JVM")
+                jobFlags.containsKey("kafka.bootstrap")
+                        ? "at " + bootstrap + " (another process)"
+                        : "in this JVM, its log under " + brokerDir)
                 // exactly-once latency follows the checkpoint storage's write latency (docs/BENCHMARKS.md)
                 + "; checkpoints in " + jobFlags.getOrDefault("checkpoint.dir", "a temp dir under " + System.getProperty("java.io.tmpdir"))
                 + (flinkEntries.isEmpty() ? "" : "; Flink " + new TreeMap<>(flinkEntries));
@@ -228,12 +237,24 @@ public final class LatencyVsLoad {
 
     private JobConfig config(Mode m, String name) {
         String id = "lat-" + runId + "-" + (++run) + "-" + name;
-        createTopic.accept(id + "-events", partitions);
-        createTopic.accept(id + "-predictions", partitions);
-        createTopic.accept(id + "-dead-letters", 1);
+        createTopic(id + "-events", partitions);
+        createTopic(id + "-predictions", partitions);
+        createTopic(id + "-dead-letters", 1);
         return JobConfig.fromFlags(baseFlags()).with("delivery", m.delivery()).with("checkpoint.interval", m.interval())
                 .with("topics.events", id + "-events").with("topics.predictions", id + "-predictions")
                 .with("topics.dead-letters", id + "-dead-letters").with("kafka.group-id", id).with("kafka.transactional-id-prefix", id);
+    }
+
+    private void createTopic(String name, int partitions) {
+        KafkaTopics.create(admin, bootstrap, name, partitions, Map.of());
+        topics.add(name);
+    }
+
+    private void deleteTopics() throws Exception {
+        if (!topics.isEmpty()) {
+            admin.deleteTopics(List.copyOf(topics)).all().get();
+            topics.clear();
+        }
     }
 
     /**
@@ -271,6 +292,7 @@ public final class LatencyVsLoad {
         stats.stop();
         reader.join();
         job.cancel().get();
+        deleteTopics();
         if (!all) {
             throw new IllegalStateException(m.label() + ": only " + stats.count() + " of " + events + " predictions");
         }
@@ -330,6 +352,7 @@ public final class LatencyVsLoad {
         reader.join();
         String checkpoints = checkpointSummary(new FlinkRest(restPort), job);
         job.cancel().get();
+        deleteTopics();
         if (!all) {
             throw new IllegalStateException(m.label() + " at " + rate + "/s: only " + stats.count() + " of " + sent + " predictions");
         }

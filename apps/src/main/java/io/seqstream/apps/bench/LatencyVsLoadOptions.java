@@ -67,6 +67,10 @@ final class LatencyVsLoadOptions implements Callable<Integer> {
     @Option(names = "--flink", paramLabel = "KEY=VALUE", description = "a Flink configuration entry for every job of the run, repeatable "
             + "(e.g. execution.checkpointing.unaligned.enabled=true)")
     Map<String, String> flinkEntries = new LinkedHashMap<>();
+    @Option(names = "--broker-dir", paramLabel = "DIR", description = "where the broker in this JVM keeps its log, in a temp dir "
+            + "(default: java.io.tmpdir). On the disk that holds the checkpoints its writes slow the checkpoints' fsyncs, "
+            + "which a Kafka cluster on other machines does not: tmpfs (/dev/shm) keeps it off; see docs/BENCHMARKS.md")
+    Path brokerDir = Path.of(System.getProperty("java.io.tmpdir"));
     @Option(names = "--out", paramLabel = "DIR", description = "where latency-vs-load.md and latency-vs-load.html go (default: the current directory)")
     Path out = Path.of(".");
 
