@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.seqstream.deploy.cluster.JavaOpts;
+import io.seqstream.jobs.NetworkTuning;
 import io.seqstream.jobs.PredictionJobMain;
 import io.seqstream.jobs.config.ConfigKey;
 import io.seqstream.jobs.config.ConfigKeys;
@@ -73,6 +74,12 @@ class ManifestsTest {
     void deploymentSetsTheJobsRocksDbOptions() {
         JsonNode conf = deployment.path("spec").path("flinkConfiguration");
         RocksDbTuning.OPTIONS.forEach((k, v) -> assertThat(conf.path(k).asText()).as(k).isEqualTo(v));
+    }
+
+    @Test
+    void deploymentSetsTheJobsNetworkOptions() {
+        JsonNode conf = deployment.path("spec").path("flinkConfiguration");
+        NetworkTuning.OPTIONS.forEach((k, v) -> assertThat(conf.path(k).asText()).as(k).isEqualTo(v));
     }
 
     @Test

@@ -21,10 +21,12 @@ public final class JobEnvironment {
 
     /**
      * The Flink settings for a local environment: the config's settings plus local defaults (heap state,
-     * checkpoints under java.io.tmpdir), since there is no cluster configuration to fall back on.
+     * checkpoints under java.io.tmpdir, the network options a cluster's config.yaml gets from deploy/), since there
+     * is no cluster configuration to fall back on.
      */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration c = jobSettings(config);
+        NetworkTuning.OPTIONS.forEach(c::setString);
         if (!config.isSet(ConfigKeys.STATE_BACKEND))
             setBackend(c, config.get(ConfigKeys.STATE_BACKEND));
         if (!config.isSet(ConfigKeys.CHECKPOINT_DIR))

@@ -9,6 +9,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 
 class JobEnvironmentTest {
@@ -29,5 +30,15 @@ class JobEnvironmentTest {
     void chainedOperatorsPassRecordsByReference() {
         Configuration c = JobEnvironment.jobSettings(JobConfig.defaults());
         assertThat(c.get(PipelineOptions.OBJECT_REUSE)).as("no deep copy of each prediction into its chained sink").isTrue();
+    }
+
+    @Test
+    void aLocalEnvironmentSizesNetworkBuffersAsDeployWritesThemForAClusterAndAJobLeavesThemToItsCluster() {
+        Configuration local = JobEnvironment.flinkConfiguration(JobConfig.defaults());
+        assertThat(local.get(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED)).isTrue();
+        assertThat(local.get(TaskManagerOptions.BUFFER_DEBLOAT_TARGET)).isEqualTo(Duration.ofMillis(20));
+
+        Configuration job = JobEnvironment.jobSettings(JobConfig.defaults());
+        assertThat(job.contains(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED)).as("a TaskManager option: the cluster's config.yaml").isFalse();
     }
 }

@@ -2,6 +2,7 @@ package io.seqstream.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seqstream.jobs.NetworkTuning;
 import io.seqstream.jobs.config.ConfigKeys;
 import io.seqstream.jobs.config.JobConfig;
 import io.seqstream.jobs.state.RocksDbTuning;
@@ -38,7 +39,7 @@ class FlinkConfFilesTest {
                 .containsEntry("env.java.opts.taskmanager", "--add-modules=jdk.incubator.vector")
                 .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .containsEntry("metrics.reporter.prom.port", "9249-9259")
-                .containsAllEntriesOf(RocksDbTuning.OPTIONS);
+                .containsAllEntriesOf(RocksDbTuning.OPTIONS).containsAllEntriesOf(NetworkTuning.OPTIONS);
     }
 
     /** The reporter named in config.yaml is on the cluster classpath (Flink would only log a warning without it). */
