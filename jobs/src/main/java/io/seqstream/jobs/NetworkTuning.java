@@ -1,6 +1,5 @@
 package io.seqstream.jobs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,12 +15,7 @@ public final class NetworkTuning {
     }
 
     /** Flink configuration keys and values (TaskManager options: a cluster takes them from its config.yaml). */
-    public static final Map<String, String> OPTIONS = options();
-
-    private static Map<String, String> options() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("taskmanager.network.memory.buffer-debloat.enabled", "true");
-        m.put("taskmanager.network.memory.buffer-debloat.target", "20 ms");
-        return Map.copyOf(m);
-    }
+    public static final Map<String, String> OPTIONS = Map.of(
+            "taskmanager.network.memory.buffer-debloat.enabled", "true",
+            "taskmanager.network.memory.buffer-debloat.target", "20 ms");
 }

@@ -73,12 +73,15 @@ public final class LatencyVsLoad {
     private record PacedRun(OutputStats stats, String checkpoints) {
     }
 
+    /** A whole benchmark run: the instance (its setup, for the table's first line) and every mode's results. */
+    private record Run(LatencyVsLoad bench, List<ModeResult> results) {
+    }
+
     private final String bootstrap;
     private final Admin admin;
     private final Path brokerDir; // where an embedded broker keeps its log
     // The topics of the job running now: deleted when it ends, so the broker's log holds one job's records at a time.
     private final List<String> topics = new ArrayList<>();
-    private List<ModeResult> results = List.of();
     private final Path work;
     private final Map<String, String> jobFlags;
     private final int keys, partitions, vocab, embedding, units, seconds;
@@ -140,47 +143,44 @@ public final class LatencyVsLoad {
         Path work = Files.createTempDirectory("seqstream-latency-");
         String loadBefore = loadAverage();
         Instant started = Instant.now();
-        List<ModeResult> results;
-        LatencyVsLoad bench;
+        Run ran;
         // --kafka.bootstrap: a broker in another process (its allocation and threads then stay out of this JVM's GC).
         String external = o.jobFlags().get("kafka.bootstrap");
         try {
             if (external != null) {
-                bench = runOn(external, work, o, modes);
+                ran = runOn(external, work, o, modes);
             } else {
                 Files.createDirectories(o.brokerDir);
                 try (EmbeddedKafka kafka = EmbeddedKafka.start(o.brokerDir)) { // its log: a temp dir under --broker-dir
-                    bench = runOn(kafka.bootstrapServers(), work, o, modes);
+                    ran = runOn(kafka.bootstrapServers(), work, o, modes);
                 }
             }
-            results = bench.results;
         } finally {
             TempDirs.deleteRecursively(work);
         }
         String context = String.format(Locale.ROOT, "%s, %s; load average before %s, after %s", started, machine(), loadBefore,
                 loadAverage());
-        String table = table(results, bench.describe(), context);
+        String table = table(ran.results(), ran.bench().describe(), context);
         System.out.println();
         System.out.print(table);
         Files.createDirectories(out);
         Files.writeString(out.resolve("latency-vs-load.md"), table, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("latency-vs-load.html"),
-                BenchChartPage.html("seqstream latency vs load", bench.describe() + "; " + context,
-                        results),
+                BenchChartPage.html("seqstream latency vs load", ran.bench().describe() + "; " + context,
+                        ran.results()),
                 StandardCharsets.UTF_8);
         System.out.println("written: " + out.resolve("latency-vs-load.md") + ", " + out.resolve("latency-vs-load.html"));
     }
 
     /** Runs every mode on the broker at {@code bootstrap}; each job's topics are deleted when it ends. */
-    private static LatencyVsLoad runOn(String bootstrap, Path work, LatencyVsLoadOptions o, List<Mode> modes) throws Exception {
+    private static Run runOn(String bootstrap, Path work, LatencyVsLoadOptions o, List<Mode> modes) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             LatencyVsLoad bench = new LatencyVsLoad(bootstrap, admin, work, o);
             try {
-                bench.results = bench.runAll(modes, o.loads);
+                return new Run(bench, bench.runAll(modes, o.loads));
             } finally {
                 bench.deleteTopics(); // those of a job that failed; the broker may be someone else's: leave it as found
             }
-            return bench;
         }
     }
 
